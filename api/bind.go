@@ -1,0 +1,156 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"firstask/models"
+)
+
+// decodeJSON reads a JSON body strictly: the media type must be JSON,
+// unknown fields are refused (422, naming the field), malformed JSON is a
+// 400 and a body over the limit a 413.
+func decodeJSON(c *gin.Context, dst any) error {
+	if ct := c.GetHeader("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return models.Errorf(models.EUnsupported, "the body must be application/json, not %q", ct)
+		}
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return models.Errorf(models.ETooLarge, "the body is larger than %d bytes", tooBig.Limit)
+		}
+		return models.Errorf(models.EMalformed, "the body could not be read")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return models.Errorf(models.EMalformed, "the body is empty; a JSON object is expected")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	if dec.More() {
+		return models.Errorf(models.EMalformed, "the body holds more than one JSON value")
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return models.Errorf(models.EMalformed, "malformed JSON at byte %d: %v", syn.Offset, syn)
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "body"
+		}
+		return models.Invalid(models.FieldProblem{Field: field, Message: fmt.Sprintf("must be %s, not %s", jsonKind(typ.Type.Kind().String()), typ.Value)})
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return models.Invalid(models.FieldProblem{Field: name, Message: "unknown field"})
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return models.Errorf(models.EMalformed, "malformed JSON: the body ends too early")
+	}
+	// Values whose own UnmarshalJSON/UnmarshalText refused them (times,
+	// months) end up here.
+	return models.Invalid(models.FieldProblem{Field: "body", Message: err.Error()})
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "int", "int64", "int32", "float64", "float32", "uint", "uint64":
+		return "a number"
+	case "bool":
+		return "true or false"
+	case "string":
+		return "a string"
+	case "slice":
+		return "an array"
+	case "struct", "map":
+		return "an object"
+	}
+	return k
+}
+
+// pathID reads a positive integer path parameter; anything else is a 404,
+// since no such resource can exist.
+func pathID(c *gin.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, models.Errorf(models.ENotFound, "%s %q not found", name, c.Param(name))
+	}
+	return id, nil
+}
+
+// queryInt reads an optional positive integer query parameter.
+func queryInt(c *gin.Context, name string) (int64, error) {
+	v := c.Query(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, models.Invalid(models.FieldProblem{Field: name, Message: "must be a positive whole number"})
+	}
+	return n, nil
+}
+
+// queryBool reads an optional boolean query parameter.
+func queryBool(c *gin.Context, name string) (*bool, error) {
+	v := c.Query(name)
+	if v == "" {
+		return nil, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return nil, models.Invalid(models.FieldProblem{Field: name, Message: "must be true or false"})
+	}
+	return &b, nil
+}
+
+// page reads page and page_size (default 1 and 50, page_size ≤ 200).
+func page(c *gin.Context) (models.Page, error) {
+	p := models.Page{Number: 1, Size: 50}
+	var v models.Validation
+	if s := c.Query("page"); s != "" {
+		n, err := strconv.Atoi(s)
+		v.Check(err == nil && n >= 1 && n <= 1_000_000, "page", "must be a whole number from 1")
+		p.Number = n
+	}
+	if s := c.Query("page_size"); s != "" {
+		n, err := strconv.Atoi(s)
+		v.Check(err == nil && n >= 1 && n <= models.MaxPageSize, "page_size", "must be a whole number from 1 to %d", models.MaxPageSize)
+		p.Size = n
+	}
+	return p, v.Err()
+}
+
+// List is the shape of every paginated answer.
+type List[T any] struct {
+	Items    []T   `json:"items"`
+	Total    int64 `json:"total"`
+	Page     int   `json:"page"`
+	PageSize int   `json:"page_size"`
+}
+
+func list[T any](items []T, total int64, p models.Page) List[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return List[T]{Items: items, Total: total, Page: p.Number, PageSize: p.Size}
+}

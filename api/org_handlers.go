@@ -1,0 +1,194 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"firstask/models"
+)
+
+func (s *Server) listDepartments(c *gin.Context) {
+	ds, err := s.store.ListDepartments(c.Request.Context(), actor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if ds == nil {
+		ds = []models.Department{}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": ds})
+}
+
+func (s *Server) createDepartment(c *gin.Context) {
+	var in models.DepartmentInput
+	if err := decodeJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	d, err := s.store.CreateDepartment(c.Request.Context(), actor(c), in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, d)
+}
+
+func (s *Server) updateDepartment(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in models.DepartmentInput
+	if err := decodeJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	d, err := s.store.UpdateDepartment(c.Request.Context(), actor(c), id, in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, d)
+}
+
+func (s *Server) listStaff(c *gin.Context) {
+	p, err := page(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f := models.StaffFilter{Page: p, Role: models.Role(c.Query("role")), Query: c.Query("q")}
+	if f.Role != "" && !f.Role.Valid() {
+		s.fail(c, models.Invalid(models.FieldProblem{Field: "role", Message: "must be one of staff, supervisor, hr, admin"}))
+		return
+	}
+	if f.DepartmentID, err = queryInt(c, "department_id"); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if f.Active, err = queryBool(c, "active"); err != nil {
+		s.fail(c, err)
+		return
+	}
+	items, total, err := s.store.ListStaff(c.Request.Context(), actor(c), f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, list(items, total, p))
+}
+
+func (s *Server) createStaff(c *gin.Context) {
+	var in models.StaffInput
+	if err := decodeJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	st, err := s.store.CreateStaff(c.Request.Context(), actor(c), in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, st)
+}
+
+func (s *Server) getStaff(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	st, err := s.store.GetStaff(c.Request.Context(), actor(c), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, st)
+}
+
+func (s *Server) updateStaff(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in models.StaffInput
+	if err := decodeJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	st, err := s.store.UpdateStaff(c.Request.Context(), actor(c), id, in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, st)
+}
+
+func (s *Server) listAbsences(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p, err := page(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	items, total, err := s.store.ListAbsences(c.Request.Context(), actor(c), id, p)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, list(items, total, p))
+}
+
+func (s *Server) createAbsence(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in models.AbsenceInput
+	if err := decodeJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	ab, err := s.store.CreateAbsence(c.Request.Context(), actor(c), id, in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, ab)
+}
+
+func (s *Server) listAudit(c *gin.Context) {
+	p, err := page(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f := models.AuditFilter{Page: p, Entity: c.Query("entity")}
+	if f.EntityID, err = queryInt(c, "entity_id"); err != nil {
+		s.fail(c, err)
+		return
+	}
+	items, total, err := s.store.ListAudit(c.Request.Context(), actor(c), f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, list(items, total, p))
+}
+
+func (s *Server) verifyAudit(c *gin.Context) {
+	res, err := s.store.VerifyAudit(c.Request.Context(), actor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, res)
+}

@@ -1,0 +1,130 @@
+// Package api is firstask's HTTP layer: it binds requests, checks the
+// caller's role in one place, calls one Store method and renders the answer
+// or the error envelope. It never touches the database directly.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"firstask/models"
+)
+
+// Options configures the HTTP layer.
+type Options struct {
+	TokenTTL       time.Duration
+	TrustedProxies []string
+	MaxBodyBytes   int64
+	MaxUploadBytes int64
+	Organisation   string
+	Logger         *slog.Logger
+	// Now is the clock of the login throttle (default time.Now).
+	Now func() time.Time
+}
+
+// Server holds what handlers share.
+type Server struct {
+	store    *models.Store
+	opts     Options
+	log      *slog.Logger
+	engine   *gin.Engine
+	routes   map[string]access
+	throttle *loginThrottle
+	draining atomic.Bool
+}
+
+// New builds the server and its router.
+func New(store *models.Store, opts Options) (*Server, error) {
+	if opts.TokenTTL == 0 {
+		opts.TokenTTL = 12 * time.Hour
+	}
+	if opts.MaxBodyBytes == 0 {
+		opts.MaxBodyBytes = 1 << 20
+	}
+	if opts.MaxUploadBytes == 0 {
+		opts.MaxUploadBytes = 10 << 20
+	}
+	if opts.Organisation == "" {
+		opts.Organisation = "firstask"
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{
+		store:    store,
+		opts:     opts,
+		log:      opts.Logger,
+		engine:   gin.New(),
+		routes:   map[string]access{},
+		throttle: newLoginThrottle(opts.Now),
+	}
+	// gin trusts every proxy unless told otherwise; a forged
+	// X-Forwarded-For would then defeat per-IP login throttling.
+	if err := s.engine.SetTrustedProxies(opts.TrustedProxies); err != nil {
+		return nil, err
+	}
+	s.engine.HandleMethodNotAllowed = true
+	s.engine.ContextWithFallback = true
+	s.engine.Use(s.requestIDMiddleware, s.accessLog, s.recoverPanic)
+	s.engine.NoRoute(func(c *gin.Context) {
+		s.failCode(c, models.ENotFound, "no such route: %s %s", c.Request.Method, c.Request.URL.Path)
+	})
+	s.engine.NoMethod(func(c *gin.Context) {
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, ErrorBody{Error: ErrorDetail{Code: "method_not_allowed", Message: "method " + c.Request.Method + " is not allowed here"}})
+	})
+	s.registerRoutes()
+	return s, nil
+}
+
+// Handler is the HTTP handler of the whole API.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// Drain marks the server as shutting down: /readyz starts failing so that
+// load balancers stop sending traffic.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+// RouteInfo describes a registered route and who may call it.
+type RouteInfo struct {
+	Method, Path string
+	Public       bool
+	Roles        []models.Role
+}
+
+// Routes lists every registered route with its access rule, for tests and
+// documentation.
+func (s *Server) Routes() []RouteInfo {
+	var out []RouteInfo
+	for _, r := range s.engine.Routes() {
+		a, ok := s.routes[r.Method+" "+r.Path]
+		out = append(out, RouteInfo{Method: r.Method, Path: r.Path, Public: a.public, Roles: a.roles})
+		if !ok {
+			out[len(out)-1].Roles = nil
+		}
+	}
+	return out
+}
+
+func (s *Server) healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
+
+func (s *Server) readyz(c *gin.Context) {
+	if s.draining.Load() {
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "shutting down"})
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
+	defer cancel()
+	if err := s.store.Ready(ctx); err != nil {
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "reason": err.Error()})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}

@@ -1,0 +1,243 @@
+// Package config reads firstask's settings from FIRSTASK_* environment
+// variables, lets command-line flags override them, and checks them so that
+// a bad setting stops start-up with one clear line.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+)
+
+// Driver names a supported database.
+type Driver string
+
+// Supported database drivers.
+const (
+	SQLite Driver = "sqlite"
+	MySQL  Driver = "mysql"
+)
+
+// Config is the complete, validated configuration of one process.
+type Config struct {
+	Listen          string
+	Database        string // as given: a path, sqlite:PATH or mysql://DSN
+	Driver          Driver
+	DSN             string // driver-level DSN derived from Database
+	TimeZone        string
+	Location        *time.Location
+	TokenTTL        time.Duration
+	TrustedProxies  []string
+	LogLevel        slog.Level
+	LogFormat       string // "json" or "text"
+	AdminPassword   string
+	Organisation    string
+	MaxBodyBytes    int64
+	MaxUploadBytes  int64
+	SLAScanInterval time.Duration
+	ShutdownTimeout time.Duration
+	BcryptCost      int
+	Demo            bool
+}
+
+// Setting documents one configuration entry; the README's table is made
+// from the same list.
+type Setting struct {
+	Env     string
+	Flag    string
+	Default string
+	Help    string
+}
+
+// Settings lists every setting with its environment variable, flag and default.
+var Settings = []Setting{
+	{"FIRSTASK_LISTEN", "listen", ":8080", "address the HTTP server listens on"},
+	{"FIRSTASK_DB", "db", "sqlite:./firstask.db", "database: a SQLite path (sqlite:PATH) or mysql://user:pass@tcp(host:3306)/firstask"},
+	{"FIRSTASK_TIMEZONE", "timezone", "Asia/Shanghai", "the organisation's IANA time zone (months, working hours)"},
+	{"FIRSTASK_TOKEN_TTL", "token-ttl", "12h", "lifetime of a login token"},
+	{"FIRSTASK_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed; none by default"},
+	{"FIRSTASK_LOG_LEVEL", "log-level", "info", "debug, info, warn or error"},
+	{"FIRSTASK_LOG_FORMAT", "log-format", "json", "json (production) or text"},
+	{"FIRSTASK_ADMIN_PASSWORD", "admin-password", "", "password of the first admin account on an empty database; generated and logged once when empty"},
+	{"FIRSTASK_ORGANISATION", "organisation", "firstask", "organisation name printed on workbooks"},
+	{"FIRSTASK_MAX_BODY_BYTES", "max-body-bytes", "1048576", "largest JSON request body"},
+	{"FIRSTASK_MAX_UPLOAD_BYTES", "max-upload-bytes", "10485760", "largest uploaded workbook"},
+	{"FIRSTASK_SLA_SCAN_INTERVAL", "sla-scan-interval", "1m", "how often the server scans SLA clocks (0 disables the timer)"},
+	{"FIRSTASK_SHUTDOWN_TIMEOUT", "shutdown-timeout", "20s", "how long in-flight requests may finish after SIGTERM"},
+	{"FIRSTASK_BCRYPT_COST", "bcrypt-cost", "10", "bcrypt cost of stored passwords (10–14)"},
+}
+
+// Load reads the environment, then the flags in args, and validates the
+// result. The returned error is one line suitable for printing.
+func Load(name string, args []string, getenv func(string) string) (Config, []string, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(new(strings.Builder))
+	values := map[string]*string{}
+	for _, s := range Settings {
+		def := s.Default
+		if v := getenv(s.Env); v != "" {
+			def = v
+		}
+		values[s.Flag] = fs.String(s.Flag, def, s.Help+" ("+s.Env+")")
+	}
+	demo := fs.Bool("demo", false, "fill an empty database with a demo organisation")
+	if err := fs.Parse(args); err != nil {
+		return Config{}, nil, fmt.Errorf("configuration: %v", err)
+	}
+	cfg, err := parse(values)
+	if err != nil {
+		return Config{}, nil, fmt.Errorf("configuration: %w", err)
+	}
+	cfg.Demo = *demo
+	return cfg, fs.Args(), nil
+}
+
+func parse(v map[string]*string) (Config, error) {
+	cfg := Config{
+		Listen:        *v["listen"],
+		Database:      *v["db"],
+		TimeZone:      *v["timezone"],
+		LogFormat:     strings.ToLower(*v["log-format"]),
+		AdminPassword: *v["admin-password"],
+		Organisation:  *v["organisation"],
+	}
+	var err error
+	if cfg.Driver, cfg.DSN, err = ParseDatabase(cfg.Database); err != nil {
+		return cfg, err
+	}
+	if cfg.Location, err = time.LoadLocation(cfg.TimeZone); err != nil || cfg.TimeZone == "" {
+		return cfg, fmt.Errorf("FIRSTASK_TIMEZONE: unknown time zone %q", cfg.TimeZone)
+	}
+	if cfg.TokenTTL, err = positiveDuration("FIRSTASK_TOKEN_TTL", *v["token-ttl"]); err != nil {
+		return cfg, err
+	}
+	if cfg.ShutdownTimeout, err = positiveDuration("FIRSTASK_SHUTDOWN_TIMEOUT", *v["shutdown-timeout"]); err != nil {
+		return cfg, err
+	}
+	if cfg.SLAScanInterval, err = time.ParseDuration(*v["sla-scan-interval"]); err != nil || cfg.SLAScanInterval < 0 {
+		return cfg, fmt.Errorf("FIRSTASK_SLA_SCAN_INTERVAL: %q is not a duration such as 1m", *v["sla-scan-interval"])
+	}
+	if cfg.TrustedProxies, err = parseProxies(*v["trusted-proxies"]); err != nil {
+		return cfg, err
+	}
+	if err := cfg.LogLevel.UnmarshalText([]byte(*v["log-level"])); err != nil {
+		return cfg, fmt.Errorf("FIRSTASK_LOG_LEVEL: %q is not one of debug, info, warn, error", *v["log-level"])
+	}
+	if cfg.LogFormat != "json" && cfg.LogFormat != "text" {
+		return cfg, fmt.Errorf("FIRSTASK_LOG_FORMAT: %q is not json or text", cfg.LogFormat)
+	}
+	if cfg.MaxBodyBytes, err = positiveInt("FIRSTASK_MAX_BODY_BYTES", *v["max-body-bytes"]); err != nil {
+		return cfg, err
+	}
+	if cfg.MaxUploadBytes, err = positiveInt("FIRSTASK_MAX_UPLOAD_BYTES", *v["max-upload-bytes"]); err != nil {
+		return cfg, err
+	}
+	cost, err := positiveInt("FIRSTASK_BCRYPT_COST", *v["bcrypt-cost"])
+	if err != nil || cost < 4 || cost > 31 {
+		return cfg, fmt.Errorf("FIRSTASK_BCRYPT_COST: %q is not a bcrypt cost between 4 and 31", *v["bcrypt-cost"])
+	}
+	cfg.BcryptCost = int(cost)
+	if cfg.Listen == "" {
+		return cfg, errors.New("FIRSTASK_LISTEN: empty listen address")
+	}
+	if _, _, err := net.SplitHostPort(cfg.Listen); err != nil {
+		return cfg, fmt.Errorf("FIRSTASK_LISTEN: %q is not host:port", cfg.Listen)
+	}
+	return cfg, nil
+}
+
+// ParseDatabase turns the FIRSTASK_DB value into a driver and the DSN that
+// driver expects. A bare path means SQLite.
+func ParseDatabase(s string) (Driver, string, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "":
+		return "", "", errors.New("FIRSTASK_DB: empty database setting")
+	case strings.HasPrefix(s, "mysql://"):
+		dsn := strings.TrimPrefix(s, "mysql://")
+		cfg, err := mysql.ParseDSN(dsn)
+		if err != nil {
+			return "", "", fmt.Errorf("FIRSTASK_DB: cannot parse the MySQL DSN: %v", err)
+		}
+		if cfg.DBName == "" {
+			return "", "", errors.New("FIRSTASK_DB: the MySQL DSN names no database (…/firstask)")
+		}
+		return MySQL, MySQLDSN(cfg), nil
+	case strings.HasPrefix(s, "sqlite://"):
+		return sqliteDSN(strings.TrimPrefix(s, "sqlite://"))
+	case strings.HasPrefix(s, "sqlite:"):
+		return sqliteDSN(strings.TrimPrefix(s, "sqlite:"))
+	case strings.Contains(s, "://"):
+		scheme := s[:strings.Index(s, "://")]
+		return "", "", fmt.Errorf("FIRSTASK_DB: unknown database driver %q (use sqlite: or mysql://)", scheme)
+	default:
+		return sqliteDSN(s)
+	}
+}
+
+// MySQLDSN fixes the settings firstask relies on: utf8mb4, parsed times in UTC.
+func MySQLDSN(cfg *mysql.Config) string {
+	cfg.ParseTime = true
+	cfg.Loc = time.UTC
+	if cfg.Params == nil {
+		cfg.Params = map[string]string{}
+	}
+	cfg.Params["charset"] = "utf8mb4"
+	cfg.Collation = "utf8mb4_unicode_ci"
+	cfg.MultiStatements = false
+	return cfg.FormatDSN()
+}
+
+// SQLitePragmas are the connection settings measured to survive concurrent
+// writers (see docs/decisions.md).
+const SQLitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+
+func sqliteDSN(path string) (Driver, string, error) {
+	if path == "" {
+		return "", "", errors.New("FIRSTASK_DB: empty SQLite path")
+	}
+	if strings.Contains(path, "?") {
+		return "", "", errors.New("FIRSTASK_DB: give the SQLite path without ?parameters; firstask sets its own")
+	}
+	return SQLite, "file:" + path + "?" + SQLitePragmas, nil
+}
+
+func positiveDuration(name, s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s: %q is not a positive duration such as 12h", name, s)
+	}
+	return d, nil
+}
+
+func positiveInt(name, s string) (int64, error) {
+	var n int64
+	if _, err := fmt.Sscan(s, &n); err != nil || n <= 0 || fmt.Sprint(n) != strings.TrimSpace(s) {
+		return 0, fmt.Errorf("%s: %q is not a positive whole number", name, s)
+	}
+	return n, nil
+}
+
+func parseProxies(s string) ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if _, err := netip.ParsePrefix(p); err != nil {
+			if _, err := netip.ParseAddr(p); err != nil {
+				return nil, fmt.Errorf("FIRSTASK_TRUSTED_PROXIES: %q is not an IP address or CIDR", p)
+			}
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}

@@ -1,0 +1,241 @@
+// Command firstask runs the first-inquiry responsibility service: the HTTP
+// API, its database migrations and the demo data.
+//
+//	firstask serve [--demo] [flags]   start the API (default command)
+//	firstask migrate up|status        apply or list database migrations
+//	firstask demo                     fill an empty database with a demo organisation
+//	firstask healthcheck              probe the local server's /healthz (for Docker)
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"firstask/api"
+	"firstask/config"
+	"firstask/migrations"
+	"firstask/models"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+const usage = `usage: firstask <command> [flags]
+
+commands:
+  serve [--demo]     start the API server (the default)
+  migrate up|status  apply pending migrations, or list them
+  demo               fill an empty database with the demo organisation and exit
+  healthcheck        exit 0 when the local server answers /healthz (Docker HEALTHCHECK)
+
+Run "firstask serve -h" for the flags; each has a FIRSTASK_* environment variable.
+`
+
+// run is main without the process: it returns the exit code (2 for bad
+// configuration or usage).
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	sub := ""
+	if cmd == "migrate" {
+		if len(args) == 0 || (args[0] != "up" && args[0] != "status") {
+			fmt.Fprint(stderr, "usage: firstask migrate up|status [flags]\n")
+			return 2
+		}
+		sub, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve", "migrate", "demo", "healthcheck":
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "firstask: unknown command %q\n%s", cmd, usage)
+		return 2
+	}
+	cfg, _, err := config.Load("firstask "+cmd, args, getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "firstask:", err)
+		return 2
+	}
+	if cmd == "healthcheck" {
+		return healthcheck(cfg.Listen, stderr)
+	}
+	log := newLogger(cfg, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	store, err := models.Open(string(cfg.Driver), cfg.DSN, models.Options{BcryptCost: cfg.BcryptCost, Location: cfg.Location})
+	if err != nil {
+		fmt.Fprintln(stderr, "firstask:", err)
+		return 1
+	}
+	defer store.Close()
+
+	switch cmd {
+	case "migrate":
+		return migrate(ctx, store, cfg, sub, stdout, stderr)
+	case "demo":
+		if err := prepare(ctx, store, cfg, log); err != nil {
+			fmt.Fprintln(stderr, "firstask:", err)
+			return 1
+		}
+		if err := fillDemo(ctx, store, log); err != nil {
+			fmt.Fprintln(stderr, "firstask:", err)
+			return 1
+		}
+		return 0
+	}
+	if err := serve(ctx, store, cfg, log); err != nil {
+		fmt.Fprintln(stderr, "firstask:", err)
+		return 1
+	}
+	return 0
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	o := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, o))
+	}
+	return slog.New(slog.NewJSONHandler(w, o))
+}
+
+func migrate(ctx context.Context, store *models.Store, cfg config.Config, sub string, stdout, stderr io.Writer) int {
+	sqlDB, err := store.SQLDB()
+	if err != nil {
+		fmt.Fprintln(stderr, "firstask:", err)
+		return 1
+	}
+	p, err := migrations.NewProvider(migrations.Dialect(cfg.Driver), sqlDB)
+	if err != nil {
+		fmt.Fprintln(stderr, "firstask:", err)
+		return 1
+	}
+	if sub == "up" {
+		res, err := p.Up(ctx)
+		for _, r := range res {
+			fmt.Fprintf(stdout, "applied %s (%s)\n", r.Source.Path, r.Duration.Round(time.Millisecond))
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "firstask:", err)
+			return 1
+		}
+		if len(res) == 0 {
+			fmt.Fprintln(stdout, "no pending migrations")
+		}
+		return 0
+	}
+	st, err := p.Status(ctx)
+	if err != nil {
+		fmt.Fprintln(stderr, "firstask:", err)
+		return 1
+	}
+	for _, s := range st {
+		applied := "pending"
+		if !s.AppliedAt.IsZero() {
+			applied = "applied " + s.AppliedAt.UTC().Format(time.RFC3339)
+		}
+		fmt.Fprintf(stdout, "%05d  %-40s %s\n", s.Source.Version, s.Source.Path, applied)
+	}
+	return 0
+}
+
+// prepare migrates the database and creates the first admin on an empty one.
+func prepare(ctx context.Context, store *models.Store, cfg config.Config, log *slog.Logger) error {
+	if err := store.Migrate(ctx); err != nil {
+		return err
+	}
+	no, generated, created, err := store.EnsureAdmin(ctx, cfg.AdminPassword)
+	if err != nil {
+		return fmt.Errorf("create the first admin: %w", err)
+	}
+	switch {
+	case created && generated != "":
+		// Printed once, on purpose: nobody else knows it.
+		log.Warn("created the first admin account; change this password after signing in",
+			slog.String("employee_no", no), slog.String("password", generated))
+	case created:
+		log.Info("created the first admin account from FIRSTASK_ADMIN_PASSWORD", slog.String("employee_no", no))
+	}
+	return nil
+}
+
+func fillDemo(ctx context.Context, store *models.Store, log *slog.Logger) error {
+	n, err := store.FillDemo(ctx)
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	if n == 0 {
+		log.Info("demo data skipped: the database already holds an organisation")
+	} else {
+		log.Info("demo organisation created", slog.Int("staff", n), slog.String("password", models.DemoPassword))
+	}
+	return nil
+}
+
+func serve(ctx context.Context, store *models.Store, cfg config.Config, log *slog.Logger) error {
+	if err := prepare(ctx, store, cfg, log); err != nil {
+		return err
+	}
+	if cfg.Demo {
+		if err := fillDemo(ctx, store, log); err != nil {
+			return err
+		}
+	}
+	srv, err := api.New(store, api.Options{
+		TokenTTL: cfg.TokenTTL, TrustedProxies: cfg.TrustedProxies, MaxBodyBytes: cfg.MaxBodyBytes,
+		MaxUploadBytes: cfg.MaxUploadBytes, Organisation: cfg.Organisation, Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	httpSrv := &http.Server{Addr: cfg.Listen, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.ListenAndServe() }()
+	log.Info("firstask listening", slog.String("addr", cfg.Listen), slog.String("database", string(cfg.Driver)))
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests", slog.Duration("timeout", cfg.ShutdownTimeout))
+	srv.Drain()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := httpSrv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// healthcheck asks the server on this machine whether it is alive.
+func healthcheck(listen string, stderr io.Writer) int {
+	_, port, _ := net.SplitHostPort(listen)
+	client := &http.Client{Timeout: 3 * time.Second}
+	res, err := client.Get("http://127.0.0.1:" + port + "/healthz")
+	if err != nil {
+		fmt.Fprintln(stderr, "firstask: unhealthy:", err)
+		return 1
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		fmt.Fprintln(stderr, "firstask: unhealthy: status", res.StatusCode)
+		return 1
+	}
+	return 0
+}

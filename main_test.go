@@ -1,0 +1,47 @@
+package main
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRunBadConfigurationExitsTwo(t *testing.T) {
+	for _, args := range [][]string{
+		{"serve", "--db", "postgres://x"},
+		{"serve", "--timezone", "Nowhere/Land"},
+		{"frobnicate"},
+		{"migrate", "sideways"},
+	} {
+		var out, errb bytes.Buffer
+		if code := run(args, func(string) string { return "" }, &out, &errb); code != 2 {
+			t.Errorf("%v: exit %d, want 2 (stderr %q)", args, code, errb.String())
+		}
+		if lines := strings.Count(strings.TrimSpace(errb.String()), "\n"); args[0] == "serve" && lines != 0 {
+			t.Errorf("%v: want one line, got %q", args, errb.String())
+		}
+	}
+}
+
+func TestMigrateAndDemoCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "cli.db")
+	getenv := func(k string) string {
+		if k == "FIRSTASK_DB" {
+			return "sqlite:" + db
+		}
+		return ""
+	}
+	var out, errb bytes.Buffer
+	if code := run([]string{"migrate", "up"}, getenv, &out, &errb); code != 0 || !strings.Contains(out.String(), "applied") {
+		t.Fatalf("migrate up: %d %q %q", code, out.String(), errb.String())
+	}
+	out.Reset()
+	if code := run([]string{"migrate", "status"}, getenv, &out, &errb); code != 0 || strings.Contains(out.String(), "pending") || !strings.Contains(out.String(), "00001") {
+		t.Fatalf("migrate status: %d %q", code, out.String())
+	}
+	errb.Reset()
+	if code := run([]string{"demo", "--log-format", "text", "--bcrypt-cost", "4"}, getenv, &out, &errb); code != 0 || !strings.Contains(errb.String(), "demo organisation created") {
+		t.Fatalf("demo: %d %q", code, errb.String())
+	}
+}

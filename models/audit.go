@@ -1,0 +1,238 @@
+package models
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm/clause"
+)
+
+// AuditEntry is one link of the append-only, hash-chained audit log.
+type AuditEntry struct {
+	ID        int64     `json:"id"`
+	Seq       int64     `json:"seq"`
+	CreatedAt time.Time `json:"created_at"`
+	ActorID   *int64    `json:"actor_id"`
+	ActorRole string    `json:"actor_role"`
+	Action    string    `json:"action"`
+	Entity    string    `json:"entity"`
+	EntityID  int64     `json:"entity_id"`
+	Before    *string   `json:"-" gorm:"column:before_json"`
+	After     *string   `json:"-" gorm:"column:after_json"`
+	RequestID string    `json:"request_id"`
+	PrevHash  string    `json:"prev_hash"`
+	Hash      string    `json:"hash"`
+
+	BeforeJSON json.RawMessage `json:"before" gorm:"-"`
+	AfterJSON  json.RawMessage `json:"after" gorm:"-"`
+}
+
+// TableName names the audit table.
+func (AuditEntry) TableName() string { return "audit_log" }
+
+type auditEntry struct {
+	action, entity string
+	entityID       int64
+	before, after  any
+}
+
+// audit queues an entry; it is chained and written just before commit, in
+// the same transaction as the change it describes. before and after are
+// marshalled to JSON (nil stays NULL).
+func (tx *Tx) audit(action, entity string, entityID int64, before, after any) {
+	tx.audits = append(tx.audits, auditEntry{action: action, entity: entity, entityID: entityID, before: before, after: after})
+}
+
+type auditHead struct {
+	ID   int
+	Seq  int64
+	Hash string
+}
+
+func (auditHead) TableName() string { return "audit_head" }
+
+// flushAudit locks the chain's head row, so that concurrent transactions on
+// MySQL append one after another (SQLite's immediate transactions already
+// serialise writers), then writes the queued entries. It runs last in the
+// transaction so that the head lock is held as briefly as possible and is
+// never held while waiting for another row.
+func (tx *Tx) flushAudit() error {
+	if len(tx.audits) == 0 {
+		return nil
+	}
+	var head auditHead
+	if err := tx.db.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = 1").Take(&head).Error; err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	rows := make([]AuditEntry, 0, len(tx.audits))
+	for _, a := range tx.audits {
+		e := AuditEntry{
+			Seq:       head.Seq + 1,
+			CreatedAt: tx.now,
+			ActorRole: string(tx.actor.Role),
+			Action:    a.action,
+			Entity:    a.entity,
+			EntityID:  a.entityID,
+			RequestID: tx.actor.RequestID,
+			PrevHash:  head.Hash,
+		}
+		if tx.actor.StaffID != 0 {
+			id := tx.actor.StaffID
+			e.ActorID = &id
+		}
+		var err error
+		if e.Before, err = marshalAudit(a.before); err != nil {
+			return err
+		}
+		if e.After, err = marshalAudit(a.after); err != nil {
+			return err
+		}
+		e.Hash = e.computeHash()
+		head.Seq, head.Hash = e.Seq, e.Hash
+		rows = append(rows, e)
+	}
+	if err := tx.db.CreateInBatches(&rows, 200).Error; err != nil {
+		return fmt.Errorf("audit append: %w", err)
+	}
+	tx.audits = nil
+	return tx.db.Model(&auditHead{}).Where("id = 1").Updates(map[string]any{"seq": head.Seq, "hash": head.Hash}).Error
+}
+
+func marshalAudit(v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	s := string(b)
+	return &s, nil
+}
+
+// computeHash is SHA-256 over the entry's content and the previous hash.
+func (e *AuditEntry) computeHash() string {
+	actor := ""
+	if e.ActorID != nil {
+		actor = strconv.FormatInt(*e.ActorID, 10)
+	}
+	opt := func(s *string) string {
+		if s == nil {
+			return "\x00"
+		}
+		return *s
+	}
+	parts := []string{
+		strconv.FormatInt(e.Seq, 10),
+		e.CreatedAt.UTC().Format("2006-01-02T15:04:05.000Z"),
+		actor, e.ActorRole, e.Action, e.Entity,
+		strconv.FormatInt(e.EntityID, 10),
+		opt(e.Before), opt(e.After), e.RequestID, e.PrevHash,
+	}
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x1f")))
+	return hex.EncodeToString(sum[:])
+}
+
+func (e *AuditEntry) decode() {
+	if e.Before != nil {
+		e.BeforeJSON = json.RawMessage(*e.Before)
+	}
+	if e.After != nil {
+		e.AfterJSON = json.RawMessage(*e.After)
+	}
+}
+
+// AuditFilter selects audit entries.
+type AuditFilter struct {
+	Entity   string
+	EntityID int64
+	Page
+}
+
+// ListAudit returns audit entries, newest first.
+func (s *Store) ListAudit(ctx context.Context, a Actor, f AuditFilter) ([]AuditEntry, int64, error) {
+	var out []AuditEntry
+	var total int64
+	err := s.read(ctx, a, func(tx *Tx) error {
+		q := tx.db.Model(&AuditEntry{})
+		if f.Entity != "" {
+			q = q.Where("entity = ?", f.Entity)
+		}
+		if f.EntityID != 0 {
+			q = q.Where("entity_id = ?", f.EntityID)
+		}
+		if err := q.Count(&total).Error; err != nil {
+			return err
+		}
+		return q.Order("seq DESC").Offset(f.Offset()).Limit(f.Size).Find(&out).Error
+	})
+	for i := range out {
+		out[i].decode()
+	}
+	return out, total, err
+}
+
+// AuditVerification is the result of checking the whole chain.
+type AuditVerification struct {
+	OK       bool   `json:"ok"`
+	Checked  int64  `json:"checked"`
+	BrokenAt *int64 `json:"broken_at_seq,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+}
+
+// VerifyAudit walks the chain in order and reports the first entry whose
+// hash does not match its content or whose link to the previous entry is
+// broken, and whether the head still points at the last entry.
+func (s *Store) VerifyAudit(ctx context.Context, a Actor) (AuditVerification, error) {
+	var res AuditVerification
+	err := s.read(ctx, a, func(tx *Tx) error {
+		prevHash, prevSeq := "", int64(0)
+		for {
+			var batch []AuditEntry
+			if err := tx.db.Where("seq > ?", prevSeq).Order("seq").Limit(1000).Find(&batch).Error; err != nil {
+				return err
+			}
+			for i := range batch {
+				e := &batch[i]
+				fail := func(reason string) {
+					seq := e.Seq
+					res.BrokenAt, res.Reason = &seq, reason
+				}
+				switch {
+				case e.Seq != prevSeq+1:
+					fail(fmt.Sprintf("entry %d is missing", prevSeq+1))
+				case e.PrevHash != prevHash:
+					fail("the link to the previous entry is broken")
+				case e.computeHash() != e.Hash:
+					fail("the entry's content does not match its hash")
+				}
+				if res.BrokenAt != nil {
+					return nil
+				}
+				res.Checked++
+				prevHash, prevSeq = e.Hash, e.Seq
+			}
+			if len(batch) < 1000 {
+				break
+			}
+		}
+		var head auditHead
+		if err := tx.db.Where("id = 1").Take(&head).Error; err != nil {
+			return err
+		}
+		if head.Seq != prevSeq || head.Hash != prevHash {
+			seq := prevSeq + 1
+			res.BrokenAt, res.Reason = &seq, "entries after this point were removed"
+			return nil
+		}
+		res.OK = true
+		return nil
+	})
+	return res, err
+}

@@ -1,0 +1,196 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
+)
+
+// authToken is a login session. Only the SHA-256 of the token is stored.
+type authToken struct {
+	ID        int64
+	TokenHash string
+	StaffID   int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	RevokedAt *time.Time
+}
+
+func (authToken) TableName() string { return "auth_tokens" }
+
+// Session is a token just issued by a login.
+type Session struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
+	Staff     Staff     `json:"staff"`
+}
+
+// HashToken is the stored form of a bearer token.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func randomString(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// GeneratePassword returns a random 16-character password.
+func GeneratePassword() string { return randomString(12) }
+
+// dummyHash is compared against when the account does not exist, so that
+// a failed login takes the same time whether or not the number is known.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("firstask-dummy-password"), bcrypt.DefaultCost)
+
+// ErrBadCredentials is returned for a wrong employee number or password and
+// for deactivated accounts alike, so that a login never reveals which.
+var ErrBadCredentials = Errorf(EUnauthorized, "wrong employee number or password")
+
+// Login checks the password and issues a token valid for ttl.
+func (s *Store) Login(ctx context.Context, requestID, employeeNo, password string, ttl time.Duration) (Session, error) {
+	var sess Session
+	err := s.write(ctx, System(requestID), func(tx *Tx) error {
+		var st Staff
+		err := tx.db.Where("employee_no = ?", strings.TrimSpace(employeeNo)).Take(&st).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+			return ErrBadCredentials
+		} else if err != nil {
+			return err
+		}
+		if bcrypt.CompareHashAndPassword([]byte(st.PasswordHash), []byte(password)) != nil || !st.Active {
+			return ErrBadCredentials
+		}
+		token := "fa_" + randomString(32)
+		t := authToken{TokenHash: HashToken(token), StaffID: st.ID, CreatedAt: tx.now, ExpiresAt: tx.now.Add(ttl)}
+		if err := tx.db.Create(&t).Error; err != nil {
+			return err
+		}
+		tx.actor = Actor{StaffID: st.ID, Role: st.Role, DepartmentID: st.DepartmentID, RequestID: requestID}
+		tx.audit("auth.login", "staff", st.ID, nil, map[string]any{"token_id": t.ID, "expires_at": t.ExpiresAt})
+		sess = Session{Token: token, ExpiresAt: t.ExpiresAt, Staff: st}
+		return nil
+	})
+	return sess, err
+}
+
+// Authenticate resolves a bearer token to its staff member. Expired,
+// revoked and deactivated accounts' tokens are refused.
+func (s *Store) Authenticate(ctx context.Context, token string) (Staff, error) {
+	var st Staff
+	err := s.db.WithContext(ctx).Table("auth_tokens t").
+		Select("s.*").
+		Joins("JOIN staff s ON s.id = t.staff_id").
+		Where("t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND s.active = ?", HashToken(token), s.Now(), true).
+		Take(&st).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return st, Errorf(EUnauthorized, "the token is invalid, expired or revoked")
+	}
+	return st, err
+}
+
+// Logout revokes the token.
+func (s *Store) Logout(ctx context.Context, a Actor, token string) error {
+	return s.write(ctx, a, func(tx *Tx) error {
+		res := tx.db.Model(&authToken{}).Where("token_hash = ? AND revoked_at IS NULL", HashToken(token)).Update("revoked_at", tx.now)
+		if res.Error != nil {
+			return res.Error
+		}
+		tx.audit("auth.logout", "staff", a.StaffID, nil, nil)
+		return nil
+	})
+}
+
+// revokeTokens revokes every live token of a staff member except the one
+// with keepHash (may be "").
+func (tx *Tx) revokeTokens(staffID int64, keepHash string) error {
+	return tx.db.Model(&authToken{}).
+		Where("staff_id = ? AND revoked_at IS NULL AND token_hash <> ?", staffID, keepHash).
+		Update("revoked_at", tx.now).Error
+}
+
+// ChangePassword sets a new password for the actor after checking the
+// current one, and signs out every other session.
+func (s *Store) ChangePassword(ctx context.Context, a Actor, currentToken, oldPassword, newPassword string) error {
+	var v Validation
+	v.Check(oldPassword != "", "current_password", "is required")
+	checkPassword(&v, "new_password", newPassword)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return s.write(ctx, a, func(tx *Tx) error {
+		st, err := tx.staff(a.StaffID)
+		if err != nil {
+			return err
+		}
+		if bcrypt.CompareHashAndPassword([]byte(st.PasswordHash), []byte(oldPassword)) != nil {
+			return Invalid(FieldProblem{"current_password", "is wrong"})
+		}
+		hash, err := bcrypt.GenerateFromPassword([]byte(newPassword), tx.store.bcryptCost)
+		if err != nil {
+			return err
+		}
+		if err := tx.db.Model(&Staff{}).Where("id = ?", st.ID).Updates(map[string]any{
+			"password_hash": string(hash), "password_changed_at": tx.now, "updated_at": tx.now,
+		}).Error; err != nil {
+			return err
+		}
+		if err := tx.revokeTokens(st.ID, HashToken(currentToken)); err != nil {
+			return err
+		}
+		tx.audit("auth.password_change", "staff", st.ID, nil, nil)
+		return nil
+	})
+}
+
+// EnsureAdmin creates the first department and admin account on an empty
+// database. It returns the admin's employee number and, when password was
+// empty, the generated password; created is false when staff already exist.
+func (s *Store) EnsureAdmin(ctx context.Context, password string) (employeeNo, generated string, created bool, err error) {
+	err = s.write(ctx, System("bootstrap"), func(tx *Tx) error {
+		var n int64
+		if err := tx.db.Model(&Staff{}).Count(&n).Error; err != nil || n > 0 {
+			return err
+		}
+		var d Department
+		if err := tx.db.Where("code = ?", "HQ").Take(&d).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+			d = Department{Code: "HQ", Name: "总部", Active: true, CreatedAt: tx.now, UpdatedAt: tx.now}
+			if err := tx.db.Create(&d).Error; err != nil {
+				return err
+			}
+			tx.audit("department.create", "department", d.ID, nil, d)
+		} else if err != nil {
+			return err
+		}
+		in := StaffInput{EmployeeNo: ptr("admin"), Name: ptr("管理员"), DepartmentID: &d.ID, Role: ptr(RoleAdmin)}
+		if password != "" {
+			var v Validation
+			checkPassword(&v, "FIRSTASK_ADMIN_PASSWORD", password)
+			if err := v.Err(); err != nil {
+				return err
+			}
+			in.Password = &password
+		}
+		st, gen, err := tx.createStaff(System("bootstrap"), in)
+		if err != nil {
+			return err
+		}
+		employeeNo, generated, created = st.EmployeeNo, gen, true
+		return nil
+	})
+	return employeeNo, generated, created, err
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,216 @@
+// Package models holds firstask's domain types with their state changes and
+// the Store that keeps them in SQLite or MySQL. Each exported Store method is
+// one transaction; every change of state writes the audit log inside it.
+package models
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/mysql"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"firstask/migrations"
+)
+
+// Store is the database behind the API.
+type Store struct {
+	db         *gorm.DB
+	dialect    migrations.Dialect
+	now        func() time.Time
+	bcryptCost int
+	loc        *time.Location
+}
+
+// Options tunes a Store.
+type Options struct {
+	// BcryptCost is the cost of stored password hashes (default 10).
+	BcryptCost int
+	// Location is the organisation's time zone (default Asia/Shanghai).
+	Location *time.Location
+	// Now is the clock (default time.Now); tests inject their own.
+	Now func() time.Time
+}
+
+// Open connects to the database. driver is "sqlite" or "mysql" and dsn the
+// driver's own DSN (see the config package).
+func Open(driver, dsn string, opts Options) (*Store, error) {
+	// Each gorm.Open gets its own Config: sharing one between dialects
+	// mixes up their clause builders.
+	gcfg := &gorm.Config{
+		Logger:                 logger.Discard,
+		TranslateError:         true,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
+	}
+	var (
+		db      *gorm.DB
+		err     error
+		dialect migrations.Dialect
+	)
+	switch driver {
+	case "sqlite":
+		dialect = migrations.SQLite
+		db, err = gorm.Open(sqlite.Open(dsn), gcfg)
+	case "mysql":
+		dialect = migrations.MySQL
+		db, err = gorm.Open(mysql.New(mysql.Config{DSN: dsn, DisableWithReturning: true}), gcfg)
+	default:
+		return nil, fmt.Errorf("unknown database driver %q", driver)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", driver, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if dialect == migrations.SQLite {
+		// One writer at a time is SQLite's nature; a small pool keeps
+		// readers concurrent under WAL without piling up busy writers.
+		sqlDB.SetMaxOpenConns(8)
+	} else {
+		sqlDB.SetMaxOpenConns(50)
+		sqlDB.SetMaxIdleConns(10)
+		sqlDB.SetConnMaxLifetime(30 * time.Minute)
+	}
+	s := &Store{db: db, dialect: dialect, now: time.Now, bcryptCost: 10, loc: mustShanghai()}
+	if opts.BcryptCost > 0 {
+		s.bcryptCost = opts.BcryptCost
+	}
+	if opts.Location != nil {
+		s.loc = opts.Location
+	}
+	if opts.Now != nil {
+		s.now = opts.Now
+	}
+	return s, nil
+}
+
+func mustShanghai() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}
+
+// Migrate applies every pending migration.
+func (s *Store) Migrate(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return migrations.Up(ctx, s.dialect, sqlDB)
+}
+
+// Ready reports whether the database answers and its schema is current.
+func (s *Store) Ready(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return fmt.Errorf("database unreachable: %w", err)
+	}
+	pending, err := migrations.Pending(ctx, s.dialect, sqlDB)
+	if err != nil {
+		return err
+	}
+	if pending {
+		return errors.New("migrations pending")
+	}
+	return nil
+}
+
+// SQLDB exposes the connection pool for pool statistics and shutdown.
+func (s *Store) SQLDB() (*sql.DB, error) { return s.db.DB() }
+
+// Dialect names the database behind the store: "sqlite" or "mysql".
+func (s *Store) Dialect() string { return string(s.dialect) }
+
+// Location is the organisation's time zone.
+func (s *Store) Location() *time.Location { return s.loc }
+
+// Close closes the connection pool.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Now returns the store's clock reading in UTC, truncated to the
+// millisecond precision both databases keep.
+func (s *Store) Now() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
+
+// Tx is one open transaction: the database handle, the single instant that
+// everything written in it carries, the actor, and the audit entries that
+// are appended to the chain just before commit.
+type Tx struct {
+	db     *gorm.DB
+	now    time.Time
+	actor  Actor
+	store  *Store
+	audits []auditEntry
+	after  []func()
+}
+
+// DB returns the transaction's gorm handle.
+func (tx *Tx) DB() *gorm.DB { return tx.db }
+
+// Now is the instant of this transaction.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// OnCommit registers fn to run after a successful commit (for example to
+// wake the webhook sender); it never runs when the transaction rolls back.
+func (tx *Tx) OnCommit(fn func()) { tx.after = append(tx.after, fn) }
+
+// write runs fn in one transaction and, if fn succeeds, appends its audit
+// entries to the chain before committing.
+func (s *Store) write(ctx context.Context, actor Actor, fn func(tx *Tx) error) error {
+	var after []func()
+	err := s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+		tx := &Tx{db: g, now: s.Now(), actor: actor, store: s}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if err := tx.flushAudit(); err != nil {
+			return err
+		}
+		after = tx.after
+		return nil
+	})
+	if err != nil {
+		return translate(err)
+	}
+	for _, f := range after {
+		f()
+	}
+	return nil
+}
+
+// read runs fn with a plain (non-transactional) handle.
+func (s *Store) read(ctx context.Context, actor Actor, fn func(tx *Tx) error) error {
+	tx := &Tx{db: s.db.WithContext(ctx), now: s.Now(), actor: actor, store: s}
+	return translate(fn(tx))
+}
+
+// translate maps database errors to application errors.
+func translate(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return Errorf(ENotFound, "not found")
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return Errorf(EConflict, "a record with the same key already exists")
+	}
+	return err
+}
