@@ -23,8 +23,9 @@ type Store struct {
 	db         *gorm.DB
 	dialect    migrations.Dialect
 	now        func() time.Time
-	bcryptCost int
-	loc        *time.Location
+	bcryptCost  int
+	loc         *time.Location
+	notifyHooks []NotifyHook
 }
 
 // Options tunes a Store.

@@ -1,0 +1,40 @@
+-- +goose Up
+CREATE TABLE IF NOT EXISTS violations (
+  id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  staff_id BIGINT NOT NULL,
+  type VARCHAR(32) NOT NULL,
+  severity VARCHAR(16) NOT NULL,
+  occurred_at DATETIME(3) NOT NULL,
+  inquiry_id BIGINT NULL,
+  description TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  source VARCHAR(24) NOT NULL,
+  sla_clock VARCHAR(64) NULL,
+  reported_by BIGINT NULL,
+  state VARCHAR(16) NOT NULL,
+  sanction VARCHAR(24) NOT NULL DEFAULT '',
+  rule_version BIGINT NULL,
+  window_count INT NOT NULL DEFAULT 0,
+  verified_by BIGINT NULL,
+  verified_at DATETIME(3) NULL,
+  decision_note TEXT NULL,
+  appeal_text TEXT NULL,
+  appealed_at DATETIME(3) NULL,
+  appeal_deadline DATETIME(3) NULL,
+  appeal_decided_by BIGINT NULL,
+  appeal_decided_at DATETIME(3) NULL,
+  appeal_note TEXT NULL,
+  counted_month CHAR(7) NULL,
+  carried_over_from CHAR(7) NULL,
+  correction_month CHAR(7) NULL,
+  created_at DATETIME(3) NOT NULL,
+  updated_at DATETIME(3) NOT NULL,
+  UNIQUE KEY uq_violations_sla_clock (sla_clock),
+  KEY idx_violations_staff (staff_id, occurred_at),
+  KEY idx_violations_counted (counted_month, state),
+  KEY idx_violations_correction (correction_month),
+  KEY idx_violations_state (state, created_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- +goose Down
+DROP TABLE IF EXISTS violations;
