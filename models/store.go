@@ -20,9 +20,9 @@ import (
 
 // Store is the database behind the API.
 type Store struct {
-	db         *gorm.DB
-	dialect    migrations.Dialect
-	now        func() time.Time
+	db          *gorm.DB
+	dialect     migrations.Dialect
+	now         func() time.Time
 	bcryptCost  int
 	loc         *time.Location
 	notifyHooks []NotifyHook
