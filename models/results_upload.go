@@ -1,0 +1,328 @@
+package models
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"gorm.io/gorm/clause"
+
+	"firstask/scoring"
+)
+
+// Limits of an uploaded base result.
+const (
+	MinBaseScore      = 0
+	MaxBaseScore      = 100
+	MaxResultNoteLen  = 500 // characters, the width of base_results.note
+	MaxUploadFilename = 255
+)
+
+// BaseResultInput is one row of an uploaded results file, as read by the
+// workbook parser: Row is the spreadsheet row number, for problems.
+type BaseResultInput struct {
+	Row        int
+	EmployeeNo string
+	Name       string
+	Score      float64
+	Note       string
+}
+
+// UploadSummary is the answer to a successful results upload: the new
+// upload and what it replaced (the replaced upload stays in history).
+type UploadSummary struct {
+	UploadID         int64  `json:"upload_id"`
+	Month            string `json:"month"`
+	Rows             int    `json:"rows"`
+	ReplacedUploadID *int64 `json:"replaced_upload_id"`
+	ReplacedRows     int    `json:"replaced_rows"`
+}
+
+// staffKey is what the upload checks need to know about a staff member.
+type staffKey struct {
+	ID           int64
+	EmployeeNo   string
+	Name         string
+	DepartmentID int64
+	Active       bool
+}
+
+// staffDirectory looks staff up by employee number: exactly first, then
+// ignoring case (MySQL's collation already ignores it; SQLite's does not,
+// so the store decides in Go for both).
+type staffDirectory struct {
+	exact map[string]staffKey
+	fold  map[string]staffKey
+}
+
+// loadStaffDirectory reads every staff member's key fields in one query;
+// even 100,000 staff are a few megabytes, cheaper than thousands of lookups.
+func (tx *Tx) loadStaffDirectory() (staffDirectory, error) {
+	var rows []staffKey
+	if err := tx.db.Table("staff").Select("id, employee_no, name, department_id, active").Find(&rows).Error; err != nil {
+		return staffDirectory{}, err
+	}
+	d := staffDirectory{exact: make(map[string]staffKey, len(rows)), fold: make(map[string]staffKey, len(rows))}
+	for _, r := range rows {
+		d.exact[r.EmployeeNo] = r
+		d.fold[strings.ToLower(r.EmployeeNo)] = r
+	}
+	return d, nil
+}
+
+func (d staffDirectory) lookup(employeeNo string) (staffKey, bool) {
+	if k, ok := d.exact[employeeNo]; ok {
+		return k, true
+	}
+	k, ok := d.fold[strings.ToLower(employeeNo)]
+	return k, ok
+}
+
+// lockMonthForUpload makes sure the month has a periods row and locks it,
+// so that two uploads, or an upload and the closing of the month, happen
+// one after the other on MySQL (SQLite's immediate transactions already
+// serialise writers). A closed month refuses the upload with a conflict.
+func (tx *Tx) lockMonthForUpload(m scoring.Month) error {
+	p := Period{Month: m.String(), State: PeriodOpen, OpenedAt: tx.now}
+	if err := tx.db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "month"}}, DoNothing: true}).Create(&p).Error; err != nil {
+		return err
+	}
+	if err := tx.db.Clauses(clause.Locking{Strength: "UPDATE"}).Where("month = ?", m.String()).Take(&p).Error; err != nil {
+		return err
+	}
+	if p.State == PeriodClosed {
+		return &Error{Code: EConflict, Message: fmt.Sprintf("the month %s is closed; its results can no longer change", m),
+			Details: []any{FieldProblem{Field: "month", Message: "is closed"}}}
+	}
+	return nil
+}
+
+// ReplaceBaseResults takes a month's uploaded base results in one
+// transaction: every row is checked against the staff on record and either
+// all are taken or none. The month's previous upload, if any, is marked
+// superseded and stays in history. Problems come back together as an
+// EInvalid error whose details are Problems; a closed month is a conflict.
+func (s *Store) ReplaceBaseResults(ctx context.Context, a Actor, month scoring.Month, filename string, rows []BaseResultInput) (UploadSummary, error) {
+	if !month.Valid() {
+		return UploadSummary{}, Invalid(FieldProblem{Field: "month", Message: "must be YYYY-MM"})
+	}
+	filename = cleanFilename(filename)
+	var sum UploadSummary
+	err := s.write(ctx, a, func(tx *Tx) error {
+		sc, err := tx.scopeOf(a)
+		if err != nil {
+			return err
+		}
+		if !sc.All {
+			return Errorf(EForbidden, "only HR can upload a month's results")
+		}
+		if err := tx.lockMonthForUpload(month); err != nil {
+			return err
+		}
+		dir, err := tx.loadStaffDirectory()
+		if err != nil {
+			return err
+		}
+		taken, err := checkBaseResults(dir, rows)
+		if err != nil {
+			return err
+		}
+		prev, err := tx.currentUpload(month)
+		if err != nil {
+			return err
+		}
+		up := ResultUpload{Month: month.String(), Filename: filename, RowCount: len(taken), UploadedBy: a.StaffID, UploadedAt: tx.now}
+		if prev != nil {
+			id := prev.ID
+			up.ReplacedUploadID = &id
+			res := tx.db.Model(&ResultUpload{}).Where("id = ? AND superseded_at IS NULL", prev.ID).Update("superseded_at", tx.now)
+			if res.Error != nil {
+				return res.Error
+			}
+			tx.audit("result_upload.supersede", "result_upload", prev.ID,
+				map[string]any{"month": prev.Month, "rows": prev.RowCount}, map[string]any{"superseded_at": rfc3339ms(tx)})
+		}
+		if err := tx.db.Create(&up).Error; err != nil {
+			return err
+		}
+		for i := range taken {
+			taken[i].UploadID = up.ID
+			taken[i].Month = up.Month
+		}
+		if err := tx.db.CreateInBatches(taken, 500).Error; err != nil {
+			return err
+		}
+		sum = UploadSummary{UploadID: up.ID, Month: up.Month, Rows: len(taken), ReplacedUploadID: up.ReplacedUploadID}
+		if prev != nil {
+			sum.ReplacedRows = prev.RowCount
+		}
+		tx.audit("result_upload.create", "result_upload", up.ID, nil, map[string]any{
+			"month": up.Month, "filename": up.Filename, "rows": up.RowCount,
+			"replaced_upload_id": up.ReplacedUploadID, "content_sha256": baseResultsDigest(taken),
+		})
+		return nil
+	})
+	return sum, err
+}
+
+func rfc3339ms(tx *Tx) string { return tx.now.UTC().Format("2006-01-02T15:04:05.000Z07:00") }
+
+// checkBaseResults checks every row against the directory and returns the
+// rows to insert, or every problem found.
+func checkBaseResults(dir staffDirectory, rows []BaseResultInput) ([]BaseResult, error) {
+	var pl problemList
+	if len(rows) == 0 {
+		pl.add(0, "", "", "the file holds no result rows; fill in at least one row under the header")
+		return nil, pl.err()
+	}
+	out := make([]BaseResult, 0, len(rows))
+	firstRow := make(map[int64]int, len(rows))
+	for _, r := range rows {
+		before := len(pl)
+		no := NormalizeCell(r.EmployeeNo)
+		var k staffKey
+		if no == "" {
+			pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, "the employee number is missing")
+		} else if found, ok := dir.lookup(no); !ok {
+			pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, "no staff member has employee number %s", no)
+		} else if !found.Active {
+			pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, "%s (%s) is no longer active", found.EmployeeNo, found.Name)
+		} else {
+			k = found
+			if !sameName(r.Name, k.Name) {
+				pl.add(r.Row, ColName, r.Name, "employee number %s belongs to %s, not %q", k.EmployeeNo, k.Name, NormalizeCell(r.Name))
+			}
+			if first, dup := firstRow[k.ID]; dup {
+				pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, "employee number %s appears again (first in row %d)", k.EmployeeNo, first)
+			} else {
+				firstRow[k.ID] = r.Row
+			}
+		}
+		if math.IsNaN(r.Score) || r.Score < MinBaseScore || r.Score > MaxBaseScore {
+			pl.add(r.Row, ColScore, strconv.FormatFloat(r.Score, 'f', -1, 64), "the score must be a number from %d to %d", MinBaseScore, MaxBaseScore)
+		}
+		note := strings.TrimSpace(r.Note)
+		if utf8.RuneCountInString(note) > MaxResultNoteLen {
+			pl.add(r.Row, ColNote, truncateRunes(note, 40), "the note is longer than %d characters", MaxResultNoteLen)
+		}
+		if len(pl) == before {
+			// Two decimals: what MySQL's DECIMAL(6,2) keeps, so both
+			// databases hold the same figure.
+			out = append(out, BaseResult{StaffID: k.ID, RowNo: r.Row, Score: math.Round(r.Score*100) / 100, Note: note})
+		}
+	}
+	if err := pl.err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// baseResultsDigest is a SHA-256 over the rows taken, kept in the audit
+// entry so that the uploaded figures are covered by the audit chain.
+func baseResultsDigest(rows []BaseResult) string {
+	sorted := make([]BaseResult, len(rows))
+	copy(sorted, rows)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].StaffID < sorted[j].StaffID })
+	h := sha256.New()
+	for _, r := range sorted {
+		fmt.Fprintf(h, "%d\x1f%.2f\x1f%s\x1e", r.StaffID, r.Score, r.Note)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func cleanFilename(name string) string {
+	name = strings.TrimSpace(name)
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, name)
+	return truncateRunes(name, MaxUploadFilename/4) // utf8mb4: 4 bytes a character at worst
+}
+
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
+}
+
+// ResultUploadView is an upload in the month's history, with who made it
+// and whether it is the one in force.
+type ResultUploadView struct {
+	ResultUpload
+	UploadedByName string `json:"uploaded_by_name"`
+	Current        bool   `json:"current"`
+}
+
+// ListResultUploads returns a month's upload history, newest first.
+func (s *Store) ListResultUploads(ctx context.Context, a Actor, month scoring.Month, p Page) ([]ResultUploadView, int64, error) {
+	var out []ResultUploadView
+	var total int64
+	err := s.read(ctx, a, func(tx *Tx) error {
+		sc, err := tx.scopeOf(a)
+		if err != nil {
+			return err
+		}
+		if !sc.All {
+			return Errorf(EForbidden, "only HR can see the upload history")
+		}
+		q := tx.db.Model(&ResultUpload{}).Where("month = ?", month.String())
+		if err := q.Count(&total).Error; err != nil {
+			return err
+		}
+		var ups []ResultUpload
+		if err := q.Order("id DESC").Offset(p.Offset()).Limit(p.Size).Find(&ups).Error; err != nil {
+			return err
+		}
+		ids := make([]int64, 0, len(ups))
+		for _, u := range ups {
+			ids = append(ids, u.UploadedBy)
+		}
+		names := map[int64]string{}
+		if len(ids) > 0 {
+			var ns []struct {
+				ID   int64
+				Name string
+			}
+			if err := tx.db.Table("staff").Select("id, name").Where("id IN ?", ids).Find(&ns).Error; err != nil {
+				return err
+			}
+			for _, n := range ns {
+				names[n.ID] = n.Name
+			}
+		}
+		for _, u := range ups {
+			out = append(out, ResultUploadView{ResultUpload: u, UploadedByName: names[u.UploadedBy], Current: u.SupersededAt == nil})
+		}
+		return nil
+	})
+	return out, total, err
+}
+
+// BaseResultsOf returns the rows of one upload, in file order.
+func (s *Store) BaseResultsOf(ctx context.Context, a Actor, uploadID int64) ([]BaseResult, error) {
+	var out []BaseResult
+	err := s.read(ctx, a, func(tx *Tx) error {
+		sc, err := tx.scopeOf(a)
+		if err != nil {
+			return err
+		}
+		if !sc.All {
+			return Errorf(EForbidden, "only HR can see uploaded results")
+		}
+		return tx.db.Where("upload_id = ?", uploadID).Order("row_no").Find(&out).Error
+	})
+	return out, err
+}

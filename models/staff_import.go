@@ -1,0 +1,419 @@
+package models
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// StaffImportRow is one row of a staff import file as read by the workbook
+// parser. Empty optional cells leave an existing account's value as it is
+// (and take the default for a new one): role staff, employment regular,
+// active yes, a generated password.
+type StaffImportRow struct {
+	Row            int
+	EmployeeNo     string
+	Name           string
+	Department     string // department code (or its unique name)
+	Role           string // staff | supervisor | hr | admin, or 员工 | 主管 | 人事 | 管理员
+	EmploymentType string // regular | dispatched, or 正式 | 派遣
+	Phone          string
+	Active         string // yes/no, true/false, 1/0, 是/否, 在职/离职
+	Password       string
+}
+
+// InitialPassword is a generated password of an account the import
+// created, shown once in the answer.
+type InitialPassword struct {
+	EmployeeNo string `json:"employee_no"`
+	Name       string `json:"name"`
+	Password   string `json:"password"`
+}
+
+// StaffImportSummary is the answer to a successful staff import.
+type StaffImportSummary struct {
+	Rows             int               `json:"rows"`
+	Created          int               `json:"created"`
+	Updated          int               `json:"updated"`
+	Unchanged        int               `json:"unchanged"`
+	InitialPasswords []InitialPassword `json:"initial_passwords"`
+}
+
+// MaxStaffImportRows bounds one import: bcrypt makes each new account cost
+// tens of milliseconds.
+const MaxStaffImportRows = 20_000
+
+var roleWords = map[string]Role{
+	"staff": RoleStaff, "员工": RoleStaff, "职员": RoleStaff,
+	"supervisor": RoleSupervisor, "主管": RoleSupervisor,
+	"hr": RoleHR, "人事": RoleHR,
+	"admin": RoleAdmin, "管理员": RoleAdmin,
+}
+
+var employmentWords = map[string]EmploymentType{
+	"regular": EmploymentRegular, "正式": EmploymentRegular, "在编": EmploymentRegular,
+	"dispatched": EmploymentDispatched, "派遣": EmploymentDispatched, "劳务派遣": EmploymentDispatched,
+}
+
+var activeWords = map[string]bool{
+	"yes": true, "y": true, "true": true, "1": true, "是": true, "在职": true, "启用": true, "active": true,
+	"no": false, "n": false, "false": false, "0": false, "否": false, "离职": false, "停用": false, "inactive": false,
+}
+
+// importPlan is a checked row: what to set, and on whom.
+type importPlan struct {
+	row      StaffImportRow
+	existing *Staff
+	in       StaffInput
+	hash     string // bcrypt hash of the given or generated password
+	initial  string // the generated password of a new account
+}
+
+// ImportStaff creates or updates staff in bulk, keyed by employee number,
+// in one transaction: every row is checked first and any problem refuses
+// the whole file (EInvalid with every Problem). A password in the file is
+// the initial password of a new account only: an import never resets an
+// existing account's password (PATCH /staff/{id} does). Role grants follow
+// CreateStaff and UpdateStaff: only an admin grants or removes hr and
+// admin, and nobody re-roles or deactivates themselves.
+func (s *Store) ImportStaff(ctx context.Context, a Actor, rows []StaffImportRow) (StaffImportSummary, error) {
+	if len(rows) > MaxStaffImportRows {
+		return StaffImportSummary{}, FileProblems([]Problem{{Message: "a staff import takes at most 20000 rows; split the file"}})
+	}
+	// Check everything against a first reading, so that a bad file never
+	// holds the write lock and passwords are hashed outside it.
+	var plans []importPlan
+	err := s.read(ctx, a, func(tx *Tx) error {
+		var err error
+		plans, err = tx.planStaffImport(a, rows)
+		return err
+	})
+	if err != nil {
+		return StaffImportSummary{}, err
+	}
+	hashes := s.hashImportPasswords(plans)
+	var sum StaffImportSummary
+	err = s.write(ctx, a, func(tx *Tx) error {
+		plans, err := tx.planStaffImport(a, rows) // again, under the lock
+		if err != nil {
+			return err
+		}
+		sum = StaffImportSummary{Rows: len(plans), InitialPasswords: []InitialPassword{}}
+		for i := range plans {
+			p := &plans[i]
+			if h, ok := hashes[p.row.Row]; ok && p.existing == nil {
+				p.hash, p.initial = h.hash, h.initial
+			}
+			if p.hash == "" && p.existing == nil {
+				h := hashImportPassword(p, tx.store.bcryptCost)
+				p.hash, p.initial = h.hash, h.initial
+			}
+			changed, err := tx.applyStaffImport(a, p)
+			if err != nil {
+				return err
+			}
+			switch {
+			case p.existing == nil:
+				sum.Created++
+				if p.initial != "" {
+					sum.InitialPasswords = append(sum.InitialPasswords, InitialPassword{EmployeeNo: *p.in.EmployeeNo, Name: *p.in.Name, Password: p.initial})
+				}
+			case changed:
+				sum.Updated++
+			default:
+				sum.Unchanged++
+			}
+		}
+		tx.audit("staff.import", "staff", 0, nil, map[string]any{"rows": sum.Rows, "created": sum.Created, "updated": sum.Updated, "unchanged": sum.Unchanged})
+		return nil
+	})
+	return sum, err
+}
+
+type importHash struct{ hash, initial string }
+
+// hashImportPasswords hashes, on every core, the passwords the import will
+// store: given ones, and generated ones for new accounts.
+func (s *Store) hashImportPasswords(plans []importPlan) map[int]importHash {
+	out := make(map[int]importHash)
+	var mu sync.Mutex
+	work := make(chan *importPlan)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range work {
+				h := hashImportPassword(p, s.bcryptCost)
+				mu.Lock()
+				out[p.row.Row] = h
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := range plans {
+		if plans[i].existing == nil {
+			work <- &plans[i]
+		}
+	}
+	close(work)
+	wg.Wait()
+	return out
+}
+
+func hashImportPassword(p *importPlan, cost int) importHash {
+	var h importHash
+	password := ""
+	if p.in.Password != nil {
+		password = *p.in.Password
+	} else {
+		h.initial = GeneratePassword()
+		password = h.initial
+	}
+	b, err := bcrypt.GenerateFromPassword([]byte(password), cost)
+	if err != nil {
+		// Only a password over 72 bytes fails, and planning refused those.
+		panic(err)
+	}
+	h.hash = string(b)
+	return h
+}
+
+// planStaffImport checks every row against the database and returns what
+// to do with each, or every problem found.
+func (tx *Tx) planStaffImport(a Actor, rows []StaffImportRow) ([]importPlan, error) {
+	var pl problemList
+	if len(rows) == 0 {
+		pl.add(0, "", "", "the file holds no staff rows; fill in at least one row under the header")
+		return nil, pl.err()
+	}
+	sc, err := tx.scopeOf(a)
+	if err != nil {
+		return nil, err
+	}
+	if !sc.All {
+		return nil, Errorf(EForbidden, "only HR can import staff")
+	}
+	var depts []Department
+	if err := tx.db.Find(&depts).Error; err != nil {
+		return nil, err
+	}
+	deptByCode, deptByName := map[string]Department{}, map[string][]Department{}
+	for _, d := range depts {
+		deptByCode[strings.ToLower(d.Code)] = d
+		deptByName[NormalizeCell(d.Name)] = append(deptByName[NormalizeCell(d.Name)], d)
+	}
+	var staff []Staff
+	if err := tx.db.Find(&staff).Error; err != nil {
+		return nil, err
+	}
+	byNo := make(map[string]*Staff, len(staff))
+	for i := range staff {
+		byNo[strings.ToLower(staff[i].EmployeeNo)] = &staff[i]
+	}
+	firstRow := map[string]int{}
+	plans := make([]importPlan, 0, len(rows))
+	for _, r := range rows {
+		before := len(pl)
+		p := importPlan{row: r}
+		no := NormalizeCell(r.EmployeeNo)
+		switch {
+		case no == "":
+			pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, "the employee number is missing")
+		case !ValidEmployeeNo(no):
+			pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, "an employee number is 1–32 letters, digits, '_' or '-'")
+		default:
+			if first, dup := firstRow[strings.ToLower(no)]; dup {
+				pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, "employee number %s appears again (first in row %d)", no, first)
+			} else {
+				firstRow[strings.ToLower(no)] = r.Row
+			}
+			p.existing = byNo[strings.ToLower(no)]
+		}
+		creating := p.existing == nil
+		if creating {
+			p.in.EmployeeNo = &no
+		}
+		if name := NormalizeCell(r.Name); name != "" {
+			if utf8.RuneCountInString(name) > 64 {
+				pl.add(r.Row, ColName, r.Name, "a name is at most 64 characters")
+			}
+			p.in.Name = &name
+		} else if creating {
+			pl.add(r.Row, ColName, r.Name, "the name is missing")
+		}
+		if v := NormalizeCell(r.Department); v != "" {
+			d, ok := deptByCode[strings.ToLower(v)]
+			if !ok && len(deptByName[v]) == 1 {
+				d, ok = deptByName[v][0], true
+			}
+			switch {
+			case !ok:
+				pl.add(r.Row, ColDepartment, r.Department, "no department has the code %s", v)
+			case !d.Active && (creating || p.existing.DepartmentID != d.ID):
+				pl.add(r.Row, ColDepartment, r.Department, "the department %s is inactive", d.Code)
+			default:
+				id := d.ID
+				p.in.DepartmentID = &id
+			}
+		} else if creating {
+			pl.add(r.Row, ColDepartment, r.Department, "the department is missing")
+		}
+		var from Role
+		if !creating {
+			from = p.existing.Role
+		}
+		to := from
+		if v := NormalizeCell(r.Role); v != "" {
+			role, ok := roleWords[strings.ToLower(v)]
+			if !ok {
+				pl.add(r.Row, ColRole, r.Role, "the role must be staff, supervisor, hr or admin (员工, 主管, 人事, 管理员)")
+			} else {
+				p.in.Role, to = &role, role
+			}
+		}
+		if creating && to == "" {
+			to = RoleStaff
+		}
+		if v := NormalizeCell(r.EmploymentType); v != "" {
+			et, ok := employmentWords[strings.ToLower(v)]
+			if !ok {
+				pl.add(r.Row, ColEmploymentType, r.EmploymentType, "the employment type must be regular or dispatched (正式, 派遣)")
+			} else {
+				p.in.EmploymentType = &et
+			}
+		}
+		if v := NormalizeCell(r.Phone); v != "" {
+			if utf8.RuneCountInString(v) > 32 {
+				pl.add(r.Row, ColPhone, r.Phone, "a phone number is at most 32 characters")
+			}
+			p.in.Phone = &v
+		}
+		if v := NormalizeCell(r.Active); v != "" {
+			act, ok := activeWords[strings.ToLower(v)]
+			if !ok {
+				pl.add(r.Row, ColActive, r.Active, "active must be yes or no (是, 否)")
+			} else {
+				p.in.Active = &act
+			}
+		}
+		if r.Password != "" && creating {
+			var v Validation
+			checkPassword(&v, ColPassword, r.Password)
+			for _, fp := range v.problems {
+				pl.add(r.Row, ColPassword, "********", "the password %s", fp.Message)
+			}
+			pw := r.Password
+			p.in.Password = &pw
+		}
+		// Role grants, as CreateStaff and UpdateStaff decide them.
+		if len(pl) == before {
+			sensitive, grantFrom := creating, from
+			if !creating {
+				roleChange := to != from
+				activeChange := p.in.Active != nil && *p.in.Active != p.existing.Active
+				if roleChange && p.existing.ID == a.StaffID {
+					pl.add(r.Row, ColRole, r.Role, "you cannot change your own role")
+				}
+				if activeChange && p.existing.ID == a.StaffID {
+					pl.add(r.Row, ColActive, r.Active, "you cannot deactivate yourself")
+				}
+				sensitive = roleChange || activeChange
+			}
+			if sensitive && tx.checkGrant(a, grantFrom, to) != nil {
+				col, val := ColRole, r.Role
+				if to == from {
+					col, val = ColActive, r.Active
+				}
+				pl.add(r.Row, col, val, "only an admin can grant or remove the hr and admin roles, or deactivate such accounts")
+			}
+		}
+		plans = append(plans, p)
+	}
+	if err := pl.err(); err != nil {
+		return nil, err
+	}
+	return plans, nil
+}
+
+// applyStaffImport writes one checked row and audits it; it reports
+// whether an existing account changed.
+func (tx *Tx) applyStaffImport(a Actor, p *importPlan) (bool, error) {
+	if p.existing == nil {
+		st := Staff{
+			EmployeeNo: *p.in.EmployeeNo, Name: *p.in.Name, DepartmentID: *p.in.DepartmentID,
+			Role: RoleStaff, EmploymentType: EmploymentRegular, Active: true, PasswordHash: p.hash,
+			CreatedAt: tx.now, UpdatedAt: tx.now,
+		}
+		if p.in.Role != nil {
+			st.Role = *p.in.Role
+		}
+		if p.in.EmploymentType != nil {
+			st.EmploymentType = *p.in.EmploymentType
+		}
+		if p.in.Phone != nil {
+			st.Phone = *p.in.Phone
+		}
+		if p.in.Active != nil {
+			st.Active = *p.in.Active
+		}
+		if err := tx.db.Create(&st).Error; err != nil {
+			return false, err
+		}
+		tx.audit("staff.create", "staff", st.ID, nil, st.auditView())
+		return true, nil
+	}
+	st := *p.existing
+	before := st.auditView()
+	revoke := false
+	if p.in.Name != nil {
+		st.Name = *p.in.Name
+	}
+	if p.in.DepartmentID != nil {
+		st.DepartmentID = *p.in.DepartmentID
+	}
+	if p.in.Role != nil && *p.in.Role != st.Role {
+		st.Role, revoke = *p.in.Role, true
+	}
+	if p.in.EmploymentType != nil {
+		st.EmploymentType = *p.in.EmploymentType
+	}
+	if p.in.Phone != nil {
+		st.Phone = *p.in.Phone
+	}
+	if p.in.Active != nil && *p.in.Active != st.Active {
+		st.Active = *p.in.Active
+		revoke = revoke || !st.Active
+	}
+	after := st.auditView()
+	if mapsEqual(before, after) {
+		return false, nil
+	}
+	st.UpdatedAt = tx.now
+	if err := tx.db.Select("*").Omit("created_at").Updates(&st).Error; err != nil {
+		return false, err
+	}
+	if revoke {
+		if err := tx.revokeTokens(st.ID, ""); err != nil {
+			return false, err
+		}
+	}
+	tx.audit("staff.update", "staff", st.ID, before, after)
+	return true, nil
+}
+
+func mapsEqual(a, b map[string]any) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
