@@ -37,6 +37,14 @@ func (s *Server) registerRoutes() {
 	s.handle(v1, http.MethodGet, "/staff/:id/absences", supervisorsUp, s.listAbsences)
 	s.handle(v1, http.MethodPost, "/staff/:id/absences", hrUp, s.createAbsence)
 
+	// Workbooks (uploads take the larger upload body limit)
+	uploads := s.engine.Group("/api/v1", limitBody(s.opts.MaxUploadBytes))
+	s.handle(v1, http.MethodGet, "/periods/:month/results-template.xlsx", supervisorsUp, s.resultsTemplate)
+	s.handle(uploads, http.MethodPost, "/periods/:month/results", hrUp, s.uploadResults)
+	s.handle(v1, http.MethodGet, "/periods/:month/results/uploads", hrUp, s.listResultUploads)
+	s.handle(v1, http.MethodGet, "/staff/import-template.xlsx", hrUp, s.staffImportTemplate)
+	s.handle(uploads, http.MethodPost, "/staff/import", hrUp, s.importStaff)
+
 	// Audit trail
 	s.handle(v1, http.MethodGet, "/audit", hrUp, s.listAudit)
 	s.handle(v1, http.MethodGet, "/audit/verify", hrUp, s.verifyAudit)

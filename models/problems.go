@@ -10,16 +10,19 @@ import (
 
 // Problem is one thing wrong with one cell (or row) of an uploaded
 // workbook: the spreadsheet row number as Excel shows it, the column, the
-// value found and what is wrong with it.
+// value found and what is wrong with it. Reason and Args say the same in a
+// form the api layer can word in another language.
 type Problem struct {
 	Row     int    `json:"row"`
 	Column  string `json:"column"`
 	Value   string `json:"value"`
 	Message string `json:"message"`
+	Reason  string `json:"-"`
+	Args    []any  `json:"-"`
 }
 
 // Column keys of the problems the store reports about uploaded rows. The
-// api layer may rename them to the headers the file actually used.
+// api layer names them by the workbook's headers.
 const (
 	ColEmployeeNo     = "employee_no"
 	ColName           = "name"
@@ -32,6 +35,51 @@ const (
 	ColActive         = "active"
 	ColPassword       = "password"
 )
+
+// Reasons of upload problems, each with its English wording (the Args fill
+// the verbs in order).
+const (
+	ReasonNoRows             = "no_rows"
+	ReasonTooManyRows        = "too_many_rows"
+	ReasonMissing            = "missing"
+	ReasonUnknownEmployee    = "unknown_employee"
+	ReasonInactiveStaff      = "inactive_staff"
+	ReasonNameMismatch       = "name_mismatch"
+	ReasonDuplicate          = "duplicate"
+	ReasonScoreRange         = "score_range"
+	ReasonTooLong            = "too_long"
+	ReasonBadEmployeeNo      = "bad_employee_no"
+	ReasonUnknownDepartment  = "unknown_department"
+	ReasonInactiveDepartment = "inactive_department"
+	ReasonBadChoice          = "bad_choice"
+	ReasonPasswordShort      = "password_short"
+	ReasonPasswordLong       = "password_long"
+	ReasonOwnRole            = "own_role"
+	ReasonDeactivateSelf     = "deactivate_self"
+	ReasonGrant              = "grant"
+)
+
+// ProblemMessages is the English wording of each reason.
+var ProblemMessages = map[string]string{
+	ReasonNoRows:             "the file holds no data rows under the header",
+	ReasonTooManyRows:        "the file holds more than %d rows; split it",
+	ReasonMissing:            "the %s is missing",
+	ReasonUnknownEmployee:    "no staff member has employee number %s",
+	ReasonInactiveStaff:      "%s (%s) is no longer active",
+	ReasonNameMismatch:       "employee number %s belongs to %s, not %s",
+	ReasonDuplicate:          "employee number %s appears again (first in row %d)",
+	ReasonScoreRange:         "the score must be a number from %d to %d",
+	ReasonTooLong:            "the %s is longer than %d characters",
+	ReasonBadEmployeeNo:      "an employee number is 1–32 letters, digits, '_' or '-'",
+	ReasonUnknownDepartment:  "no department has the code %s",
+	ReasonInactiveDepartment: "the department %s is inactive",
+	ReasonBadChoice:          "the %s must be one of: %s",
+	ReasonPasswordShort:      "the password must be at least %d characters",
+	ReasonPasswordLong:       "the password must be at most %d bytes",
+	ReasonOwnRole:            "you cannot change your own role",
+	ReasonDeactivateSelf:     "you cannot deactivate yourself",
+	ReasonGrant:              "only an admin can grant or remove the hr and admin roles, or deactivate such accounts",
+}
 
 // FileProblems builds the EInvalid error that lists every problem of an
 // uploaded file, so that a person can fix them all in one go.
@@ -50,8 +98,9 @@ func FileProblems(ps []Problem) *Error {
 // problemList collects problems of an upload.
 type problemList []Problem
 
-func (pl *problemList) add(row int, column, value, format string, args ...any) {
-	*pl = append(*pl, Problem{Row: row, Column: column, Value: value, Message: fmt.Sprintf(format, args...)})
+func (pl *problemList) add(row int, column, value, reason string, args ...any) {
+	*pl = append(*pl, Problem{Row: row, Column: column, Value: value, Reason: reason, Args: args,
+		Message: fmt.Sprintf(ProblemMessages[reason], args...)})
 }
 
 func (pl problemList) err() error {

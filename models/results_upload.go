@@ -97,8 +97,7 @@ func (tx *Tx) lockMonthForUpload(m scoring.Month) error {
 		return err
 	}
 	if p.State == PeriodClosed {
-		return &Error{Code: EConflict, Message: fmt.Sprintf("the month %s is closed; its results can no longer change", m),
-			Details: []any{FieldProblem{Field: "month", Message: "is closed"}}}
+		return closedMonthError(m)
 	}
 	return nil
 }
@@ -109,18 +108,16 @@ func (tx *Tx) lockMonthForUpload(m scoring.Month) error {
 // superseded and stays in history. Problems come back together as an
 // EInvalid error whose details are Problems; a closed month is a conflict.
 func (s *Store) ReplaceBaseResults(ctx context.Context, a Actor, month scoring.Month, filename string, rows []BaseResultInput) (UploadSummary, error) {
-	if !month.Valid() {
-		return UploadSummary{}, Invalid(FieldProblem{Field: "month", Message: "must be YYYY-MM"})
-	}
 	filename = cleanFilename(filename)
 	var sum UploadSummary
 	err := s.write(ctx, a, func(tx *Tx) error {
-		sc, err := tx.scopeOf(a)
-		if err != nil {
+		if err := tx.checkResultsUploader(a, month); err != nil {
 			return err
 		}
-		if !sc.All {
-			return Errorf(EForbidden, "only HR can upload a month's results")
+		if len(rows) == 0 {
+			var pl problemList
+			pl.add(0, "", "", ReasonNoRows)
+			return pl.err()
 		}
 		if err := tx.lockMonthForUpload(month); err != nil {
 			return err
@@ -129,8 +126,8 @@ func (s *Store) ReplaceBaseResults(ctx context.Context, a Actor, month scoring.M
 		if err != nil {
 			return err
 		}
-		taken, err := checkBaseResults(dir, rows)
-		if err != nil {
+		taken, pl := checkBaseResults(dir, rows)
+		if err := pl.err(); err != nil {
 			return err
 		}
 		prev, err := tx.currentUpload(month)
@@ -174,13 +171,10 @@ func (s *Store) ReplaceBaseResults(ctx context.Context, a Actor, month scoring.M
 func rfc3339ms(tx *Tx) string { return tx.now.UTC().Format("2006-01-02T15:04:05.000Z07:00") }
 
 // checkBaseResults checks every row against the directory and returns the
-// rows to insert, or every problem found.
-func checkBaseResults(dir staffDirectory, rows []BaseResultInput) ([]BaseResult, error) {
+// rows to insert, or every problem found. An empty name is not compared:
+// the name column is optional.
+func checkBaseResults(dir staffDirectory, rows []BaseResultInput) ([]BaseResult, problemList) {
 	var pl problemList
-	if len(rows) == 0 {
-		pl.add(0, "", "", "the file holds no result rows; fill in at least one row under the header")
-		return nil, pl.err()
-	}
 	out := make([]BaseResult, 0, len(rows))
 	firstRow := make(map[int64]int, len(rows))
 	for _, r := range rows {
@@ -188,28 +182,28 @@ func checkBaseResults(dir staffDirectory, rows []BaseResultInput) ([]BaseResult,
 		no := NormalizeCell(r.EmployeeNo)
 		var k staffKey
 		if no == "" {
-			pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, "the employee number is missing")
+			pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, ReasonMissing, "employee number")
 		} else if found, ok := dir.lookup(no); !ok {
-			pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, "no staff member has employee number %s", no)
+			pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, ReasonUnknownEmployee, no)
 		} else if !found.Active {
-			pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, "%s (%s) is no longer active", found.EmployeeNo, found.Name)
+			pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, ReasonInactiveStaff, found.EmployeeNo, found.Name)
 		} else {
 			k = found
-			if !sameName(r.Name, k.Name) {
-				pl.add(r.Row, ColName, r.Name, "employee number %s belongs to %s, not %q", k.EmployeeNo, k.Name, NormalizeCell(r.Name))
+			if strings.TrimSpace(r.Name) != "" && !sameName(r.Name, k.Name) {
+				pl.add(r.Row, ColName, r.Name, ReasonNameMismatch, k.EmployeeNo, k.Name, NormalizeCell(r.Name))
 			}
 			if first, dup := firstRow[k.ID]; dup {
-				pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, "employee number %s appears again (first in row %d)", k.EmployeeNo, first)
+				pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, ReasonDuplicate, k.EmployeeNo, first)
 			} else {
 				firstRow[k.ID] = r.Row
 			}
 		}
 		if math.IsNaN(r.Score) || r.Score < MinBaseScore || r.Score > MaxBaseScore {
-			pl.add(r.Row, ColScore, strconv.FormatFloat(r.Score, 'f', -1, 64), "the score must be a number from %d to %d", MinBaseScore, MaxBaseScore)
+			pl.add(r.Row, ColScore, strconv.FormatFloat(r.Score, 'f', -1, 64), ReasonScoreRange, MinBaseScore, MaxBaseScore)
 		}
 		note := strings.TrimSpace(r.Note)
 		if utf8.RuneCountInString(note) > MaxResultNoteLen {
-			pl.add(r.Row, ColNote, truncateRunes(note, 40), "the note is longer than %d characters", MaxResultNoteLen)
+			pl.add(r.Row, ColNote, truncateRunes(note, 40), ReasonTooLong, "note", MaxResultNoteLen)
 		}
 		if len(pl) == before {
 			// Two decimals: what MySQL's DECIMAL(6,2) keeps, so both
@@ -217,10 +211,54 @@ func checkBaseResults(dir staffDirectory, rows []BaseResultInput) ([]BaseResult,
 			out = append(out, BaseResult{StaffID: k.ID, RowNo: r.Row, Score: math.Round(r.Score*100) / 100, Note: note})
 		}
 	}
-	if err := pl.err(); err != nil {
-		return nil, err
+	return out, pl
+}
+
+// CheckBaseResults runs the checks of ReplaceBaseResults without writing
+// anything and returns the problems found (nil when none). The api calls
+// it when the workbook parser already refused some rows, so that the
+// answer lists every problem of the file at once; a closed month is still
+// a conflict.
+func (s *Store) CheckBaseResults(ctx context.Context, a Actor, month scoring.Month, rows []BaseResultInput) ([]Problem, error) {
+	var out []Problem
+	err := s.read(ctx, a, func(tx *Tx) error {
+		if err := tx.checkResultsUploader(a, month); err != nil {
+			return err
+		}
+		closed, err := tx.monthClosed(month)
+		if err != nil {
+			return err
+		}
+		if closed {
+			return closedMonthError(month)
+		}
+		dir, err := tx.loadStaffDirectory()
+		if err != nil {
+			return err
+		}
+		_, out = checkBaseResults(dir, rows)
+		return nil
+	})
+	return out, err
+}
+
+func (tx *Tx) checkResultsUploader(a Actor, month scoring.Month) error {
+	if !month.Valid() {
+		return Invalid(FieldProblem{Field: "month", Message: "must be YYYY-MM"})
 	}
-	return out, nil
+	sc, err := tx.scopeOf(a)
+	if err != nil {
+		return err
+	}
+	if !sc.All {
+		return Errorf(EForbidden, "only HR can upload a month's results")
+	}
+	return nil
+}
+
+func closedMonthError(m scoring.Month) error {
+	return &Error{Code: EConflict, Message: fmt.Sprintf("the month %s is closed; its results can no longer change", m),
+		Details: []any{FieldProblem{Field: "month", Message: "is closed"}}}
 }
 
 // baseResultsDigest is a SHA-256 over the rows taken, kept in the audit

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"runtime"
 	"strings"
 	"sync"
@@ -82,7 +83,9 @@ type importPlan struct {
 // admin, and nobody re-roles or deactivates themselves.
 func (s *Store) ImportStaff(ctx context.Context, a Actor, rows []StaffImportRow) (StaffImportSummary, error) {
 	if len(rows) > MaxStaffImportRows {
-		return StaffImportSummary{}, FileProblems([]Problem{{Message: "a staff import takes at most 20000 rows; split the file"}})
+		var pl problemList
+		pl.add(0, "", "", ReasonTooManyRows, MaxStaffImportRows)
+		return StaffImportSummary{}, pl.err()
 	}
 	// Check everything against a first reading, so that a bad file never
 	// holds the write lock and passwords are hashed outside it.
@@ -132,6 +135,31 @@ func (s *Store) ImportStaff(ctx context.Context, a Actor, rows []StaffImportRow)
 		return nil
 	})
 	return sum, err
+}
+
+// CheckStaffImport runs the checks of ImportStaff without writing anything
+// and returns the problems found (nil when none). The api calls it when the
+// workbook parser already refused some rows, so that the answer lists every
+// problem of the file at once.
+func (s *Store) CheckStaffImport(ctx context.Context, a Actor, rows []StaffImportRow) ([]Problem, error) {
+	var out []Problem
+	if len(rows) == 0 {
+		return nil, nil // the parser has said so already
+	}
+	err := s.read(ctx, a, func(tx *Tx) error {
+		_, err := tx.planStaffImport(a, rows)
+		var e *Error
+		if errors.As(err, &e) && e.Code == EInvalid {
+			for _, d := range e.Details {
+				if p, ok := d.(Problem); ok {
+					out = append(out, p)
+				}
+			}
+			return nil
+		}
+		return err
+	})
+	return out, err
 }
 
 type importHash struct{ hash, initial string }
@@ -188,7 +216,7 @@ func hashImportPassword(p *importPlan, cost int) importHash {
 func (tx *Tx) planStaffImport(a Actor, rows []StaffImportRow) ([]importPlan, error) {
 	var pl problemList
 	if len(rows) == 0 {
-		pl.add(0, "", "", "the file holds no staff rows; fill in at least one row under the header")
+		pl.add(0, "", "", ReasonNoRows)
 		return nil, pl.err()
 	}
 	sc, err := tx.scopeOf(a)
@@ -223,12 +251,12 @@ func (tx *Tx) planStaffImport(a Actor, rows []StaffImportRow) ([]importPlan, err
 		no := NormalizeCell(r.EmployeeNo)
 		switch {
 		case no == "":
-			pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, "the employee number is missing")
+			pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, ReasonMissing, "employee number")
 		case !ValidEmployeeNo(no):
-			pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, "an employee number is 1–32 letters, digits, '_' or '-'")
+			pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, ReasonBadEmployeeNo)
 		default:
 			if first, dup := firstRow[strings.ToLower(no)]; dup {
-				pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, "employee number %s appears again (first in row %d)", no, first)
+				pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, ReasonDuplicate, no, first)
 			} else {
 				firstRow[strings.ToLower(no)] = r.Row
 			}
@@ -240,11 +268,11 @@ func (tx *Tx) planStaffImport(a Actor, rows []StaffImportRow) ([]importPlan, err
 		}
 		if name := NormalizeCell(r.Name); name != "" {
 			if utf8.RuneCountInString(name) > 64 {
-				pl.add(r.Row, ColName, r.Name, "a name is at most 64 characters")
+				pl.add(r.Row, ColName, r.Name, ReasonTooLong, "name", 64)
 			}
 			p.in.Name = &name
 		} else if creating {
-			pl.add(r.Row, ColName, r.Name, "the name is missing")
+			pl.add(r.Row, ColName, r.Name, ReasonMissing, "name")
 		}
 		if v := NormalizeCell(r.Department); v != "" {
 			d, ok := deptByCode[strings.ToLower(v)]
@@ -253,15 +281,15 @@ func (tx *Tx) planStaffImport(a Actor, rows []StaffImportRow) ([]importPlan, err
 			}
 			switch {
 			case !ok:
-				pl.add(r.Row, ColDepartment, r.Department, "no department has the code %s", v)
+				pl.add(r.Row, ColDepartment, r.Department, ReasonUnknownDepartment, v)
 			case !d.Active && (creating || p.existing.DepartmentID != d.ID):
-				pl.add(r.Row, ColDepartment, r.Department, "the department %s is inactive", d.Code)
+				pl.add(r.Row, ColDepartment, r.Department, ReasonInactiveDepartment, d.Code)
 			default:
 				id := d.ID
 				p.in.DepartmentID = &id
 			}
 		} else if creating {
-			pl.add(r.Row, ColDepartment, r.Department, "the department is missing")
+			pl.add(r.Row, ColDepartment, r.Department, ReasonMissing, "department")
 		}
 		var from Role
 		if !creating {
@@ -271,7 +299,7 @@ func (tx *Tx) planStaffImport(a Actor, rows []StaffImportRow) ([]importPlan, err
 		if v := NormalizeCell(r.Role); v != "" {
 			role, ok := roleWords[strings.ToLower(v)]
 			if !ok {
-				pl.add(r.Row, ColRole, r.Role, "the role must be staff, supervisor, hr or admin (员工, 主管, 人事, 管理员)")
+				pl.add(r.Row, ColRole, r.Role, ReasonBadChoice, "role", "staff, supervisor, hr, admin")
 			} else {
 				p.in.Role, to = &role, role
 			}
@@ -282,30 +310,31 @@ func (tx *Tx) planStaffImport(a Actor, rows []StaffImportRow) ([]importPlan, err
 		if v := NormalizeCell(r.EmploymentType); v != "" {
 			et, ok := employmentWords[strings.ToLower(v)]
 			if !ok {
-				pl.add(r.Row, ColEmploymentType, r.EmploymentType, "the employment type must be regular or dispatched (正式, 派遣)")
+				pl.add(r.Row, ColEmploymentType, r.EmploymentType, ReasonBadChoice, "employment type", "regular, dispatched")
 			} else {
 				p.in.EmploymentType = &et
 			}
 		}
 		if v := NormalizeCell(r.Phone); v != "" {
 			if utf8.RuneCountInString(v) > 32 {
-				pl.add(r.Row, ColPhone, r.Phone, "a phone number is at most 32 characters")
+				pl.add(r.Row, ColPhone, r.Phone, ReasonTooLong, "phone number", 32)
 			}
 			p.in.Phone = &v
 		}
 		if v := NormalizeCell(r.Active); v != "" {
 			act, ok := activeWords[strings.ToLower(v)]
 			if !ok {
-				pl.add(r.Row, ColActive, r.Active, "active must be yes or no (是, 否)")
+				pl.add(r.Row, ColActive, r.Active, ReasonBadChoice, "active column", "yes, no")
 			} else {
 				p.in.Active = &act
 			}
 		}
 		if r.Password != "" && creating {
-			var v Validation
-			checkPassword(&v, ColPassword, r.Password)
-			for _, fp := range v.problems {
-				pl.add(r.Row, ColPassword, "********", "the password %s", fp.Message)
+			switch {
+			case utf8.RuneCountInString(r.Password) < MinPasswordLength:
+				pl.add(r.Row, ColPassword, "********", ReasonPasswordShort, MinPasswordLength)
+			case len(r.Password) > MaxPasswordBytes:
+				pl.add(r.Row, ColPassword, "********", ReasonPasswordLong, MaxPasswordBytes)
 			}
 			pw := r.Password
 			p.in.Password = &pw
@@ -317,10 +346,10 @@ func (tx *Tx) planStaffImport(a Actor, rows []StaffImportRow) ([]importPlan, err
 				roleChange := to != from
 				activeChange := p.in.Active != nil && *p.in.Active != p.existing.Active
 				if roleChange && p.existing.ID == a.StaffID {
-					pl.add(r.Row, ColRole, r.Role, "you cannot change your own role")
+					pl.add(r.Row, ColRole, r.Role, ReasonOwnRole)
 				}
 				if activeChange && p.existing.ID == a.StaffID {
-					pl.add(r.Row, ColActive, r.Active, "you cannot deactivate yourself")
+					pl.add(r.Row, ColActive, r.Active, ReasonDeactivateSelf)
 				}
 				sensitive = roleChange || activeChange
 			}
@@ -329,7 +358,7 @@ func (tx *Tx) planStaffImport(a Actor, rows []StaffImportRow) ([]importPlan, err
 				if to == from {
 					col, val = ColActive, r.Active
 				}
-				pl.add(r.Row, col, val, "only an admin can grant or remove the hr and admin roles, or deactivate such accounts")
+				pl.add(r.Row, col, val, ReasonGrant)
 			}
 		}
 		plans = append(plans, p)

@@ -1,0 +1,31 @@
+package api
+
+import "net/http"
+
+// Workbook routes; the uploads send real multipart workbooks.
+func init() {
+	ok, forbidden := http.StatusOK, http.StatusForbidden
+	add := func(key string, pc permCase) { permissionCases[key] = pc }
+
+	add("GET /api/v1/periods/:month/results-template.xlsx", permCase{
+		build: fixed("/api/v1/periods/2026-10/results-template.xlsx", nil),
+		want:  expect(forbidden, ok, ok, ok)})
+	add("POST /api/v1/periods/:month/results", permCase{
+		build: func(e *testEnv, role string) (string, any) {
+			return "/api/v1/periods/2026-10/results", xlsxOf(e.t, []any{"工号", "姓名", "基础绩效分"}, []any{"staffA", "姓名staffA", 90})
+		},
+		send: sendUpload,
+		want: expect(forbidden, forbidden, ok, ok)})
+	add("GET /api/v1/periods/:month/results/uploads", permCase{
+		build: fixed("/api/v1/periods/2026-10/results/uploads", nil),
+		want:  expect(forbidden, forbidden, ok, ok)})
+	add("GET /api/v1/staff/import-template.xlsx", permCase{
+		build: fixed("/api/v1/staff/import-template.xlsx", nil),
+		want:  expect(forbidden, forbidden, ok, ok)})
+	add("POST /api/v1/staff/import", permCase{
+		build: func(e *testEnv, role string) (string, any) {
+			return "/api/v1/staff/import", xlsxOf(e.t, []any{"工号", "姓名", "部门编码"}, []any{"imp-" + role, "导入", "A"})
+		},
+		send: sendUpload,
+		want: expect(forbidden, forbidden, ok, ok)})
+}

@@ -1,0 +1,242 @@
+package api
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"firstask/metrics"
+	"firstask/models"
+	"firstask/reports"
+)
+
+// workbookLang reads ?lang= (Chinese unless it asks for English).
+func workbookLang(c *gin.Context) reports.Lang { return reports.ParseLang(c.Query("lang")) }
+
+func pick(lang reports.Lang, zh, en string) string {
+	if lang == reports.LangEN {
+		return en
+	}
+	return zh
+}
+
+func (s *Server) resultsTemplate(c *gin.Context) {
+	month, err := workbookMonth(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	deptID, err := queryInt(c, "department_id")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	rows, err := s.store.ResultsTemplate(c.Request.Context(), actor(c), month, deptID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	lang := workbookLang(c)
+	tr := make([]reports.TemplateRow, len(rows))
+	for i, r := range rows {
+		tr[i] = reports.TemplateRow{EmployeeNo: r.EmployeeNo, Name: r.Name, Department: r.DepartmentName, BaseScore: r.Score, Note: r.Note}
+	}
+	ascii := "results-" + month.String() + ".xlsx"
+	a := newAttachment(c, pick(lang, "月度考核结果-"+month.String()+".xlsx", ascii), ascii)
+	s.finishAttachment(c, a, reports.WriteResultsTemplate(a, month.String(), lang, tr))
+}
+
+// uploadLimits are the limits every workbook upload is read with: the
+// reports defaults (100,000 rows, 100 MiB uncompressed), problems worded
+// in the language asked for.
+func uploadLimits(lang reports.Lang) reports.UploadLimits {
+	return reports.UploadLimits{
+		MaxRows:        reports.DefaultMaxRows,
+		UnzipSizeLimit: reports.DefaultUnzipSizeLimit,
+		Lang:           lang,
+	}
+}
+
+// parseWorkbook runs a reports reader, recovering a panic that escaped it
+// (reports recovers excelize's own) into a refusal of the file.
+func parseWorkbook[T any](read func() ([]T, error)) (rows []T, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			rows, err = nil, fmt.Errorf("%w (panic: %v)", reports.ErrNotXLSX, p)
+		}
+	}()
+	return read()
+}
+
+// unreadableWorkbook maps the readers' file-level errors: 413 for a file
+// too large or with too many rows, 415 for something that is not a zip
+// package at all (a CSV, a PDF, an old .xls), 422 for a package that
+// claims to be a workbook but cannot be read.
+func (s *Server) unreadableWorkbook(c *gin.Context, data []byte, err error) error {
+	switch {
+	case errors.Is(err, reports.ErrTooLarge):
+		return models.Errorf(models.ETooLarge, "the workbook is too large once uncompressed (at most %d MiB): keep only the first sheet's data and save again", reports.DefaultUnzipSizeLimit>>20)
+	case errors.Is(err, reports.ErrTooManyRows):
+		return models.Errorf(models.ETooLarge, "the workbook has more than %d data rows: split it", reports.DefaultMaxRows)
+	case errors.Is(err, reports.ErrNotXLSX):
+		s.log.Info("unreadable workbook", slog.String("request_id", requestID(c)), slog.Any("error", err))
+		if bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}) {
+			return models.Errorf(models.EUnsupported, "the file is an old .xls or a password-protected workbook: save it in Excel or WPS as an unprotected .xlsx (Excel Workbook) and upload that")
+		}
+		if !bytes.HasPrefix(data, []byte("PK\x03\x04")) || !hasWorkbookPart(data) {
+			return models.Errorf(models.EUnsupported, "the file is not an .xlsx workbook: save it in Excel or WPS as .xlsx (Excel Workbook) and upload that")
+		}
+		return models.Errorf(models.EInvalid, "the .xlsx workbook is damaged or could not be read: open it in Excel or WPS, save it again as .xlsx and upload that")
+	}
+	return err
+}
+
+// hasWorkbookPart reports whether a zip holds xl/workbook.xml, telling a
+// damaged workbook from another kind of zip (a .docx, an archive); an
+// unreadable zip directory counts as a damaged workbook.
+func hasWorkbookPart(data []byte) bool {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return true
+	}
+	for _, f := range zr.File {
+		if strings.EqualFold(f.Name, "xl/workbook.xml") {
+			return true
+		}
+	}
+	return false
+}
+
+// countUpload records the outcome of an upload in firstask_uploads_total
+// once the handler has answered.
+func (s *Server) countUpload(c *gin.Context, kind string) {
+	if s.metrics == nil {
+		return
+	}
+	switch st := c.Writer.Status(); {
+	case st < 300:
+		s.metrics.Upload(kind, metrics.UploadAccepted)
+	case st >= 500:
+		s.metrics.Upload(kind, metrics.UploadFailed)
+	default:
+		s.metrics.Upload(kind, metrics.UploadRejected)
+	}
+}
+
+func (s *Server) uploadResults(c *gin.Context) {
+	defer s.countUpload(c, metrics.UploadResults)
+	month, err := workbookMonth(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	lang := workbookLang(c)
+	data, filename, err := readUpload(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	parsed, err := parseWorkbook(func() ([]reports.ResultRow, error) {
+		return reports.ReadResults(bytes.NewReader(data), uploadLimits(lang))
+	})
+	var perr *reports.ParseError
+	if err != nil && !errors.As(err, &perr) {
+		s.fail(c, s.unreadableWorkbook(c, data, err))
+		return
+	}
+	rows := make([]models.BaseResultInput, len(parsed))
+	for i, r := range parsed {
+		rows[i] = models.BaseResultInput{Row: r.Row, EmployeeNo: r.EmployeeNo, Name: r.Name, Score: r.Score, Note: r.Note}
+	}
+	ctx, a := c.Request.Context(), actor(c)
+	if perr != nil {
+		// The parser refused some rows: check the others too, so that
+		// the answer lists every problem of the file at once.
+		checked, err := s.store.CheckBaseResults(ctx, a, month, rows)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		s.fail(c, uploadProblems(perr.Problems, checked, lang))
+		return
+	}
+	sum, err := s.store.ReplaceBaseResults(ctx, a, month, filename, rows)
+	if err != nil {
+		s.fail(c, storeProblems(err, lang))
+		return
+	}
+	c.JSON(http.StatusOK, sum)
+}
+
+func (s *Server) listResultUploads(c *gin.Context) {
+	month, err := workbookMonth(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p, err := page(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	items, total, err := s.store.ListResultUploads(c.Request.Context(), actor(c), month, p)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, list(items, total, p))
+}
+
+func (s *Server) staffImportTemplate(c *gin.Context) {
+	lang := workbookLang(c)
+	a := newAttachment(c, pick(lang, "员工导入模板.xlsx", "staff-import.xlsx"), "staff-import.xlsx")
+	s.finishAttachment(c, a, reports.WriteStaffTemplate(a, lang, nil))
+}
+
+func (s *Server) importStaff(c *gin.Context) {
+	defer s.countUpload(c, metrics.UploadStaff)
+	lang := workbookLang(c)
+	data, _, err := readUpload(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	parsed, err := parseWorkbook(func() ([]reports.StaffRow, error) {
+		return reports.ReadStaffImport(bytes.NewReader(data), uploadLimits(lang))
+	})
+	var perr *reports.ParseError
+	if err != nil && !errors.As(err, &perr) {
+		s.fail(c, s.unreadableWorkbook(c, data, err))
+		return
+	}
+	rows := make([]models.StaffImportRow, len(parsed))
+	for i, r := range parsed {
+		rows[i] = models.StaffImportRow{Row: r.Row, EmployeeNo: r.EmployeeNo, Name: r.Name, Department: r.DepartmentCode,
+			Role: r.Role, EmploymentType: r.EmploymentType, Phone: r.Phone, Password: r.Password}
+		if r.Active != nil {
+			rows[i].Active = strings.ToLower(fmt.Sprint(*r.Active))
+		}
+	}
+	ctx, a := c.Request.Context(), actor(c)
+	if perr != nil {
+		checked, err := s.store.CheckStaffImport(ctx, a, rows)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		s.fail(c, uploadProblems(perr.Problems, checked, lang))
+		return
+	}
+	sum, err := s.store.ImportStaff(ctx, a, rows)
+	if err != nil {
+		s.fail(c, storeProblems(err, lang))
+		return
+	}
+	c.JSON(http.StatusOK, sum)
+}
