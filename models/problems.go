@@ -115,6 +115,9 @@ func (pl problemList) err() error {
 // white space (including the ideographic space U+3000 and no-break spaces)
 // removed and inner runs of white space collapsed to one space.
 func NormalizeCell(s string) string {
+	if plainCell(s) {
+		return s
+	}
 	s = width.Fold.String(s)
 	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
 }
@@ -124,8 +127,25 @@ func NormalizeCell(s string) string {
 // space inside the name: offices pad two-character names ("张　三") to line
 // them up with three-character ones.
 func sameName(inFile, onRecord string) bool {
+	if inFile == onRecord {
+		return true
+	}
 	squeeze := func(s string) string {
 		return strings.Join(strings.FieldsFunc(width.Fold.String(s), unicode.IsSpace), "")
 	}
 	return strings.EqualFold(squeeze(inFile), squeeze(onRecord))
+}
+
+// plainCell reports whether s is printable ASCII without leading, trailing
+// or doubled spaces: already in normal form (the common case, cheaply).
+func plainCell(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f {
+			if c != ' ' || i == 0 || i == len(s)-1 || s[i-1] == ' ' {
+				return false
+			}
+		}
+	}
+	return true
 }

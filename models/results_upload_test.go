@@ -295,3 +295,14 @@ func TestSameName(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalizeCell(t *testing.T) {
+	for in, want := range map[string]string{
+		"1001": "1001", " 1001 ": "1001", "１００１": "1001", "a  b": "a b", "a b": "a b",
+		"\u3000张三\u00a0": "张三", "": "", " ": "", "A-7": "A-7", "x\ty": "x y",
+	} {
+		if got := NormalizeCell(in); got != want {
+			t.Errorf("NormalizeCell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
