@@ -468,3 +468,63 @@ func TestStaffImport(t *testing.T) {
 		}
 	})
 }
+
+// TestUploadLeavesNoTempFiles uploads a workbook whose sheet is large
+// enough uncompressed (mostly white space) for excelize to unpack it to a
+// temporary file, once taken and once refused, and checks that no file is
+// left behind.
+func TestUploadLeavesNoTempFiles(t *testing.T) {
+	e := newTestEnv(t)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	for _, c := range []struct {
+		no     string
+		status int
+	}{{"staffA", http.StatusOK}, {"nobody", http.StatusUnprocessableEntity}} {
+		data := paddedSheet(t, xlsxOf(t, []any{"工号", "基础绩效分"}, []any{c.no, 90}), 20<<20)
+		if len(data) > int(e.srv.opts.MaxUploadBytes) {
+			t.Fatalf("the padded workbook is %d bytes", len(data))
+		}
+		e.upload("hr", resultsPath, "padded.xlsx", data).want(c.status)
+		left, err := os.ReadDir(tmp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(left) != 0 {
+			t.Fatalf("temporary files left behind: %v", left)
+		}
+	}
+}
+
+// paddedSheet rewrites the first worksheet of a workbook with pad bytes of
+// white space before </sheetData>: the same cells, a large sheet part.
+func paddedSheet(t testing.TB, book []byte, pad int) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(book), int64(len(book)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.BestSpeed) })
+	for _, f := range zr.File {
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		content, _ := io.ReadAll(r)
+		r.Close()
+		if f.Name == "xl/worksheets/sheet1.xml" {
+			content = bytes.Replace(content, []byte("</sheetData>"), append(bytes.Repeat([]byte(" "), pad), "</sheetData>"...), 1)
+		}
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(content)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
