@@ -43,6 +43,7 @@ type Config struct {
 	MaxUploadBytes  int64
 	SLAScanInterval time.Duration
 	ShutdownTimeout time.Duration
+	ShutdownDelay   time.Duration
 	BcryptCost      int
 	Demo            bool
 }
@@ -71,6 +72,7 @@ var Settings = []Setting{
 	{"FIRSTASK_MAX_UPLOAD_BYTES", "max-upload-bytes", "10485760", "largest uploaded workbook"},
 	{"FIRSTASK_SLA_SCAN_INTERVAL", "sla-scan-interval", "1m", "how often the server scans SLA clocks (0 disables the timer)"},
 	{"FIRSTASK_SHUTDOWN_TIMEOUT", "shutdown-timeout", "20s", "how long in-flight requests may finish after SIGTERM"},
+	{"FIRSTASK_SHUTDOWN_DELAY", "shutdown-delay", "0s", "how long /readyz fails while requests are still taken after SIGTERM, so a load balancer can stop sending them first"},
 	{"FIRSTASK_BCRYPT_COST", "bcrypt-cost", "10", "bcrypt cost of stored passwords (10–14)"},
 }
 
@@ -120,6 +122,9 @@ func parse(v map[string]*string) (Config, error) {
 	}
 	if cfg.ShutdownTimeout, err = positiveDuration("FIRSTASK_SHUTDOWN_TIMEOUT", *v["shutdown-timeout"]); err != nil {
 		return cfg, err
+	}
+	if cfg.ShutdownDelay, err = time.ParseDuration(*v["shutdown-delay"]); err != nil || cfg.ShutdownDelay < 0 {
+		return cfg, fmt.Errorf("FIRSTASK_SHUTDOWN_DELAY: %q is not a duration such as 5s", *v["shutdown-delay"])
 	}
 	if cfg.SLAScanInterval, err = time.ParseDuration(*v["sla-scan-interval"]); err != nil || cfg.SLAScanInterval < 0 {
 		return cfg, fmt.Errorf("FIRSTASK_SLA_SCAN_INTERVAL: %q is not a duration such as 1m", *v["sla-scan-interval"])
