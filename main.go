@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -67,6 +68,11 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return 2
 	}
 	cfg, _, err := config.Load("firstask "+cmd, args, getenv)
+	var help config.HelpError
+	if errors.As(err, &help) {
+		fmt.Fprint(stdout, help)
+		return 0
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "firstask:", err)
 		return 2

@@ -76,6 +76,29 @@ var Settings = []Setting{
 	{"FIRSTASK_BCRYPT_COST", "bcrypt-cost", "10", "bcrypt cost of stored passwords (10–14)"},
 }
 
+// HelpError is returned by Load for -h or --help; it holds the usage text
+// with every flag, its variable and its default.
+type HelpError string
+
+// Error implements the error interface.
+func (h HelpError) Error() string { return string(h) }
+
+// help lists the flags with their variables and built-in defaults (never
+// the values in the environment, which may hold the database password).
+func help(name string) HelpError {
+	var b strings.Builder
+	fmt.Fprintf(&b, "usage: %s [flags]\n\n", name)
+	for _, s := range Settings {
+		def := s.Default
+		if def == "" {
+			def = "none"
+		}
+		fmt.Fprintf(&b, "  --%s (%s, default %s)\n      %s\n", s.Flag, s.Env, def, s.Help)
+	}
+	b.WriteString("  --demo\n      fill an empty database with a demo organisation\n")
+	return HelpError(b.String())
+}
+
 // Load reads the environment, then the flags in args, and validates the
 // result. The returned error is one line suitable for printing.
 func Load(name string, args []string, getenv func(string) string) (Config, []string, error) {
@@ -91,6 +114,9 @@ func Load(name string, args []string, getenv func(string) string) (Config, []str
 	}
 	demo := fs.Bool("demo", false, "fill an empty database with a demo organisation")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return Config{}, nil, help(name)
+		}
 		return Config{}, nil, fmt.Errorf("configuration: %v", err)
 	}
 	cfg, err := parse(values)
