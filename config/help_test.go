@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 )
@@ -18,6 +19,24 @@ func TestHelpListsEveryFlag(t *testing.T) {
 	for _, s := range Settings {
 		if !strings.Contains(string(help), "-"+s.Flag) || !strings.Contains(string(help), s.Env) {
 			t.Errorf("help lacks %s (%s)", s.Flag, s.Env)
+		}
+	}
+}
+
+// TestReadmeListsEverySetting keeps the README's configuration table in
+// step with Settings.
+func TestReadmeListsEverySetting(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range Settings {
+		row := "| `" + s.Env + "` | `--" + s.Flag + "` | `" + s.Default + "` |"
+		if s.Default == "" {
+			row = "| `" + s.Env + "` | `--" + s.Flag + "` |"
+		}
+		if !strings.Contains(string(readme), row) {
+			t.Errorf("README.md has no row starting %s", row)
 		}
 	}
 }
