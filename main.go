@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 	"firstask/config"
 	"firstask/migrations"
 	"firstask/models"
+	"firstask/webhook"
 )
 
 func main() {
@@ -202,6 +204,18 @@ func serve(ctx context.Context, store *models.Store, cfg config.Config, log *slo
 	if err != nil {
 		return err
 	}
+	// Background work: the webhook sender and the SLA scan timer, stopped
+	// after the HTTP server has drained.
+	bg, stopBackground := context.WithCancel(context.Background())
+	var background sync.WaitGroup
+	defer func() { stopBackground(); background.Wait() }()
+	sender := webhook.New(store, webhook.Options{Logger: log})
+	store.OnOutbox(sender.Wake)
+	background.Go(func() { sender.Run(bg, 5*time.Second) })
+	if cfg.SLAScanInterval > 0 {
+		background.Go(func() { scanSLAs(bg, store, cfg.SLAScanInterval, log) })
+	}
+
 	httpSrv := &http.Server{Addr: cfg.Listen, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.ListenAndServe() }()
@@ -219,8 +233,31 @@ func serve(ctx context.Context, store *models.Store, cfg config.Config, log *slo
 	if err := httpSrv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	stopBackground()
+	background.Wait()
 	log.Info("stopped")
 	return nil
+}
+
+// scanSLAs runs the SLA scan every interval until ctx is done. Every
+// instance may run it: the scan raises each breach once however many run.
+func scanSLAs(ctx context.Context, store *models.Store, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		res, err := store.ScanSLA(ctx, time.Now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("sla scan", slog.Any("error", err))
+		case res.Breaches+res.Reminders > 0:
+			log.Info("sla scan", slog.Int("breaches", res.Breaches), slog.Int("violations", res.Violations), slog.Int("reminders", res.Reminders))
+		}
+	}
 }
 
 // healthcheck asks the server on this machine whether it is alive.
