@@ -124,3 +124,13 @@ func (e *testEnv) violationsFor(key string) []models.Violation {
 	}
 	return out
 }
+
+// setClock moves the test clock to t and signs every fixture user in
+// again (tokens live an hour in tests).
+func (e *testEnv) setClock(t time.Time) {
+	e.t.Helper()
+	e.clock.Set(t)
+	for u := range e.users {
+		e.tokens[u] = e.login(u)
+	}
+}
