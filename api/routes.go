@@ -10,8 +10,15 @@ func (s *Server) registerRoutes() {
 	root := s.engine.Group("/")
 	s.handle(root, http.MethodGet, "/healthz", public, s.healthz)
 	s.handle(root, http.MethodGet, "/readyz", public, s.readyz)
+	// Public on the listen address like the probes; keep it off the public
+	// reverse proxy (docs/deploy.md).
+	s.handle(root, http.MethodGet, "/metrics", public, s.serveMetrics)
 
 	v1 := s.engine.Group("/api/v1", limitBody(s.opts.MaxBodyBytes))
+
+	// The contract (api/openapi.yaml)
+	s.handle(v1, http.MethodGet, "/openapi.json", public, s.serveOpenAPIJSON)
+	s.handle(v1, http.MethodGet, "/openapi.yaml", public, s.serveOpenAPIYAML)
 
 	// Accounts
 	s.handle(v1, http.MethodPost, "/auth/login", public, s.login)
