@@ -23,6 +23,7 @@ import (
 
 	"firstask/api"
 	"firstask/config"
+	"firstask/metrics"
 	"firstask/migrations"
 	"firstask/models"
 	"firstask/webhook"
@@ -209,11 +210,11 @@ func serve(ctx context.Context, store *models.Store, cfg config.Config, log *slo
 	bg, stopBackground := context.WithCancel(context.Background())
 	var background sync.WaitGroup
 	defer func() { stopBackground(); background.Wait() }()
-	sender := webhook.New(store, webhook.Options{Logger: log})
+	sender := webhook.New(store, webhook.Options{Logger: log, Observe: srv.Metrics().WebhookDelivery})
 	store.OnOutbox(sender.Wake)
 	background.Go(func() { sender.Run(bg, 5*time.Second) })
 	if cfg.SLAScanInterval > 0 {
-		background.Go(func() { scanSLAs(bg, store, cfg.SLAScanInterval, log) })
+		background.Go(func() { scanSLAs(bg, store, srv.Metrics(), cfg.SLAScanInterval, log) })
 	}
 
 	httpSrv := &http.Server{Addr: cfg.Listen, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
@@ -241,7 +242,7 @@ func serve(ctx context.Context, store *models.Store, cfg config.Config, log *slo
 
 // scanSLAs runs the SLA scan every interval until ctx is done. Every
 // instance may run it: the scan raises each breach once however many run.
-func scanSLAs(ctx context.Context, store *models.Store, interval time.Duration, log *slog.Logger) {
+func scanSLAs(ctx context.Context, store *models.Store, m *metrics.Metrics, interval time.Duration, log *slog.Logger) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -250,7 +251,9 @@ func scanSLAs(ctx context.Context, store *models.Store, interval time.Duration, 
 			return
 		case <-t.C:
 		}
-		res, err := store.ScanSLA(ctx, time.Now())
+		start := time.Now()
+		res, err := store.ScanSLA(ctx, start)
+		m.SLAScanned(time.Since(start), res.Breaches)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Error("sla scan", slog.Any("error", err))

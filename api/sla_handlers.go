@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -25,7 +26,9 @@ func (s *Server) putCalendar(c *gin.Context) {
 }
 
 func (s *Server) scanSLA(c *gin.Context) {
+	start := time.Now()
 	res, err := s.store.RunSLAScan(c.Request.Context(), actor(c))
+	s.metrics.SLAScanned(time.Since(start), res.Breaches)
 	s.reply(c, http.StatusOK, res, err)
 }
 

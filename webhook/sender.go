@@ -49,6 +49,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Observe, when set, hears the outcome of every attempt: "delivered",
+	// "failed" (will be retried) or "abandoned" (the last attempt failed);
+	// main wires it to the Prometheus counter.
+	Observe func(outcome string)
 }
 
 // Sender delivers outbox events.
@@ -120,10 +124,15 @@ func (s *Sender) RunOnce(ctx context.Context, now time.Time) (int, error) {
 	ds, err := s.store.ClaimDeliveries(ctx, now, s.opts.Batch, s.opts.Lease)
 	for _, d := range ds {
 		res := s.post(ctx, d)
+		outcome := "delivered"
 		if res.StatusCode < 200 || res.StatusCode >= 300 {
+			outcome = "abandoned"
 			if d.Attempt < s.opts.MaxAttempts {
-				res.Retry = now.Add(s.Backoff(d.Attempt))
+				res.Retry, outcome = now.Add(s.Backoff(d.Attempt)), "failed"
 			}
+		}
+		if s.opts.Observe != nil {
+			s.opts.Observe(outcome)
 		}
 		// Recorded even when ctx was just cancelled (shutdown): the attempt
 		// happened and its claim must be settled.

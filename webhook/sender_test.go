@@ -111,7 +111,9 @@ func TestRetriesUntilDelivered(t *testing.T) {
 	if _, err := s.CreateInquiry(ctx, actorOf(staff["clerk"]), models.InquiryInput{Channel: &ch, Category: &cat, Summary: &sum, VisitorPhone: &phone}); err != nil {
 		t.Fatal(err)
 	}
-	sender := New(s, Options{BaseBackoff: time.Minute, MaxBackoff: time.Hour, Now: clock.Now})
+	var outcomes []string
+	sender := New(s, Options{BaseBackoff: time.Minute, MaxBackoff: time.Hour, Now: clock.Now,
+		Observe: func(o string) { outcomes = append(outcomes, o) }})
 	round := func(at time.Time, want int) {
 		t.Helper()
 		clock.Set(at)
@@ -133,6 +135,9 @@ func TestRetriesUntilDelivered(t *testing.T) {
 		if n != 1 || rc.types[id] != "inquiry.created" {
 			t.Fatalf("event %s (%s) delivered %d times", id, rc.types[id], n)
 		}
+	}
+	if len(outcomes) != 3 || outcomes[0] != "failed" || outcomes[1] != "failed" || outcomes[2] != "delivered" {
+		t.Fatalf("observed outcomes %v", outcomes)
 	}
 	log, total, err := s.ListDeliveries(ctx, models.System("t"), hook.ID, models.Page{Number: 1, Size: 10})
 	if err != nil || total != 3 {
