@@ -371,3 +371,20 @@ func mustDate(s string) worktime.Date {
 	}
 	return d
 }
+
+// TestAbsenceRecordedAfterReferralDelaysContact: HR enters the leave after
+// the referral was made; the contact clock still starts at the return.
+func TestAbsenceRecordedAfterReferralDelaysContact(t *testing.T) {
+	e := newTestEnv(t)
+	r := e.mkReferral("staffA", "", "staffB")
+	if !r.Clock.DeadlineAt.Equal(at(2026, 10, 15, 14, 0)) {
+		t.Fatalf("deadline before the absence: %s", r.Clock.DeadlineAt)
+	}
+	e.as("hr", "POST", "/api/v1/staff/"+id(e.users["staffB"].ID)+"/absences", map[string]any{
+		"from": "2026-10-15T09:00:00+08:00", "to": "2026-10-16T13:00:00+08:00", "reason": "病假"}).want(http.StatusCreated)
+	var got models.Referral
+	e.as("staffB", "GET", "/api/v1/referrals/"+id(r.ID), nil).want(http.StatusOK).decode(&got)
+	if !got.Clock.StartedAt.Equal(at(2026, 10, 16, 13, 0)) || !got.Clock.DeadlineAt.Equal(at(2026, 10, 16, 17, 0)) {
+		t.Fatalf("contact clock after the absence: starts %s, due %s", got.Clock.StartedAt, got.Clock.DeadlineAt)
+	}
+}

@@ -282,6 +282,53 @@ func (tx *Tx) startContactClock(inq *Inquiry, r *Referral) error {
 	return err
 }
 
+// restartContactClocks moves the start of a person's running contact
+// clocks to their return to post after a newly recorded absence. Only
+// clocks that never paused or breached move; a clock whose start does not
+// change is left alone.
+func (tx *Tx) restartContactClocks(staffID int64) error {
+	var cs []SLAClock
+	if err := tx.db.Clauses(clause.Locking{Strength: "UPDATE"}).
+		Where("owner_id = ? AND kind = ? AND state = ? AND breached_at IS NULL", staffID, ClockContact, ClockRunning).
+		Order("id").Find(&cs).Error; err != nil || len(cs) == 0 {
+		return err
+	}
+	sched, err := tx.schedule()
+	if err != nil {
+		return err
+	}
+	for i := range cs {
+		c := &cs[i]
+		if c.ReferralID == nil || !c.AnchorAt.Equal(c.StartedAt) {
+			continue
+		}
+		var r Referral
+		if err := tx.db.Where("id = ?", *c.ReferralID).Take(&r).Error; err != nil {
+			return err
+		}
+		start, err := tx.ReturnToPost(staffID, r.ReferredAt)
+		if err != nil {
+			return err
+		}
+		start = start.UTC().Truncate(time.Millisecond)
+		if !start.After(c.StartedAt) {
+			continue
+		}
+		rules, err := tx.slaRules(start)
+		if err != nil {
+			return err
+		}
+		before := *c
+		c.StartedAt, c.AnchorAt, c.AnchorLeftMS, c.UpdatedAt = start, start, c.BudgetMS, tx.now
+		c.plan(sched, rules.ReminderFraction)
+		if err := tx.db.Model(c).Select("started_at", "anchor_at", "anchor_left_ms", "deadline_at", "remind_at", "updated_at").Updates(c).Error; err != nil {
+			return err
+		}
+		tx.audit("sla_clock.restart", "sla_clock", c.ID, before, *c)
+	}
+	return nil
+}
+
 // roundKey names a clock: "inquiry:12:handover" for the first round,
 // "inquiry:12:handover:2" for the next.
 func roundKey(entity string, id int64, kind ClockKind, round int) string {
