@@ -108,3 +108,9 @@ func (e *testEnv) closeMonth(month string) {
 		e.t.Fatal(err)
 	}
 }
+
+// storeActor is a fixture user as a store actor.
+func (e *testEnv) storeActor(user string) models.Actor {
+	u := e.users[user]
+	return models.Actor{StaffID: u.ID, Role: u.Role, DepartmentID: u.DepartmentID, RequestID: "t"}
+}

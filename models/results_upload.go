@@ -285,7 +285,7 @@ func checkBaseResults(dir *staffDirectory, rows []BaseResultInput) ([]BaseResult
 		}
 		note := strings.TrimSpace(r.Note)
 		if utf8.RuneCountInString(note) > MaxResultNoteLen {
-			pl.add(r.Row, ColNote, truncateRunes(note, 40), ReasonTooLong, "note", MaxResultNoteLen)
+			pl.add(r.Row, ColNote, clipRunes(note, 40), ReasonTooLong, "note", MaxResultNoteLen)
 		}
 		if len(pl) == before {
 			// Two decimals: what MySQL's DECIMAL(6,2) keeps, so both
@@ -367,10 +367,10 @@ func cleanFilename(name string) string {
 		}
 		return r
 	}, name)
-	return truncateRunes(name, MaxUploadFilename/4) // utf8mb4: 4 bytes a character at worst
+	return clipRunes(name, MaxUploadFilename/4) // utf8mb4: 4 bytes a character at worst
 }
 
-func truncateRunes(s string, n int) string {
+func clipRunes(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
