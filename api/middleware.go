@@ -76,11 +76,20 @@ func (s *Server) accessLog(c *gin.Context) {
 		attrs = append(attrs, slog.Int64("user_id", a.(models.Actor).StaffID))
 	}
 	level := slog.LevelInfo
-	if c.Writer.Status() >= 500 {
+	switch status := c.Writer.Status(); {
+	case status == http.StatusServiceUnavailable:
+		level = slog.LevelWarn // /readyz while draining or without a database
+	case status >= 500:
 		level = slog.LevelError
+	case status < 400 && operational[route]:
+		level = slog.LevelDebug // probes and scrapes every few seconds
 	}
 	s.log.LogAttrs(c.Request.Context(), level, "request", attrs...)
 }
+
+// operational routes are polled by load balancers and Prometheus; their
+// successes are logged only at debug level.
+var operational = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
 
 // recoverPanic turns a panic into a 500 that shows only the request id.
 func (s *Server) recoverPanic(c *gin.Context) {
