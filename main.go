@@ -281,8 +281,6 @@ type worker struct {
 // e.g. {"sla-timer", func(ctx) { … every cfg.SLAScanInterval … }}; m
 // carries the counters they increment.
 func backgroundWorkers(store *models.Store, cfg config.Config, log *slog.Logger, m *metrics.Metrics) []worker {
-	// The webhook sender delivers the outbox; every commit that queues an
-	// event wakes it, and it polls every 5 s for retries.
 	sender := webhook.New(store, webhook.Options{Logger: log, Observe: m.WebhookDelivery})
 	store.OnOutbox(sender.Wake)
 	ws := []worker{{"webhook-sender", func(ctx context.Context) { sender.Run(ctx, 5*time.Second) }}}
@@ -290,29 +288,6 @@ func backgroundWorkers(store *models.Store, cfg config.Config, log *slog.Logger,
 		ws = append(ws, worker{"sla-timer", func(ctx context.Context) { scanSLAs(ctx, store, m, cfg.SLAScanInterval, log) }})
 	}
 	return ws
-}
-
-// scanSLAs runs the SLA scan every interval until ctx is done. Every
-// instance may run it: the scan raises each breach once however many run.
-func scanSLAs(ctx context.Context, store *models.Store, m *metrics.Metrics, interval time.Duration, log *slog.Logger) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		start := time.Now()
-		res, err := store.ScanSLA(ctx, start)
-		m.SLAScanned(time.Since(start), res.Breaches)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			log.Error("sla scan", slog.Any("error", err))
-		case res.Breaches+res.Reminders > 0:
-			log.Info("sla scan", slog.Int("breaches", res.Breaches), slog.Int("violations", res.Violations), slog.Int("reminders", res.Reminders))
-		}
-	}
 }
 
 // workers runs background loops and stops them together.
@@ -367,6 +342,29 @@ func (b *workers) stop(timeout time.Duration) error {
 		return nil
 	case <-time.After(timeout):
 		return fmt.Errorf("shutdown: background workers did not stop within %s", timeout)
+	}
+}
+
+// scanSLAs runs the SLA scan every interval until ctx is done. Every
+// instance may run it: the scan raises each breach once however many run.
+func scanSLAs(ctx context.Context, store *models.Store, m *metrics.Metrics, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		start := time.Now()
+		res, err := store.ScanSLA(ctx, start)
+		m.SLAScanned(time.Since(start), res.Breaches)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("sla scan", slog.Any("error", err))
+		case res.Breaches+res.Reminders > 0:
+			log.Info("sla scan", slog.Int("breaches", res.Breaches), slog.Int("violations", res.Violations), slog.Int("reminders", res.Reminders))
+		}
 	}
 }
 
