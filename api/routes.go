@@ -30,6 +30,20 @@ func (s *Server) registerRoutes() {
 	s.handle(v1, http.MethodGet, "/staff/:id/absences", supervisorsUp, s.listAbsences)
 	s.handle(v1, http.MethodPost, "/staff/:id/absences", hrUp, s.createAbsence)
 
+	// Conduct records and scoring (issue 4)
+	s.handle(v1, http.MethodPost, "/violations", supervisorsUp, s.reportViolation)
+	s.handle(v1, http.MethodGet, "/violations", signedIn, s.listViolations)
+	s.handle(v1, http.MethodGet, "/violations/:id", signedIn, s.getViolation)
+	s.handle(v1, http.MethodPost, "/violations/:id/verify", hrUp, s.verifyViolation)
+	s.handle(v1, http.MethodPost, "/violations/:id/dismiss", hrUp, s.dismissViolation)
+	s.handle(v1, http.MethodPost, "/violations/:id/appeal", signedIn, s.appealViolation)
+	s.handle(v1, http.MethodPost, "/violations/:id/appeal-decision", hrUp, s.decideAppeal)
+	s.handle(v1, http.MethodPost, "/praises", supervisorsUp, s.recordPraise)
+	s.handle(v1, http.MethodGet, "/praises", supervisorsUp, s.listPraise)
+	s.handle(v1, http.MethodGet, "/rules", hrUp, s.getRules)
+	s.handle(v1, http.MethodGet, "/rules/versions", hrUp, s.listRuleVersions)
+	s.handle(v1, http.MethodPost, "/rules", adminOnly, s.createRules)
+
 	// Audit trail
 	s.handle(v1, http.MethodGet, "/audit", hrUp, s.listAudit)
 	s.handle(v1, http.MethodGet, "/audit/verify", hrUp, s.verifyAudit)
