@@ -61,3 +61,21 @@ func init() {
 		},
 		want: expect(forbidden, forbidden, forbidden, created)})
 }
+
+// Permission cases of the periods and self-service routes (issue 4).
+func init() {
+	ok, forbidden := http.StatusOK, http.StatusForbidden
+	add := func(key string, pc permCase) { permissionCases[key] = pc }
+	add("GET /api/v1/periods", permCase{build: fixed("/api/v1/periods", nil), want: expect(forbidden, ok, ok, ok)})
+	add("GET /api/v1/periods/:month", permCase{build: fixed("/api/v1/periods/2026-10", nil), want: expect(forbidden, ok, ok, ok)})
+	add("GET /api/v1/periods/:month/scores", permCase{build: fixed("/api/v1/periods/2026-10/scores", nil), want: expect(forbidden, ok, ok, ok)})
+	// Each caller closes a month of its own that has ended (the clock is in October 2026).
+	add("POST /api/v1/periods/:month/close", permCase{
+		build: func(e *testEnv, role string) (string, any) {
+			month := map[string]string{"staffA": "2026-05", "supA": "2026-06", "hr": "2026-07", "admin": "2026-08", "": "2026-04"}[role]
+			return "/api/v1/periods/" + month + "/close", nil
+		},
+		want: expect(forbidden, forbidden, ok, ok)})
+	add("GET /api/v1/me/scores", permCase{build: fixed("/api/v1/me/scores", nil), want: expect(ok, ok, ok, ok)})
+	add("GET /api/v1/me/conduct", permCase{build: fixed("/api/v1/me/conduct", nil), want: expect(ok, ok, ok, ok)})
+}

@@ -43,6 +43,12 @@ func (s *Server) registerRoutes() {
 	s.handle(v1, http.MethodGet, "/rules", hrUp, s.getRules)
 	s.handle(v1, http.MethodGet, "/rules/versions", hrUp, s.listRuleVersions)
 	s.handle(v1, http.MethodPost, "/rules", adminOnly, s.createRules)
+	s.handle(v1, http.MethodGet, "/periods", supervisorsUp, s.listPeriods)
+	s.handle(v1, http.MethodGet, "/periods/:month", supervisorsUp, s.getPeriod)
+	s.handle(v1, http.MethodGet, "/periods/:month/scores", supervisorsUp, s.listPeriodScores)
+	s.handle(v1, http.MethodPost, "/periods/:month/close", hrUp, s.closePeriod)
+	s.handle(v1, http.MethodGet, "/me/scores", signedIn, s.myScores)
+	s.handle(v1, http.MethodGet, "/me/conduct", signedIn, s.myConduct)
 
 	// Audit trail
 	s.handle(v1, http.MethodGet, "/audit", hrUp, s.listAudit)
