@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"firstask/migrations"
 	"firstask/scoring"
 )
 
@@ -42,13 +43,71 @@ type periodResult struct {
 
 func (periodResult) TableName() string { return "period_results" }
 
-// snapshotItem is how an applied record is frozen: the scoring item plus
-// what the records list shows of it.
+// snapshotItem is how an applied record is frozen in period_results.items:
+// a JSON object with short keys and empty fields left out, since a month of
+// 200,000 records is frozen (and read back) at once. Keys: id, k (kind),
+// t (occurred_at, Unix ms), vt/sv/sa (violation type, severity, sanction),
+// pk (praise kind), p (points applied), r (points before the praise cap,
+// when different), cap, co (carried over from), iq/ref (inquiry), st (state),
+// why (reason).
 type snapshotItem struct {
-	scoring.Item
-	InquiryID  *int64 `json:"inquiry_id,omitempty"`
-	InquiryRef string `json:"inquiry_ref,omitempty"`
-	State      string `json:"state"`
+	ID       int64    `json:"id"`
+	Kind     string   `json:"k"`
+	At       int64    `json:"t"`
+	Type     string   `json:"vt,omitempty"`
+	Severity string   `json:"sv,omitempty"`
+	Sanction string   `json:"sa,omitempty"`
+	Praise   string   `json:"pk,omitempty"`
+	Points   float64  `json:"p"`
+	Raw      *float64 `json:"r,omitempty"`
+	Capped   bool     `json:"cap,omitempty"`
+	Carried  string   `json:"co,omitempty"`
+	Inquiry  int64    `json:"iq,omitempty"`
+	Ref      string   `json:"ref,omitempty"`
+	State    string   `json:"st"`
+	Reason   string   `json:"why"`
+}
+
+// freezeItem turns an applied record into its snapshot form.
+func freezeItem(it *scoring.Item, rec *CountedRecord) snapshotItem {
+	si := snapshotItem{ID: it.RecordID, Kind: string(it.Kind), At: it.OccurredAt.UnixMilli(),
+		Type: string(it.ViolationType), Severity: string(it.Severity), Sanction: string(it.Sanction),
+		Praise: string(it.PraiseKind), Points: it.Points, Capped: it.Capped, Ref: rec.InquiryRef, State: rec.State, Reason: it.Reason}
+	if it.RawPoints != it.Points {
+		raw := it.RawPoints
+		si.Raw = &raw
+	}
+	if it.CarriedOverFrom != nil {
+		si.Carried = it.CarriedOverFrom.String()
+	}
+	if rec.InquiryID != nil {
+		si.Inquiry = *rec.InquiryID
+	}
+	return si
+}
+
+// thaw turns a snapshot item back into the scoring item and record.
+func (si *snapshotItem) thaw(staffID int64) (scoring.Item, CountedRecord) {
+	it := scoring.Item{RecordID: si.ID, Kind: scoring.RecordKind(si.Kind), OccurredAt: time.UnixMilli(si.At).UTC(),
+		ViolationType: scoring.ViolationType(si.Type), Severity: scoring.Severity(si.Severity),
+		Sanction: scoring.Sanction(si.Sanction), PraiseKind: scoring.PraiseKind(si.Praise),
+		Points: si.Points, RawPoints: si.Points, Capped: si.Capped, Reason: si.Reason}
+	if si.Raw != nil {
+		it.RawPoints = *si.Raw
+	}
+	if si.Carried != "" {
+		if m, err := scoring.ParseMonth(si.Carried); err == nil {
+			it.CarriedOverFrom = &m
+		}
+	}
+	var inquiry *int64
+	if si.Inquiry != 0 {
+		v := si.Inquiry
+		inquiry = &v
+	}
+	rec := countedRecord(staffID, &it, inquiry, si.State)
+	rec.InquiryRef = si.Ref
+	return it, rec
 }
 
 // snapshotRow freezes one computed result.
@@ -85,9 +144,7 @@ func (pr *periodResult) score() (StaffScore, []CountedRecord, error) {
 		}}
 	records := make([]CountedRecord, len(items))
 	for i := range items {
-		sc.Items[i] = items[i].Item
-		records[i] = countedRecord(pr.StaffID, &items[i].Item, items[i].InquiryID, items[i].State)
-		records[i].InquiryRef = items[i].InquiryRef
+		sc.Items[i], records[i] = items[i].thaw(pr.StaffID)
 	}
 	return sc, records, nil
 }
@@ -297,13 +354,19 @@ type UndecidedAppeal struct {
 	AppealedAt  *time.Time `json:"appealed_at"`
 }
 
-// snapshotBatchRows and snapshotBatchBytes bound one INSERT of snapshot rows
-// (MySQL's max_allowed_packet is 16 MiB by default; SQLite allows 32,766
-// parameters).
-const (
-	snapshotBatchRows  = 500
-	snapshotBatchBytes = 4 << 20
-)
+// snapshotBatchBytes bounds one INSERT of snapshot rows (MySQL's
+// max_allowed_packet is 16 MiB by default).
+const snapshotBatchBytes = 4 << 20
+
+// snapshotBatchRows is the number of snapshot rows per INSERT: 500 on
+// MySQL; 40 on SQLite, whose driver binds a statement's parameters in time
+// quadratic in their number.
+func (tx *Tx) snapshotBatchRows() int {
+	if tx.store.dialect == migrations.SQLite {
+		return 40
+	}
+	return 500
+}
 
 // ClosePeriod closes a month (HR or admin) once it has ended: in one
 // transaction it freezes every active staff member's result, with the rule
@@ -341,11 +404,7 @@ func (s *Store) ClosePeriod(ctx context.Context, a Actor, m scoring.Month) (Peri
 		if err != nil {
 			return err
 		}
-		people, _, err := tx.scoredStaff(scoreScope{}, nil)
-		if err != nil {
-			return err
-		}
-		scores, records, err := tx.computeLive(m, rules, people, scoreScope{}, true)
+		scores, records, _, err := tx.liveScores(m, rules, scoreScope{}, nil)
 		if err != nil {
 			return err
 		}
@@ -377,7 +436,7 @@ func (s *Store) ClosePeriod(ctx context.Context, a Actor, m scoring.Month) (Peri
 // insertSnapshot writes the frozen results in batches bounded in rows and bytes.
 func (tx *Tx) insertSnapshot(m scoring.Month, version int64, scores []StaffScore, records []CountedRecord) error {
 	var batch []periodResult
-	size := 0
+	size, rows := 0, tx.snapshotBatchRows()
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
@@ -393,13 +452,13 @@ func (tx *Tx) insertSnapshot(m scoring.Month, version int64, scores []StaffScore
 		for j := range sc.Items {
 			rec := &records[k]
 			k++
-			items[j] = snapshotItem{Item: sc.Items[j], InquiryID: rec.InquiryID, InquiryRef: rec.InquiryRef, State: rec.State}
+			items[j] = freezeItem(&sc.Items[j], rec)
 		}
 		row, err := snapshotRow(m, version, tx.now, sc, items)
 		if err != nil {
 			return err
 		}
-		if len(batch) == snapshotBatchRows || size+len(row.Items) > snapshotBatchBytes {
+		if len(batch) == rows || size+len(row.Items) > snapshotBatchBytes {
 			if err := flush(); err != nil {
 				return err
 			}

@@ -1,13 +1,18 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
+
+	"firstask/migrations"
 
 	"firstask/scoring"
 )
@@ -193,20 +198,58 @@ func (tx *Tx) monthScores(m scoring.Month, scope scoreScope, page *Page) (MonthS
 	if out.Rules, out.RuleVersion, err = tx.effectiveRules(m); err != nil {
 		return out, 0, err
 	}
-	people, total, err := tx.scoredStaff(scope, page)
-	if err != nil {
-		return out, 0, err
-	}
-	if page != nil {
-		// Only the page's people need computing.
-		ids := make([]int64, len(people))
-		for i, p := range people {
-			ids[i] = p.ID
-		}
-		scope = scoreScope{staffIDs: ids}
-	}
-	out.Results, out.Records, err = tx.computeLive(m, out.Rules, people, scope, page == nil)
+	var total int64
+	out.Results, out.Records, total, err = tx.liveScores(m, out.Rules, scope, page)
 	return out, total, err
+}
+
+// liveScores scores an open month: every person in scope (with the records
+// list), or only one page of them (without it). Whatever the number of
+// people and records it runs the same few queries: the people, their
+// uploaded bases, and the counted violations, praise and corrections. Outside
+// a transaction the people and bases are read on a second connection while
+// the records are read.
+func (tx *Tx) liveScores(m scoring.Month, rules scoring.RuleSet, scope scoreScope, page *Page) ([]StaffScore, []CountedRecord, int64, error) {
+	var (
+		people []staffRow
+		total  int64
+		bases  map[int64]float64
+		set    *countedSet
+		err    error
+	)
+	loadPeople := func() error {
+		var err error
+		if people, total, err = tx.scoredStaff(scope, page); err != nil {
+			return err
+		}
+		if page != nil {
+			// Only the page's people need scoring.
+			ids := make([]int64, len(people))
+			for i, p := range people {
+				ids[i] = p.ID
+			}
+			scope = scoreScope{staffIDs: ids}
+		}
+		bases, err = tx.basesOf(m, scope, page == nil)
+		return err
+	}
+	if _, inTx := tx.db.Statement.ConnPool.(gorm.TxCommitter); inTx || page != nil {
+		if err = loadPeople(); err == nil {
+			set, err = tx.countedRecords(m, scope)
+		}
+	} else {
+		var wg sync.WaitGroup
+		var peopleErr error
+		wg.Go(func() { peopleErr = loadPeople() })
+		set, err = tx.countedRecords(m, scope)
+		wg.Wait()
+		err = errors.Join(err, peopleErr)
+	}
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	scores, records := scoreLive(rules, people, bases, set, page == nil)
+	return scores, records, total, nil
 }
 
 // staffRow is a person to score.
@@ -318,27 +361,97 @@ func (tx *Tx) basesOf(m scoring.Month, scope scoreScope, all bool) (map[int64]fl
 }
 
 // recordInfo is what a counted record shows besides its scoring: its
-// inquiry and state.
+// inquiry (0 for none) and state.
 type recordInfo struct {
-	inquiryID *int64
+	inquiryID int64
 	state     ViolationState
 }
 
 // countedSet is a month's counted records ready for scoring.ComputeMonth,
-// with what the records list shows of each, by kind and id.
+// with what the records list shows of each in info (same index). Records
+// come in runs by kind; each run's indices are kept ordered by record id so
+// that an item of a result finds its record without a map.
+//
+// While rows are read, records go into fixed-size chunks and are copied into
+// one slice once at the end: 200,000 records are neither counted first nor
+// copied over and over as a growing slice would be.
 type countedSet struct {
-	records     []scoring.Record
-	violations  map[int64]recordInfo
-	praise      map[int64]*int64
-	corrections map[int64]*int64
+	records []scoring.Record
+	info    []recordInfo
+	runs    []countedRun
+
+	chunks     [][]scoring.Record
+	infoChunks [][]recordInfo
+	n, runFrom int
 }
 
-// countedRecords loads the records that count in month m for the scope in
-// three queries: violations counted there (verified, appealed, upheld),
-// praise counted there, and corrections of violations overturned after
-// their month closed.
-func (tx *Tx) countedRecords(m scoring.Month, scope scoreScope) (countedSet, error) {
-	set := countedSet{violations: map[int64]recordInfo{}, praise: map[int64]*int64{}, corrections: map[int64]*int64{}}
+type countedRun struct {
+	kind scoring.RecordKind
+	byID []int32
+}
+
+const countedChunk = 8192
+
+// add appends a record and its info while rows are read.
+func (set *countedSet) add(r *scoring.Record, info recordInfo) {
+	if k := len(set.chunks); k == 0 || len(set.chunks[k-1]) == countedChunk {
+		set.chunks = append(set.chunks, make([]scoring.Record, 0, countedChunk))
+		set.infoChunks = append(set.infoChunks, make([]recordInfo, 0, countedChunk))
+	}
+	k := len(set.chunks) - 1
+	set.chunks[k] = append(set.chunks[k], *r)
+	set.infoChunks[k] = append(set.infoChunks[k], info)
+	set.n++
+}
+
+// at returns the record added as the i-th while reading.
+func (set *countedSet) at(i int) *scoring.Record {
+	return &set.chunks[i/countedChunk][i%countedChunk]
+}
+
+// endRun closes the run of records of one kind added since the last run.
+func (set *countedSet) endRun(kind scoring.RecordKind) {
+	idx := make([]int32, set.n-set.runFrom)
+	for i := range idx {
+		idx[i] = int32(set.runFrom + i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int { return cmp.Compare(set.at(int(a)).ID, set.at(int(b)).ID) })
+	set.runs = append(set.runs, countedRun{kind: kind, byID: idx})
+	set.runFrom = set.n
+}
+
+// flatten copies the chunks into records and info.
+func (set *countedSet) flatten() {
+	set.records = make([]scoring.Record, 0, set.n)
+	set.info = make([]recordInfo, 0, set.n)
+	for k := range set.chunks {
+		set.records = append(set.records, set.chunks[k]...)
+		set.info = append(set.info, set.infoChunks[k]...)
+	}
+	set.chunks, set.infoChunks = nil, nil
+}
+
+// find returns the index of the record of a kind and id, or -1.
+func (set *countedSet) find(kind scoring.RecordKind, id int64) int {
+	for k := range set.runs {
+		if set.runs[k].kind != kind {
+			continue
+		}
+		idx := set.runs[k].byID
+		i, ok := slices.BinarySearchFunc(idx, id, func(j int32, id int64) int { return cmp.Compare(set.records[j].ID, id) })
+		if ok {
+			return int(idx[i])
+		}
+	}
+	return -1
+}
+
+// countedRecords loads the records that count in month m for the scope:
+// violations counted there (verified, appealed, upheld), praise counted
+// there, and corrections of violations overturned after their month closed:
+// three queries, the first two answered from covering indexes.
+func (tx *Tx) countedRecords(m scoring.Month, scope scoreScope) (*countedSet, error) {
+	set := &countedSet{}
 	month := m.String()
 	cond, args := scope.clause("staff_id")
 	where := func(base string, baseArgs ...any) (string, []any) {
@@ -348,90 +461,99 @@ func (tx *Tx) countedRecords(m scoring.Month, scope scoreScope) (countedSet, err
 		return base + " AND " + cond, append(baseArgs, args...)
 	}
 
-	q, qa := where("counted_month = ? AND state IN ?", month, countingStates)
-	rows, err := tx.db.Table("violations").Select("id, staff_id, type, severity, sanction, occurred_at, inquiry_id, carried_over_from, state").Where(q, qa...).Rows()
-	if err != nil {
-		return set, err
-	}
-	err = scanRecords(rows, func(r *scoring.Record, inquiry *int64, state ViolationState) {
-		r.Kind = scoring.RecordViolation
-		set.records = append(set.records, *r)
-		set.violations[r.ID] = recordInfo{inquiryID: inquiry, state: state}
-	})
-	if err != nil {
-		return set, err
-	}
+	vq, va := where("counted_month = ? AND state IN ?", month, countingStates)
+	pq, pa := where("counted_month = ?", month)
+	defer set.flatten()
 
-	q, qa = where("counted_month = ?", month)
-	rows, err = tx.db.Table("praises").Select("id, staff_id, kind, occurred_at, inquiry_id, carried_over_from").Where(q, qa...).Rows()
+	// See scores_sqlite.go for why SQLite reads one packed value per record.
+	packed := tx.store.dialect == migrations.SQLite
+	vcols, vscan := "id, staff_id, type, severity, sanction, occurred_at, inquiry_id, carried_over_from, state", set.scanViolations
+	pcols, pscan := "id, staff_id, kind, occurred_at, inquiry_id, carried_over_from", set.scanPraise
+	if packed {
+		vcols, vscan = packedViolations, set.scanPackedViolations
+		pcols, pscan = packedPraise, set.scanPackedPraise
+	}
+	rows, err := tx.db.Table("violations").Select(vcols).Where(vq, va...).Rows()
+	if err == nil {
+		err = vscan(rows)
+	}
 	if err != nil {
 		return set, err
+	}
+	set.endRun(scoring.RecordViolation)
+	rows, err = tx.db.Table("praises").Select(pcols).Where(pq, pa...).Rows()
+	if err == nil {
+		err = pscan(rows)
+	}
+	if err != nil {
+		return set, err
+	}
+	set.endRun(scoring.RecordPraise)
+	return set, tx.countedCorrections(set, month, where)
+}
+
+// countedCorrections loads the corrections counted in a month: violations
+// overturned after their month closed, giving their points back here.
+func (tx *Tx) countedCorrections(set *countedSet, month string, where func(string, ...any) (string, []any)) error {
+	q, qa := where("correction_month = ? AND state = ?", month, ViolationOverturned)
+	rows, err := tx.db.Table("violations").Select("id, staff_id, type, severity, occurred_at, inquiry_id, counted_month, correction_points").Where(q, qa...).Rows()
+	if err != nil {
+		return err
 	}
 	defer rows.Close()
-	var raw, carried sql.RawBytes
+	var vt, sev, carried sql.RawBytes
 	var inquiry sql.NullInt64
-	for rows.Next() {
-		var r scoring.Record
-		if err := rows.Scan(&r.ID, &r.StaffID, &raw, &r.OccurredAt, &inquiry, &carried); err != nil {
-			return set, err
-		}
-		r.Kind = scoring.RecordPraise
-		r.PraiseKind = praiseKindOf(raw)
-		r.CarriedOverFrom = monthOf(carried)
-		set.records = append(set.records, r)
-		set.praise[r.ID] = nullID(inquiry)
-	}
-	if err := rows.Err(); err != nil {
-		return set, err
-	}
-
-	q, qa = where("correction_month = ? AND state = ?", month, ViolationOverturned)
-	rows, err = tx.db.Table("violations").Select("id, staff_id, type, severity, occurred_at, inquiry_id, counted_month, correction_points").Where(q, qa...).Rows()
-	if err != nil {
-		return set, err
-	}
-	defer rows.Close()
-	var vt, sev sql.RawBytes
 	var points sql.NullFloat64
 	for rows.Next() {
-		var r scoring.Record
+		r := scoring.Record{Kind: scoring.RecordCorrection}
 		if err := rows.Scan(&r.ID, &r.StaffID, &vt, &sev, &r.OccurredAt, &inquiry, &carried, &points); err != nil {
-			return set, err
+			return err
 		}
-		r.Kind = scoring.RecordCorrection
 		r.ViolationType, r.Severity = violationTypeOf(vt), severityOf(sev)
 		r.CarriedOverFrom = monthOf(carried)
 		r.Points = points.Float64
-		set.records = append(set.records, r)
-		set.corrections[r.ID] = nullID(inquiry)
+		set.add(&r, recordInfo{inquiryID: inquiry.Int64, state: ViolationOverturned})
 	}
-	return set, rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	set.endRun(scoring.RecordCorrection)
+	return nil
 }
 
-// scanRecords reads counted violations row by row without allocating for
-// their enum columns.
-func scanRecords(rows *sql.Rows, add func(r *scoring.Record, inquiry *int64, state ViolationState)) error {
+// scanPraise reads counted praise row by row.
+func (set *countedSet) scanPraise(rows *sql.Rows) error {
+	defer rows.Close()
+	var kind, carried sql.RawBytes
+	var inquiry sql.NullInt64
+	for rows.Next() {
+		r := scoring.Record{Kind: scoring.RecordPraise}
+		if err := rows.Scan(&r.ID, &r.StaffID, &kind, &r.OccurredAt, &inquiry, &carried); err != nil {
+			return err
+		}
+		r.PraiseKind = praiseKindOf(kind)
+		r.CarriedOverFrom = monthOf(carried)
+		set.add(&r, recordInfo{inquiryID: inquiry.Int64, state: PraiseRecorded})
+	}
+	return rows.Err()
+}
+
+// scanViolations reads counted violations row by row without allocating
+// for their enum columns.
+func (set *countedSet) scanViolations(rows *sql.Rows) error {
 	defer rows.Close()
 	var vt, sev, sanction, carried, state sql.RawBytes
 	var inquiry sql.NullInt64
 	for rows.Next() {
-		var r scoring.Record
+		r := scoring.Record{Kind: scoring.RecordViolation}
 		if err := rows.Scan(&r.ID, &r.StaffID, &vt, &sev, &sanction, &r.OccurredAt, &inquiry, &carried, &state); err != nil {
 			return err
 		}
 		r.ViolationType, r.Severity, r.Sanction = violationTypeOf(vt), severityOf(sev), sanctionOf(sanction)
 		r.CarriedOverFrom = monthOf(carried)
-		add(&r, nullID(inquiry), violationStateOf(state))
+		set.add(&r, recordInfo{inquiryID: inquiry.Int64, state: violationStateOf(state)})
 	}
 	return rows.Err()
-}
-
-func nullID(n sql.NullInt64) *int64 {
-	if !n.Valid {
-		return nil
-	}
-	v := n.Int64
-	return &v
 }
 
 // monthOf parses a stored month; NULL (or anything unreadable) is nil.
@@ -497,20 +619,11 @@ func violationStateOf(b []byte) ViolationState {
 	return ViolationState(b)
 }
 
-// computeLive scores people for month m from the records counted in it
-// (loaded for scope) with one call of scoring.ComputeMonth, and lists the
-// records as they counted when withRecords is set.
-func (tx *Tx) computeLive(m scoring.Month, rules scoring.RuleSet, people []staffRow, scope scoreScope, withRecords bool) ([]StaffScore, []CountedRecord, error) {
+// scoreLive scores people with one call of scoring.ComputeMonth and,
+// when withRecords is set, lists the records as they counted.
+func scoreLive(rules scoring.RuleSet, people []staffRow, bases map[int64]float64, set *countedSet, withRecords bool) ([]StaffScore, []CountedRecord) {
 	if len(people) == 0 {
-		return []StaffScore{}, []CountedRecord{}, nil
-	}
-	bases, err := tx.basesOf(m, scope, withRecords)
-	if err != nil {
-		return nil, nil, err
-	}
-	set, err := tx.countedRecords(m, scope)
-	if err != nil {
-		return nil, nil, err
+		return []StaffScore{}, []CountedRecord{}
 	}
 	persons := make([]scoring.Person, len(people))
 	for i, p := range people {
@@ -532,20 +645,20 @@ func (tx *Tx) computeLive(m scoring.Month, rules scoring.RuleSet, people []staff
 		for i := range scores {
 			for j := range scores[i].Items {
 				it := &scores[i].Items[j]
-				var info recordInfo
-				switch it.Kind {
-				case scoring.RecordViolation:
-					info = set.violations[it.RecordID]
-				case scoring.RecordPraise:
-					info = recordInfo{inquiryID: set.praise[it.RecordID], state: PraiseRecorded}
-				case scoring.RecordCorrection:
-					info = recordInfo{inquiryID: set.corrections[it.RecordID], state: ViolationOverturned}
+				var inquiry *int64
+				var state ViolationState
+				if k := set.find(it.Kind, it.RecordID); k >= 0 {
+					info := &set.info[k]
+					state = info.state
+					if info.inquiryID != 0 {
+						inquiry = &info.inquiryID
+					}
 				}
-				records = append(records, countedRecord(scores[i].ID, it, info.inquiryID, string(info.state)))
+				records = append(records, countedRecord(scores[i].ID, it, inquiry, string(state)))
 			}
 		}
 	}
-	return scores, records, nil
+	return scores, records
 }
 
 // countedRecord lists an applied item of a person's result as a record.

@@ -11,7 +11,7 @@ CREATE TABLE IF NOT EXISTS praises (
   carried_over_from CHAR(7) NULL,
   created_at DATETIME(3) NOT NULL,
   KEY idx_praises_staff (staff_id, occurred_at),
-  KEY idx_praises_counted (counted_month, staff_id)
+  KEY idx_praises_counted (counted_month, staff_id, kind, occurred_at, inquiry_id, carried_over_from)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- +goose Down

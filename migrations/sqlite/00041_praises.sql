@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS praises (
   created_at DATETIME NOT NULL
 );
 CREATE INDEX IF NOT EXISTS idx_praises_staff ON praises (staff_id, occurred_at);
-CREATE INDEX IF NOT EXISTS idx_praises_counted ON praises (counted_month, staff_id);
+CREATE INDEX IF NOT EXISTS idx_praises_counted ON praises (counted_month, staff_id, kind, occurred_at, inquiry_id, carried_over_from);
 
 -- +goose Down
 DROP TABLE IF EXISTS praises;
