@@ -17,13 +17,16 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
 	"firstask/api"
 	"firstask/config"
+	"firstask/metrics"
 	"firstask/migrations"
 	"firstask/models"
+	"firstask/webhook"
 )
 
 func main() {
@@ -66,6 +69,11 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return 2
 	}
 	cfg, _, err := config.Load("firstask "+cmd, args, getenv)
+	var help config.HelpError
+	if errors.As(err, &help) {
+		fmt.Fprint(stdout, help)
+		return 0
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "firstask:", err)
 		return 2
@@ -76,6 +84,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	log := newLogger(cfg, stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// After the first signal a second one ends the process at once.
+	context.AfterFunc(ctx, stop)
 
 	store, err := models.Open(string(cfg.Driver), cfg.DSN, models.Options{BcryptCost: cfg.BcryptCost, Location: cfg.Location})
 	if err != nil {
@@ -195,32 +205,167 @@ func serve(ctx context.Context, store *models.Store, cfg config.Config, log *slo
 			return err
 		}
 	}
+	sqlDB, err := store.SQLDB()
+	if err != nil {
+		return err
+	}
+	m := metrics.New(sqlDB)
 	srv, err := api.New(store, api.Options{
 		TokenTTL: cfg.TokenTTL, TrustedProxies: cfg.TrustedProxies, MaxBodyBytes: cfg.MaxBodyBytes,
-		MaxUploadBytes: cfg.MaxUploadBytes, Organisation: cfg.Organisation, Logger: log,
+		MaxUploadBytes: cfg.MaxUploadBytes, Organisation: cfg.Organisation, Logger: log, Metrics: m,
 	})
 	if err != nil {
 		return err
 	}
-	httpSrv := &http.Server{Addr: cfg.Listen, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return err
+	}
+	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
-	go func() { errc <- httpSrv.ListenAndServe() }()
-	log.Info("firstask listening", slog.String("addr", cfg.Listen), slog.String("database", string(cfg.Driver)))
+	go func() { errc <- httpSrv.Serve(ln) }()
+	bg := startWorkers(log, backgroundWorkers(store, cfg, log, m), 5*time.Second)
+	log.Info("firstask listening", slog.String("addr", ln.Addr().String()), slog.String("database", string(cfg.Driver)))
 
 	select {
 	case err := <-errc:
+		bg.stop(cfg.ShutdownTimeout)
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: finishing in-flight requests", slog.Duration("timeout", cfg.ShutdownTimeout))
+	return shutdown(srv, httpSrv, bg, cfg, log)
+}
+
+// shutdown drains the server after SIGTERM: /readyz fails at once (and
+// keep-alive connections are closed after their next answer) while new
+// requests are still taken for cfg.ShutdownDelay, so that a load balancer
+// stops sending traffic first; then the listener closes, in-flight
+// requests get cfg.ShutdownTimeout to finish, and the background workers
+// stop. The database closes after this returns.
+func shutdown(srv *api.Server, httpSrv *http.Server, bg *workers, cfg config.Config, log *slog.Logger) error {
+	log.Info("shutting down: /readyz now fails", slog.String("delay", cfg.ShutdownDelay.String()), slog.String("timeout", cfg.ShutdownTimeout.String()))
 	srv.Drain()
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	httpSrv.SetKeepAlivesEnabled(false)
+	time.Sleep(cfg.ShutdownDelay)
+
+	log.Info("shutting down: finishing in-flight requests")
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	if err := httpSrv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutdown: %w", err)
+	var failed error
+	if err := httpSrv.Shutdown(ctx); err != nil {
+		// Requests still running past the timeout are cut off.
+		httpSrv.Close()
+		failed = fmt.Errorf("shutdown: in-flight requests did not finish within %s", cfg.ShutdownTimeout)
+	}
+	if err := bg.stop(cfg.ShutdownTimeout); err != nil && failed == nil {
+		failed = err
+	}
+	if failed != nil {
+		return failed
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// worker is a background loop that serve runs from start-up (after the
+// migrations) until shutdown: the SLA timer, the webhook sender. run must
+// return soon after ctx is cancelled; work it leaves undone must be safe
+// to pick up again (by this or another instance) after a restart.
+type worker struct {
+	name string
+	run  func(ctx context.Context)
+}
+
+// backgroundWorkers lists the workers of this process. Add new ones here,
+// e.g. {"sla-timer", func(ctx) { … every cfg.SLAScanInterval … }}; m
+// carries the counters they increment.
+func backgroundWorkers(store *models.Store, cfg config.Config, log *slog.Logger, m *metrics.Metrics) []worker {
+	sender := webhook.New(store, webhook.Options{Logger: log, Observe: m.WebhookDelivery})
+	store.OnOutbox(sender.Wake)
+	ws := []worker{{"webhook-sender", func(ctx context.Context) { sender.Run(ctx, 5*time.Second) }}}
+	if cfg.SLAScanInterval > 0 {
+		ws = append(ws, worker{"sla-timer", func(ctx context.Context) { scanSLAs(ctx, store, m, cfg.SLAScanInterval, log) }})
+	}
+	return ws
+}
+
+// workers runs background loops and stops them together.
+type workers struct {
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// startWorkers starts each worker in its own goroutine. A worker that
+// panics is logged and restarted after pause, so one bad tick does not
+// silently end the SLA timer.
+func startWorkers(log *slog.Logger, ws []worker, pause time.Duration) *workers {
+	ctx, cancel := context.WithCancel(context.Background())
+	b := &workers{cancel: cancel}
+	for _, w := range ws {
+		b.wg.Add(1)
+		go func() {
+			defer b.wg.Done()
+			for ctx.Err() == nil {
+				if !runWorker(ctx, log, w) {
+					return
+				}
+				select {
+				case <-ctx.Done():
+				case <-time.After(pause):
+				}
+			}
+		}()
+	}
+	return b
+}
+
+// runWorker runs w once; it reports whether w panicked.
+func runWorker(ctx context.Context, log *slog.Logger, w worker) (panicked bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			log.Error("background worker panicked; restarting it", slog.String("worker", w.name), slog.String("panic", fmt.Sprint(r)))
+			panicked = true
+		}
+	}()
+	w.run(ctx)
+	return false
+}
+
+// stop cancels the workers and waits for them, at most timeout.
+func (b *workers) stop(timeout time.Duration) error {
+	b.cancel()
+	done := make(chan struct{})
+	go func() { b.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-time.After(timeout):
+		return fmt.Errorf("shutdown: background workers did not stop within %s", timeout)
+	}
+}
+
+// scanSLAs runs the SLA scan every interval until ctx is done. Every
+// instance may run it: the scan raises each breach once however many run.
+func scanSLAs(ctx context.Context, store *models.Store, m *metrics.Metrics, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		start := time.Now()
+		res, err := store.ScanSLA(ctx, start)
+		m.SLAScanned(time.Since(start), res.Breaches)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("sla scan", slog.Any("error", err))
+		case res.Breaches+res.Reminders > 0:
+			log.Info("sla scan", slog.Int("breaches", res.Breaches), slog.Int("violations", res.Violations), slog.Int("reminders", res.Reminders))
+		}
+	}
 }
 
 // healthcheck asks the server on this machine whether it is alive.

@@ -1,38 +1,13 @@
 package api
 
 import (
-	"bytes"
-	"errors"
-	"io"
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"firstask/models"
 	"firstask/scoring"
 )
-
-// decodeOptionalJSON is decodeJSON for bodies that may be left out
-// entirely (an empty body leaves dst as it is).
-func decodeOptionalJSON(c *gin.Context, dst any) error {
-	if c.Request.Body == nil {
-		return nil
-	}
-	body, err := io.ReadAll(c.Request.Body)
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return models.Errorf(models.ETooLarge, "the body is larger than %d bytes", tooBig.Limit)
-		}
-		return models.Errorf(models.EMalformed, "the body could not be read")
-	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil
-	}
-	c.Request.Body = io.NopCloser(bytes.NewReader(body))
-	return decodeJSON(c, dst)
-}
 
 // queryMonth reads an optional month query parameter (YYYY-MM).
 func queryMonth(c *gin.Context, name string) (*scoring.Month, error) {
@@ -45,19 +20,6 @@ func queryMonth(c *gin.Context, name string) (*scoring.Month, error) {
 		return nil, models.Invalid(models.FieldProblem{Field: name, Message: "must be a month YYYY-MM"})
 	}
 	return &m, nil
-}
-
-// queryTime reads an optional RFC 3339 query parameter.
-func queryTime(c *gin.Context, name string) (*time.Time, error) {
-	v := c.Query(name)
-	if v == "" {
-		return nil, nil
-	}
-	t, err := time.Parse(time.RFC3339, v)
-	if err != nil {
-		return nil, models.Invalid(models.FieldProblem{Field: name, Message: "must be a time in RFC 3339, e.g. 2026-10-01T00:00:00+08:00"})
-	}
-	return &t, nil
 }
 
 func (s *Server) reportViolation(c *gin.Context) {
@@ -111,11 +73,11 @@ func (s *Server) listViolations(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if f.From, err = queryTime(c, "from"); err != nil {
+	if f.From, err = s.queryTime(c, "from", false); err != nil {
 		s.fail(c, err)
 		return
 	}
-	if f.To, err = queryTime(c, "to"); err != nil {
+	if f.To, err = s.queryTime(c, "to", true); err != nil {
 		s.fail(c, err)
 		return
 	}

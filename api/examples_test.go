@@ -86,7 +86,7 @@ func TestWorkedExamples(t *testing.T) {
 		e.addPerson(p, "B")
 	}
 	e.insertBases("2026-10", map[string]float64{"pA": 96, "pD": 98, "pE": 60})
-	oct := func(day, hour int) time.Time { return at(2026, time.October, day, hour) }
+	oct := func(day, hour int) time.Time { return shAt(2026, time.October, day, hour) }
 	violation := func(person, typ, severity string, when time.Time, wantSanction string) {
 		t.Helper()
 		v := e.verify("hr", e.report("supB", person, typ, severity, when).ID)
@@ -97,9 +97,9 @@ func TestWorkedExamples(t *testing.T) {
 
 	// D's two earlier violations, verified in September.
 	october := e.clock.Now()
-	e.moveClock(at(2026, time.September, 25, 15))
-	violation("pD", "late_referral", "minor", at(2026, time.September, 8, 10), "education")
-	violation("pD", "no_feedback", "minor", at(2026, time.September, 22, 15), "verbal_warning")
+	e.moveClock(shAt(2026, time.September, 25, 15))
+	violation("pD", "late_referral", "minor", shAt(2026, time.September, 8, 10), "education")
+	violation("pD", "no_feedback", "minor", shAt(2026, time.September, 22, 15), "verbal_warning")
 	e.moveClock(october)
 
 	violation("pA", "late_referral", "minor", oct(2, 10), "education")
@@ -212,7 +212,7 @@ func TestWorkedExamples(t *testing.T) {
 
 	t.Run("ClosedSnapshotGivesTheSameFigures", func(t *testing.T) {
 		e.t = t
-		e.moveClock(at(2026, time.November, 2, 10))
+		e.moveClock(shAt(2026, time.November, 2, 10))
 		e.as("hr", "POST", "/api/v1/periods/2026-09/close", nil).want(http.StatusOK)
 		e.as("hr", "POST", "/api/v1/periods/2026-10/close", nil).want(http.StatusOK)
 		got, page := e.scoresOf("hr", "2026-10", "")

@@ -40,15 +40,30 @@ func (s *Server) requestIDMiddleware(c *gin.Context) {
 
 func requestID(c *gin.Context) string { return c.GetString(ctxRequestID) }
 
+// routeOf is the route template of the request ("unmatched" when no route
+// took it): the only path that logs and metrics record, since a raw path
+// or query may hold personal data and has no bounded set of values.
+func routeOf(c *gin.Context) string {
+	if r := c.FullPath(); r != "" {
+		return r
+	}
+	return "unmatched"
+}
+
+// instrument records the request in the in-flight gauge and, once
+// answered, in the request counter and latency histogram.
+func (s *Server) instrument(c *gin.Context) {
+	done := s.metrics.RequestStarted()
+	defer func() { done(c.Request.Method, routeOf(c), c.Writer.Status()) }()
+	c.Next()
+}
+
 // accessLog writes one structured line per request. It logs the route
 // template, never the raw path or query (which may hold personal data).
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
 	c.Next()
-	route := c.FullPath()
-	if route == "" {
-		route = "unmatched"
-	}
+	route := routeOf(c)
 	attrs := []slog.Attr{
 		slog.String("request_id", requestID(c)),
 		slog.String("method", c.Request.Method),
@@ -61,11 +76,20 @@ func (s *Server) accessLog(c *gin.Context) {
 		attrs = append(attrs, slog.Int64("user_id", a.(models.Actor).StaffID))
 	}
 	level := slog.LevelInfo
-	if c.Writer.Status() >= 500 {
+	switch status := c.Writer.Status(); {
+	case status == http.StatusServiceUnavailable:
+		level = slog.LevelWarn // /readyz while draining or without a database
+	case status >= 500:
 		level = slog.LevelError
+	case status < 400 && operational[route]:
+		level = slog.LevelDebug // probes and scrapes every few seconds
 	}
 	s.log.LogAttrs(c.Request.Context(), level, "request", attrs...)
 }
+
+// operational routes are polled by load balancers and Prometheus; their
+// successes are logged only at debug level.
+var operational = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
 
 // recoverPanic turns a panic into a 500 that shows only the request id.
 func (s *Server) recoverPanic(c *gin.Context) {

@@ -24,9 +24,9 @@ func TestPeriodClose(t *testing.T) {
 	appealed := e.mkViolation("supA", "staffA", stAppealed)
 
 	e.as("hr", "POST", "/api/v1/periods/2026-10/close", nil).wantError(http.StatusConflict, "conflict") // not ended
-	e.moveClock(at(2026, time.November, 1, 0))
+	e.moveClock(shAt(2026, time.November, 1, 0))
 	d := e.as("hr", "POST", "/api/v1/periods/2026-10/close", nil).wantError(http.StatusConflict, "conflict")
-	if len(d.Details) != 1 || int64(d.Details[0].(map[string]any)["violation_id"].(float64)) != appealed.ID {
+	if len(d.Details) != 1 || int64(d.Details[0].(map[string]any)["value"].(float64)) != appealed.ID {
 		t.Fatalf("undecided appeals in details: %+v", d)
 	}
 	var p periodBody
@@ -67,10 +67,10 @@ func TestPeriodClose(t *testing.T) {
 func TestClosedMonthNeverChanges(t *testing.T) {
 	e := newTestEnv(t)
 	e.insertBases("2026-10", map[string]float64{"staffA": 90})
-	e.moveClock(at(2026, time.October, 31, 10))
-	late := e.verify("hr", e.report("supA", "staffA", "buck_passing", "ordinary", at(2026, time.October, 30, 10)).ID)
-	e.praise("supA", "staffA1", "visitor_commendation", at(2026, time.October, 14, 9))
-	e.moveClock(at(2026, time.November, 1, 9))
+	e.moveClock(shAt(2026, time.October, 31, 10))
+	late := e.verify("hr", e.report("supA", "staffA", "buck_passing", "ordinary", shAt(2026, time.October, 30, 10)).ID)
+	e.praise("supA", "staffA1", "visitor_commendation", shAt(2026, time.October, 14, 9))
+	e.moveClock(shAt(2026, time.November, 1, 9))
 	e.as("hr", "POST", "/api/v1/periods/2026-10/close", nil).want(http.StatusOK)
 	before := e.as("hr", "GET", "/api/v1/periods/2026-10/scores", nil).want(http.StatusOK).Body
 	beforeA, _ := e.scoresOf("hr", "2026-10", "")
@@ -86,11 +86,11 @@ func TestClosedMonthNeverChanges(t *testing.T) {
 	// A new upload for October, straight into the tables.
 	e.insertBases("2026-10", map[string]float64{"staffA": 10, "staffA1": 10})
 	// Records for October arriving now count in November, carried over.
-	v := e.verify("hr", e.report("supA", "staffA1", "late_referral", "minor", at(2026, time.October, 20, 10)).ID)
+	v := e.verify("hr", e.report("supA", "staffA1", "late_referral", "minor", shAt(2026, time.October, 20, 10)).ID)
 	if v.CountedMonth == nil || *v.CountedMonth != "2026-11" || v.CarriedOverFrom == nil || *v.CarriedOverFrom != "2026-10" || v.RuleVersion == nil || *v.RuleVersion != 2 {
 		t.Fatalf("late verification: %+v", v)
 	}
-	p := e.praise("supA", "staffA1", "supervisor_praise", at(2026, time.October, 21, 10))
+	p := e.praise("supA", "staffA1", "supervisor_praise", shAt(2026, time.October, 21, 10))
 	if p.CountedMonth != "2026-11" || p.CarriedOverFrom == nil || *p.CarriedOverFrom != "2026-10" {
 		t.Fatalf("late praise: %+v", p)
 	}

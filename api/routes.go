@@ -10,8 +10,15 @@ func (s *Server) registerRoutes() {
 	root := s.engine.Group("/")
 	s.handle(root, http.MethodGet, "/healthz", public, s.healthz)
 	s.handle(root, http.MethodGet, "/readyz", public, s.readyz)
+	// Public on the listen address like the probes; keep it off the public
+	// reverse proxy (docs/deploy.md).
+	s.handle(root, http.MethodGet, "/metrics", public, s.serveMetrics)
 
 	v1 := s.engine.Group("/api/v1", limitBody(s.opts.MaxBodyBytes))
+
+	// The contract (api/openapi.yaml)
+	s.handle(v1, http.MethodGet, "/openapi.json", public, s.serveOpenAPIJSON)
+	s.handle(v1, http.MethodGet, "/openapi.yaml", public, s.serveOpenAPIYAML)
 
 	// Accounts
 	s.handle(v1, http.MethodPost, "/auth/login", public, s.login)
@@ -53,4 +60,38 @@ func (s *Server) registerRoutes() {
 	// Audit trail
 	s.handle(v1, http.MethodGet, "/audit", hrUp, s.listAudit)
 	s.handle(v1, http.MethodGet, "/audit/verify", hrUp, s.verifyAudit)
+
+	// First-inquiry workflow: inquiries, referrals, SLA clocks (issue 3)
+	s.handle(v1, http.MethodGet, "/inquiries", signedIn, s.listInquiries)
+	s.handle(v1, http.MethodPost, "/inquiries", signedIn, s.createInquiry)
+	s.handle(v1, http.MethodGet, "/inquiries/:id", signedIn, s.getInquiry)
+	s.handle(v1, http.MethodPatch, "/inquiries/:id", signedIn, s.updateInquiry)
+	s.handle(v1, http.MethodPost, "/inquiries/:id/referrals", signedIn, s.createReferral)
+	s.handle(v1, http.MethodPost, "/inquiries/:id/resolve", signedIn, s.resolveInquiry)
+	s.handle(v1, http.MethodPost, "/inquiries/:id/feedback", signedIn, s.feedbackInquiry)
+	s.handle(v1, http.MethodPost, "/inquiries/:id/close", signedIn, s.closeInquiry)
+	s.handle(v1, http.MethodPost, "/inquiries/:id/pause", signedIn, s.pauseInquiry)
+	s.handle(v1, http.MethodPost, "/inquiries/:id/resume", signedIn, s.resumeInquiry)
+	s.handle(v1, http.MethodPost, "/inquiries/:id/extensions", signedIn, s.requestInquiryExtension)
+	s.handle(v1, http.MethodGet, "/referrals", signedIn, s.listReferrals)
+	s.handle(v1, http.MethodGet, "/referrals/:id", signedIn, s.getReferral)
+	s.handle(v1, http.MethodPost, "/referrals/:id/accept", signedIn, s.acceptReferral)
+	s.handle(v1, http.MethodPost, "/referrals/:id/contact", signedIn, s.contactReferral)
+	s.handle(v1, http.MethodPost, "/referrals/:id/resolve", signedIn, s.resolveReferral)
+	s.handle(v1, http.MethodPost, "/referrals/:id/return", signedIn, s.returnReferral)
+	s.handle(v1, http.MethodPost, "/referrals/:id/pause", signedIn, s.pauseReferral)
+	s.handle(v1, http.MethodPost, "/referrals/:id/resume", signedIn, s.resumeReferral)
+	s.handle(v1, http.MethodPost, "/referrals/:id/extensions", signedIn, s.requestReferralExtension)
+	s.handle(v1, http.MethodGet, "/extensions", signedIn, s.listExtensions)
+	s.handle(v1, http.MethodPost, "/extensions/:id/approve", supervisorsUp, s.approveExtension)
+	s.handle(v1, http.MethodPost, "/extensions/:id/refuse", supervisorsUp, s.refuseExtension)
+	s.handle(v1, http.MethodGet, "/calendar", signedIn, s.getCalendar)
+	s.handle(v1, http.MethodPut, "/calendar", hrUp, s.putCalendar)
+	s.handle(v1, http.MethodPost, "/sla/scan", hrUp, s.scanSLA)
+	s.handle(v1, http.MethodGet, "/me/notifications", signedIn, s.listNotifications)
+	s.handle(v1, http.MethodPost, "/me/notifications/read", signedIn, s.markNotificationsRead)
+	s.handle(v1, http.MethodGet, "/webhooks", adminOnly, s.listWebhooks)
+	s.handle(v1, http.MethodPost, "/webhooks", adminOnly, s.createWebhook)
+	s.handle(v1, http.MethodDelete, "/webhooks/:id", adminOnly, s.deleteWebhook)
+	s.handle(v1, http.MethodGet, "/webhooks/:id/deliveries", adminOnly, s.listWebhookDeliveries)
 }

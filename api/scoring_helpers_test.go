@@ -86,8 +86,8 @@ func (e *testEnv) insertBases(month string, scores map[string]float64) {
 // shanghai is the organisation's zone in the tests.
 var shanghai = time.FixedZone("CST", 8*3600)
 
-// at is an instant in Shanghai time.
-func at(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, shanghai) }
+// shAt is an instant in Shanghai time (the hour only).
+func shAt(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, shanghai) }
 
 var _ = testing.Short
 

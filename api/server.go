@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"firstask/metrics"
 	"firstask/models"
 )
 
@@ -25,6 +26,9 @@ type Options struct {
 	Logger         *slog.Logger
 	// Now is the clock of the login throttle (default time.Now).
 	Now func() time.Time
+	// Metrics receives the HTTP instruments and is served at /metrics;
+	// when nil, New makes a fresh set with the store's pool statistics.
+	Metrics *metrics.Metrics
 }
 
 // Server holds what handlers share.
@@ -36,6 +40,9 @@ type Server struct {
 	routes   map[string]access
 	throttle *loginThrottle
 	draining atomic.Bool
+	metrics  *metrics.Metrics
+	// openapiJSON is the embedded document converted once at start.
+	openapiJSON []byte
 }
 
 // New builds the server and its router.
@@ -58,6 +65,17 @@ func New(store *models.Store, opts Options) (*Server, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Metrics == nil {
+		db, err := store.SQLDB()
+		if err != nil {
+			return nil, err
+		}
+		opts.Metrics = metrics.New(db)
+	}
+	doc, err := openapiJSON()
+	if err != nil {
+		return nil, err
+	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{
 		store:    store,
@@ -66,6 +84,9 @@ func New(store *models.Store, opts Options) (*Server, error) {
 		engine:   gin.New(),
 		routes:   map[string]access{},
 		throttle: newLoginThrottle(opts.Now),
+		metrics:  opts.Metrics,
+
+		openapiJSON: doc,
 	}
 	// gin trusts every proxy unless told otherwise; a forged
 	// X-Forwarded-For would then defeat per-IP login throttling.
@@ -74,7 +95,7 @@ func New(store *models.Store, opts Options) (*Server, error) {
 	}
 	s.engine.HandleMethodNotAllowed = true
 	s.engine.ContextWithFallback = true
-	s.engine.Use(s.requestIDMiddleware, s.accessLog, s.recoverPanic)
+	s.engine.Use(s.requestIDMiddleware, s.instrument, s.accessLog, s.recoverPanic)
 	s.engine.NoRoute(func(c *gin.Context) {
 		s.failCode(c, models.ENotFound, "no such route: %s %s", c.Request.Method, c.Request.URL.Path)
 	})
@@ -84,6 +105,10 @@ func New(store *models.Store, opts Options) (*Server, error) {
 	s.registerRoutes()
 	return s, nil
 }
+
+// Metrics is the server's instruments, for the background workers that
+// share them.
+func (s *Server) Metrics() *metrics.Metrics { return s.metrics }
 
 // Handler is the HTTP handler of the whole API.
 func (s *Server) Handler() http.Handler { return s.engine }
@@ -112,6 +137,8 @@ func (s *Server) Routes() []RouteInfo {
 	}
 	return out
 }
+
+func (s *Server) serveMetrics(c *gin.Context) { s.metrics.Handler().ServeHTTP(c.Writer, c.Request) }
 
 func (s *Server) healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
 

@@ -43,6 +43,7 @@ type Config struct {
 	MaxUploadBytes  int64
 	SLAScanInterval time.Duration
 	ShutdownTimeout time.Duration
+	ShutdownDelay   time.Duration
 	BcryptCost      int
 	Demo            bool
 }
@@ -71,7 +72,31 @@ var Settings = []Setting{
 	{"FIRSTASK_MAX_UPLOAD_BYTES", "max-upload-bytes", "10485760", "largest uploaded workbook"},
 	{"FIRSTASK_SLA_SCAN_INTERVAL", "sla-scan-interval", "1m", "how often the server scans SLA clocks (0 disables the timer)"},
 	{"FIRSTASK_SHUTDOWN_TIMEOUT", "shutdown-timeout", "20s", "how long in-flight requests may finish after SIGTERM"},
+	{"FIRSTASK_SHUTDOWN_DELAY", "shutdown-delay", "0s", "how long /readyz fails while requests are still taken after SIGTERM, so a load balancer can stop sending them first"},
 	{"FIRSTASK_BCRYPT_COST", "bcrypt-cost", "10", "bcrypt cost of stored passwords (10–14)"},
+}
+
+// HelpError is returned by Load for -h or --help; it holds the usage text
+// with every flag, its variable and its default.
+type HelpError string
+
+// Error implements the error interface.
+func (h HelpError) Error() string { return string(h) }
+
+// help lists the flags with their variables and built-in defaults (never
+// the values in the environment, which may hold the database password).
+func help(name string) HelpError {
+	var b strings.Builder
+	fmt.Fprintf(&b, "usage: %s [flags]\n\n", name)
+	for _, s := range Settings {
+		def := s.Default
+		if def == "" {
+			def = "none"
+		}
+		fmt.Fprintf(&b, "  --%s (%s, default %s)\n      %s\n", s.Flag, s.Env, def, s.Help)
+	}
+	b.WriteString("  --demo\n      fill an empty database with a demo organisation\n")
+	return HelpError(b.String())
 }
 
 // Load reads the environment, then the flags in args, and validates the
@@ -89,6 +114,9 @@ func Load(name string, args []string, getenv func(string) string) (Config, []str
 	}
 	demo := fs.Bool("demo", false, "fill an empty database with a demo organisation")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return Config{}, nil, help(name)
+		}
 		return Config{}, nil, fmt.Errorf("configuration: %v", err)
 	}
 	cfg, err := parse(values)
@@ -120,6 +148,9 @@ func parse(v map[string]*string) (Config, error) {
 	}
 	if cfg.ShutdownTimeout, err = positiveDuration("FIRSTASK_SHUTDOWN_TIMEOUT", *v["shutdown-timeout"]); err != nil {
 		return cfg, err
+	}
+	if cfg.ShutdownDelay, err = time.ParseDuration(*v["shutdown-delay"]); err != nil || cfg.ShutdownDelay < 0 {
+		return cfg, fmt.Errorf("FIRSTASK_SHUTDOWN_DELAY: %q is not a duration such as 5s", *v["shutdown-delay"])
 	}
 	if cfg.SLAScanInterval, err = time.ParseDuration(*v["sla-scan-interval"]); err != nil || cfg.SLAScanInterval < 0 {
 		return cfg, fmt.Errorf("FIRSTASK_SLA_SCAN_INTERVAL: %q is not a duration such as 1m", *v["sla-scan-interval"])

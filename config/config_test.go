@@ -16,7 +16,7 @@ func TestDefaults(t *testing.T) {
 	if cfg.Driver != SQLite || !strings.HasPrefix(cfg.DSN, "file:./firstask.db?") || !strings.Contains(cfg.DSN, "_txlock=immediate") {
 		t.Fatalf("default database: %s %s", cfg.Driver, cfg.DSN)
 	}
-	if cfg.Listen != ":8080" || cfg.TimeZone != "Asia/Shanghai" || cfg.TokenTTL != 12*time.Hour || len(cfg.TrustedProxies) != 0 {
+	if cfg.Listen != ":8080" || cfg.TimeZone != "Asia/Shanghai" || cfg.TokenTTL != 12*time.Hour || len(cfg.TrustedProxies) != 0 || cfg.ShutdownDelay != 0 {
 		t.Fatalf("defaults: %+v", cfg)
 	}
 }
@@ -54,6 +54,7 @@ func TestBadConfiguration(t *testing.T) {
 		"BadLevel":      {map[string]string{"FIRSTASK_LOG_LEVEL": "loud"}, "FIRSTASK_LOG_LEVEL"},
 		"BadFormat":     {map[string]string{"FIRSTASK_LOG_FORMAT": "xml"}, "FIRSTASK_LOG_FORMAT"},
 		"BadCost":       {map[string]string{"FIRSTASK_BCRYPT_COST": "3"}, "FIRSTASK_BCRYPT_COST"},
+		"BadDelay":      {map[string]string{"FIRSTASK_SHUTDOWN_DELAY": "-1s"}, "FIRSTASK_SHUTDOWN_DELAY"},
 		"BadBody":       {map[string]string{"FIRSTASK_MAX_BODY_BYTES": "1MB"}, "FIRSTASK_MAX_BODY_BYTES"},
 		"SQLiteParams":  {map[string]string{"FIRSTASK_DB": "sqlite:x.db?mode=ro"}, "without ?parameters"},
 	} {

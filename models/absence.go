@@ -67,7 +67,10 @@ func (s *Store) CreateAbsence(ctx context.Context, a Actor, staffID int64, in Ab
 			return err
 		}
 		tx.audit("absence.create", "absence", ab.ID, nil, ab)
-		return nil
+		// An absence recorded after a referral still delays its contact
+		// clock: the clock starts at the later of referred_at and the
+		// return to post, whenever HR enters the leave.
+		return tx.restartContactClocks(staffID)
 	})
 	return ab, err
 }

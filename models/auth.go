@@ -158,7 +158,18 @@ func (s *Store) ChangePassword(ctx context.Context, a Actor, currentToken, oldPa
 // EnsureAdmin creates the first department and admin account on an empty
 // database. It returns the admin's employee number and, when password was
 // empty, the generated password; created is false when staff already exist.
+// Several instances may start on one empty database at once: the one that
+// loses the race for the unique keys finds the admin there and creates
+// nothing.
 func (s *Store) EnsureAdmin(ctx context.Context, password string) (employeeNo, generated string, created bool, err error) {
+	employeeNo, generated, created, err = s.ensureAdmin(ctx, password)
+	if ErrorCode(err) == EConflict {
+		employeeNo, generated, created, err = s.ensureAdmin(ctx, password)
+	}
+	return employeeNo, generated, created, err
+}
+
+func (s *Store) ensureAdmin(ctx context.Context, password string) (employeeNo, generated string, created bool, err error) {
 	err = s.write(ctx, System("bootstrap"), func(tx *Tx) error {
 		var n int64
 		if err := tx.db.Model(&Staff{}).Count(&n).Error; err != nil || n > 0 {

@@ -68,11 +68,10 @@ type NotificationFilter struct {
 // number of unread entries.
 func (s *Store) ListNotifications(ctx context.Context, a Actor, f NotificationFilter) (items []Notification, total, unread int64, err error) {
 	err = s.read(ctx, a, func(tx *Tx) error {
-		q := tx.db.Model(&Notification{}).Where("staff_id = ?", a.StaffID)
-		if err := q.Session(nil).Where("read_at IS NULL").Count(&unread).Error; err != nil {
+		if err := tx.db.Model(&Notification{}).Where("staff_id = ? AND read_at IS NULL", a.StaffID).Count(&unread).Error; err != nil {
 			return err
 		}
-		q = tx.db.Model(&Notification{}).Where("staff_id = ?", a.StaffID)
+		q := tx.db.Model(&Notification{}).Where("staff_id = ?", a.StaffID)
 		if f.UnreadOnly {
 			q = q.Where("read_at IS NULL")
 		}

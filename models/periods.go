@@ -347,6 +347,14 @@ func (s *Store) GetPeriod(ctx context.Context, a Actor, m scoring.Month) (Period
 	return out, err
 }
 
+// ValueProblem is an error detail naming a field, the offending value and
+// what is wrong (the API's ProblemDetail).
+type ValueProblem struct {
+	Field   string `json:"field"`
+	Value   any    `json:"value"`
+	Message string `json:"message"`
+}
+
 // UndecidedAppeal names an appeal that keeps a month from closing.
 type UndecidedAppeal struct {
 	ViolationID int64      `json:"violation_id"`
@@ -395,8 +403,12 @@ func (s *Store) ClosePeriod(ctx context.Context, a Actor, m scoring.Month) (Peri
 		}
 		if len(appeals) > 0 {
 			details := make([]any, len(appeals))
-			for i := range appeals {
-				details[i] = appeals[i]
+			for i, ap := range appeals {
+				msg := fmt.Sprintf("violation %d of staff member %d is under appeal", ap.ViolationID, ap.StaffID)
+				if ap.AppealedAt != nil {
+					msg += " since " + ap.AppealedAt.UTC().Format(time.RFC3339)
+				}
+				details[i] = ValueProblem{Field: "violation_id", Value: ap.ViolationID, Message: msg}
 			}
 			return &Error{Code: EConflict, Message: fmt.Sprintf("month %s has %d undecided appeal(s); decide them before closing", m, len(appeals)), Details: details}
 		}

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -26,6 +27,8 @@ type Store struct {
 	bcryptCost  int
 	loc         *time.Location
 	notifyHooks []NotifyHook
+	schedules   scheduleCache
+	outboxWake  atomic.Pointer[func()]
 }
 
 // Options tunes a Store.
@@ -90,6 +93,9 @@ func Open(driver, dsn string, opts Options) (*Store, error) {
 	if opts.Now != nil {
 		s.now = opts.Now
 	}
+	// Every inbox notification is also an outgoing webhook event, queued
+	// in the same transaction.
+	s.OnNotify(queueNotificationEvent)
 	return s, nil
 }
 

@@ -33,7 +33,7 @@ type Verification struct {
 	CarriedOver    *scoring.Month
 }
 
-func wrongState(v *Violation, action string) error {
+func violationWrongState(v *Violation, action string) error {
 	return Errorf(EConflict, "violation %d is %s; it cannot be %s", v.ID, v.State, action)
 }
 
@@ -41,7 +41,7 @@ func wrongState(v *Violation, action string) error {
 // counting month; any other state is a conflict.
 func (v *Violation) Verify(now time.Time, vr Verification) error {
 	if v.State != ViolationReported {
-		return wrongState(v, "verified")
+		return violationWrongState(v, "verified")
 	}
 	v.State = ViolationVerified
 	v.Sanction, v.WindowCount = vr.Sanction, vr.WindowCount
@@ -59,7 +59,7 @@ func (v *Violation) Verify(now time.Time, vr Verification) error {
 // Dismiss marks a reported violation dismissed; any other state is a conflict.
 func (v *Violation) Dismiss(now time.Time, by int64, note string) error {
 	if v.State != ViolationReported {
-		return wrongState(v, "dismissed")
+		return violationWrongState(v, "dismissed")
 	}
 	v.State = ViolationDismissed
 	v.VerifiedBy, v.VerifiedAt = optionalID(by), &now
@@ -72,11 +72,11 @@ func (v *Violation) Dismiss(now time.Time, by int64, note string) error {
 // within the appeal window (its deadline inclusive).
 func (v *Violation) Appeal(now time.Time, explanation string) error {
 	if v.State != ViolationVerified {
-		return wrongState(v, "appealed")
+		return violationWrongState(v, "appealed")
 	}
 	if v.AppealDeadline != nil && now.After(*v.AppealDeadline) {
 		return &Error{Code: EConflict, Message: fmt.Sprintf("the appeal window of violation %d closed at %s", v.ID, v.AppealDeadline.UTC().Format(time.RFC3339)),
-			Details: []any{map[string]any{"appeal_deadline": v.AppealDeadline.UTC().Format(time.RFC3339Nano)}}}
+			Details: []any{ValueProblem{Field: "appeal_deadline", Value: v.AppealDeadline.UTC().Format(time.RFC3339Nano), Message: "the appeal window has closed"}}}
 	}
 	v.State = ViolationAppealed
 	v.AppealText, v.AppealedAt = &explanation, &now
@@ -89,7 +89,7 @@ func (v *Violation) Appeal(now time.Time, explanation string) error {
 // counted month is already closed (nil otherwise).
 func (v *Violation) DecideAppeal(now time.Time, by int64, upheld bool, note string, correction *scoring.Month, points float64) error {
 	if v.State != ViolationAppealed {
-		return wrongState(v, "decided on appeal")
+		return violationWrongState(v, "decided on appeal")
 	}
 	v.State = ViolationOverturned
 	if upheld {

@@ -17,9 +17,9 @@ import (
 // Limits on the free text of conduct records.
 const (
 	maxConductText = 2000
-	// futureSkew is how far ahead of the server's clock an occurred_at may
+	// conductFutureSkew is how far ahead of the server's clock an occurred_at may
 	// lie (clients' clocks drift); anything later is refused.
-	futureSkew = 5 * time.Minute
+	conductFutureSkew = 5 * time.Minute
 )
 
 // ViolationInput is a reported violation.
@@ -66,7 +66,7 @@ func checkOccurredAt(v *Validation, t *time.Time, now time.Time) {
 	switch {
 	case t == nil:
 		v.Add("occurred_at", "is required")
-	case t.After(now.Add(futureSkew)):
+	case t.After(now.Add(conductFutureSkew)):
 		v.Add("occurred_at", "must not be in the future")
 	case t.Year() < 2000:
 		v.Add("occurred_at", "must be in the year 2000 or later")
@@ -288,7 +288,7 @@ func (s *Store) VerifyViolation(ctx context.Context, a Actor, id int64, in Decis
 			return err
 		}
 		if v.State != ViolationReported {
-			return wrongState(&v, "verified")
+			return violationWrongState(&v, "verified")
 		}
 		// Verifications of one person's violations queue on the staff row,
 		// so each sees the ones verified before it when counting the ladder.
@@ -435,7 +435,7 @@ func (s *Store) DecideAppeal(ctx context.Context, a Actor, id int64, in AppealDe
 			return Errorf(EForbidden, "violation %d is about you; someone else must decide your appeal", v.ID)
 		}
 		if v.State != ViolationAppealed {
-			return wrongState(&v, "decided on appeal")
+			return violationWrongState(&v, "decided on appeal")
 		}
 		var correction *scoring.Month
 		var points float64

@@ -1,0 +1,531 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// InquiryDetail is an inquiry with its referrals, its timeline and its SLA
+// clocks, as GET /inquiries/{id} answers.
+type InquiryDetail struct {
+	Inquiry
+	Referrals []Referral     `json:"referrals"`
+	Timeline  []InquiryEvent `json:"timeline"`
+}
+
+// inquiryAccess is what an actor may do with one inquiry: see it, see the
+// visitor's phone in full (those working the matter), and manage it (the
+// first responder's side: edit, refer, resolve, record feedback, close).
+type inquiryAccess struct {
+	see, phone, manage bool
+}
+
+// accessTo works out the actor's access to an inquiry: HR and admin have
+// all of it; the first responder and supervisors of the registering
+// department manage it; current and past assignees, and supervisors of a
+// department it was referred to, work it; members of a department whose
+// queue holds it unclaimed see it with the phone masked.
+func (tx *Tx) accessTo(a Actor, inq *Inquiry) (inquiryAccess, error) {
+	full := inquiryAccess{see: true, phone: true, manage: true}
+	if a.IsSystem() || a.Role.SeesEveryone() || inq.FirstResponderID == a.StaffID {
+		return full, nil
+	}
+	sc, err := tx.scopeOf(a)
+	if err != nil {
+		return inquiryAccess{}, err
+	}
+	supervisor := len(sc.DepartmentIDs) > 0
+	if supervisor && sc.CoversDepartment(inq.DepartmentID) {
+		return full, nil
+	}
+	var refs []Referral
+	if err := tx.db.Where("inquiry_id = ?", inq.ID).Find(&refs).Error; err != nil {
+		return inquiryAccess{}, err
+	}
+	var acc inquiryAccess
+	for _, r := range refs {
+		switch {
+		case r.ToStaffID != nil && *r.ToStaffID == a.StaffID,
+			r.AcceptedBy != nil && *r.AcceptedBy == a.StaffID,
+			supervisor && sc.CoversDepartment(r.ToDepartmentID):
+			acc.see, acc.phone = true, true
+		case r.ToStaffID == nil && r.Status == ReferralPending && r.ToDepartmentID == a.DepartmentID:
+			acc.see = true
+		}
+	}
+	return acc, nil
+}
+
+// inquiryFor loads an inquiry the actor may see (404 otherwise), locked for
+// update when writing; manage demands the first responder's rights (403
+// for someone who only works or sees it). The phone is masked for those
+// not working the matter.
+func (tx *Tx) inquiryFor(a Actor, id int64, lock, manage bool) (Inquiry, inquiryAccess, error) {
+	var inq Inquiry
+	q := tx.db
+	if lock {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	if err := q.Where("id = ?", id).Take(&inq).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return inq, inquiryAccess{}, Errorf(ENotFound, "inquiry %d not found", id)
+		}
+		return inq, inquiryAccess{}, err
+	}
+	acc, err := tx.accessTo(a, &inq)
+	if err != nil {
+		return inq, acc, err
+	}
+	if !acc.see {
+		return Inquiry{}, acc, Errorf(ENotFound, "inquiry %d not found", id)
+	}
+	if manage && !acc.manage {
+		return inq, acc, Errorf(EForbidden, "only the first responder, their supervisors and HR may do this")
+	}
+	return inq, acc, nil
+}
+
+// present prepares an inquiry for the caller: the phone masked unless they
+// work the matter, the SLA clocks attached.
+func (tx *Tx) present(inq *Inquiry, acc inquiryAccess) error {
+	if !acc.phone && inq.VisitorPhone != "" {
+		inq.VisitorPhone, inq.PhoneMasked = MaskPhone(inq.VisitorPhone), true
+	}
+	clocks, err := tx.clockViews([]int64{inq.ID})
+	if err != nil {
+		return err
+	}
+	inq.Clocks = clocks[inq.ID]
+	if inq.Clocks == nil {
+		inq.Clocks = []ClockView{}
+	}
+	if inq.Documents == nil {
+		inq.Documents = []Document{}
+	}
+	return nil
+}
+
+// CreateInquiry registers an inquiry. The first responder defaults to the
+// caller; a supervisor may register for someone in their scope and HR for
+// anyone. resolved_on_spot, guided and out_of_scope close the matter at
+// once; referred with a referral hands it over in the same transaction.
+func (s *Store) CreateInquiry(ctx context.Context, a Actor, in InquiryInput) (InquiryDetail, error) {
+	var out InquiryDetail
+	err := s.writeRetrying(ctx, a, func(tx *Tx) error {
+		inq := Inquiry{ReceivedAt: tx.now, FirstResponderID: a.StaffID, Status: InquiryOpen, Documents: []Document{}, CreatedBy: a.StaffID}
+		v := in.apply(&inq, true, tx.now)
+		if in.FirstResponderID != nil {
+			inq.FirstResponderID = *in.FirstResponderID
+		}
+		responder, err := tx.firstResponder(a, inq.FirstResponderID)
+		if err != nil {
+			return err
+		}
+		inq.DepartmentID = responder.DepartmentID
+		inq.checkRecord(v)
+		if inq.Disposition == DispositionReferred && in.Referral != nil {
+			in.Referral.check(v, "referral.")
+		}
+		if in.Referral != nil && inq.Disposition != DispositionReferred {
+			v.Add("referral", "is only taken with the disposition referred")
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if inq.Ref, err = tx.nextRef(); err != nil {
+			return err
+		}
+		if inq.Disposition.closesAtOnce() {
+			// Told everything in one go at the desk: the matter is settled.
+			now := tx.now
+			inq.Status, inq.ResolvedAt, inq.ClosedAt = InquiryClosed, &now, &now
+			inq.ResolvedBy, inq.ClosedBy = &inq.FirstResponderID, &inq.FirstResponderID
+		}
+		inq.CreatedAt, inq.UpdatedAt = tx.now, tx.now
+		if err := tx.db.Create(&inq).Error; err != nil {
+			return err
+		}
+		tx.audit("inquiry.create", "inquiry", inq.ID, nil, inq.auditView())
+		if err := tx.event(inq.ID, 0, EventCreated, string(inq.Disposition)); err != nil {
+			return err
+		}
+		if inq.Status == InquiryOpen {
+			if err := tx.startHandoverClock(&inq, inq.ReceivedAt); err != nil {
+				return err
+			}
+		}
+		if err := tx.emit("inquiry.created", "inquiry", inq.ID, inq.webhookView()); err != nil {
+			return err
+		}
+		if in.Referral != nil {
+			if _, err := tx.refer(&inq, *in.Referral); err != nil {
+				return prefixFields(err, "referral.")
+			}
+		}
+		out, err = tx.inquiryDetail(a, inq.ID)
+		return err
+	})
+	return out, err
+}
+
+// firstResponder checks who the inquiry is registered for: staff register
+// their own, supervisors anyone active in their scope, HR anyone active.
+func (tx *Tx) firstResponder(a Actor, id int64) (Staff, error) {
+	bad := func(msg string) error { return Invalid(FieldProblem{"first_responder_id", msg}) }
+	if id == 0 {
+		return Staff{}, bad("is required")
+	}
+	st, err := tx.staff(id)
+	if err != nil {
+		return st, bad("no such staff member")
+	}
+	if id != a.StaffID && !a.IsSystem() {
+		sc, err := tx.scopeOf(a)
+		if err != nil {
+			return st, err
+		}
+		switch {
+		case sc.All:
+		case len(sc.DepartmentIDs) > 0 && sc.CoversDepartment(st.DepartmentID):
+		case len(sc.DepartmentIDs) > 0:
+			return st, bad("no such staff member in your departments")
+		default:
+			return st, bad("must be yourself: register the inquiries you received")
+		}
+	}
+	if !st.Active {
+		return st, bad("the staff member is inactive")
+	}
+	return st, nil
+}
+
+// prefixFields renames the fields of a validation error (a referral given
+// inside an inquiry reports "referral.to_department_id").
+func prefixFields(err error, prefix string) error {
+	var e *Error
+	if !errors.As(err, &e) || e.Code != EInvalid {
+		return err
+	}
+	out := &Error{Code: e.Code, Message: e.Message}
+	for _, d := range e.Details {
+		if p, ok := d.(FieldProblem); ok {
+			p.Field = prefix + p.Field
+			d = p
+		}
+		out.Details = append(out.Details, d)
+	}
+	if len(out.Details) == 1 {
+		if p, ok := out.Details[0].(FieldProblem); ok {
+			out.Message = p.Field + ": " + p.Message
+		}
+	}
+	return out
+}
+
+// GetInquiry returns an inquiry with its referrals, timeline and clocks.
+func (s *Store) GetInquiry(ctx context.Context, a Actor, id int64) (InquiryDetail, error) {
+	var out InquiryDetail
+	err := s.read(ctx, a, func(tx *Tx) error {
+		var err error
+		out, err = tx.inquiryDetail(a, id)
+		return err
+	})
+	return out, err
+}
+
+func (tx *Tx) inquiryDetail(a Actor, id int64) (InquiryDetail, error) {
+	inq, acc, err := tx.inquiryFor(a, id, false, false)
+	if err != nil {
+		return InquiryDetail{}, err
+	}
+	if err := tx.present(&inq, acc); err != nil {
+		return InquiryDetail{}, err
+	}
+	d := InquiryDetail{Inquiry: inq}
+	if d.Referrals, err = tx.referralsOf(id); err != nil {
+		return d, err
+	}
+	d.Timeline, err = tx.timeline(id)
+	return d, err
+}
+
+// UpdateInquiry corrects an inquiry's record. Only the first responder's
+// side may, and not once it is closed. While the inquiry is open and not
+// handed over, setting a closing disposition (resolved_on_spot, guided,
+// out_of_scope) settles it as at registration.
+func (s *Store) UpdateInquiry(ctx context.Context, a Actor, id int64, in InquiryInput) (InquiryDetail, error) {
+	var out InquiryDetail
+	err := s.write(ctx, a, func(tx *Tx) error {
+		inq, _, err := tx.inquiryFor(a, id, true, true)
+		if err != nil {
+			return err
+		}
+		if inq.Status == InquiryClosed {
+			return Errorf(EConflict, "inquiry %s is closed and can no longer be changed", inq.Ref)
+		}
+		before := inq.auditView()
+		oldDisposition := inq.Disposition
+		v := in.apply(&inq, false, tx.now)
+		inq.checkRecord(v)
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if inq.Disposition != oldDisposition {
+			switch {
+			case inq.Status != InquiryOpen:
+				return Errorf(EConflict, "the disposition of inquiry %s can only change while it is open (it is %s)", inq.Ref, inq.Status)
+			case oldDisposition == DispositionReferred && inq.Disposition == DispositionNone:
+				return Invalid(FieldProblem{"disposition", "cannot be cleared once decided"})
+			}
+		}
+		closing := inq.Disposition != oldDisposition && inq.Disposition.closesAtOnce()
+		if closing {
+			now, by := tx.now, a.StaffID
+			inq.Status, inq.ResolvedAt, inq.ClosedAt, inq.ResolvedBy, inq.ClosedBy = InquiryClosed, &now, &now, &by, &by
+			if err := tx.stopClocks(inq.ID, "", 0); err != nil {
+				return err
+			}
+		}
+		inq.UpdatedAt = tx.now
+		if err := tx.db.Select("*").Omit("created_at", "created_by").Updates(&inq).Error; err != nil {
+			return err
+		}
+		tx.audit("inquiry.update", "inquiry", inq.ID, before, inq.auditView())
+		if err := tx.event(inq.ID, 0, EventUpdated, changedFields(in)); err != nil {
+			return err
+		}
+		if closing {
+			if err := tx.event(inq.ID, 0, EventClosed, string(inq.Disposition)); err != nil {
+				return err
+			}
+		}
+		if err := tx.emit("inquiry.updated", "inquiry", inq.ID, inq.webhookView()); err != nil {
+			return err
+		}
+		out, err = tx.inquiryDetail(a, inq.ID)
+		return err
+	})
+	return out, err
+}
+
+// changedFields lists the fields an update named, for the timeline.
+func changedFields(in InquiryInput) string {
+	var f []string
+	add := func(set bool, name string) {
+		if set {
+			f = append(f, name)
+		}
+	}
+	add(in.Channel != nil, "channel")
+	add(in.VisitorName != nil, "visitor_name")
+	add(in.VisitorOrg != nil, "visitor_org")
+	add(in.VisitorPhone != nil, "visitor_phone")
+	add(in.Category != nil, "category")
+	add(in.Summary != nil, "summary")
+	add(in.ReadBackConfirmed != nil, "read_back_confirmed")
+	add(in.Disposition != nil, "disposition")
+	add(in.Guidance != nil, "guidance")
+	add(in.Documents != nil, "documents")
+	return strings.Join(f, ", ")
+}
+
+// InquiryFilter selects inquiries in a list.
+type InquiryFilter struct {
+	Status           string
+	Channel          string
+	Category         string
+	FirstResponderID int64
+	DepartmentID     int64
+	From, To         *time.Time
+	Query            string
+	Overdue          bool
+	Page
+}
+
+func (f InquiryFilter) validate() error {
+	var v Validation
+	if f.Status != "" {
+		v.Check(slices.Contains(AllInquiryStatuses, InquiryStatus(f.Status)), "status", "must be one of %s", enumList(AllInquiryStatuses))
+	}
+	if f.Channel != "" {
+		v.Check(slices.Contains(AllChannels, Channel(f.Channel)), "channel", "must be one of %s", enumList(AllChannels))
+	}
+	if f.Category != "" {
+		v.Check(slices.Contains(AllCategories, Category(f.Category)), "category", "must be one of %s", enumList(AllCategories))
+	}
+	if f.From != nil && f.To != nil {
+		v.Check(f.To.After(*f.From), "to", "must be after from")
+	}
+	v.Check(runes(f.Query) <= 100, "q", "must be at most 100 characters")
+	return v.Err()
+}
+
+// inquiryScope restricts a query on inquiries to what the actor may see.
+func inquiryScope(q *gorm.DB, a Actor, sc Scope) *gorm.DB {
+	switch {
+	case sc.All:
+		return q
+	case len(sc.DepartmentIDs) > 0:
+		return q.Where("(inquiries.department_id IN ? OR inquiries.first_responder_id = ? OR inquiries.id IN (SELECT inquiry_id FROM referrals WHERE to_department_id IN ? OR to_staff_id = ?))",
+			sc.DepartmentIDs, a.StaffID, sc.DepartmentIDs, a.StaffID)
+	default:
+		// Accepting always sets to_staff_id (a queue is claimed), so the
+		// indexed to_staff_id covers current and past assignees.
+		return q.Where("(inquiries.first_responder_id = ? OR inquiries.id IN (SELECT inquiry_id FROM referrals WHERE to_staff_id = ? OR (to_department_id = ? AND to_staff_id IS NULL AND status = ?)))",
+			a.StaffID, a.StaffID, a.DepartmentID, ReferralPending)
+	}
+}
+
+// ListInquiries lists the inquiries the actor may see, newest first.
+// overdue keeps those with a running SLA clock past its deadline (its own
+// or its live referral's): an index range on sla_clocks(state, deadline_at).
+func (s *Store) ListInquiries(ctx context.Context, a Actor, f InquiryFilter) ([]Inquiry, int64, error) {
+	if err := f.validate(); err != nil {
+		return nil, 0, err
+	}
+	var out []Inquiry
+	var total int64
+	err := s.read(ctx, a, func(tx *Tx) error {
+		sc, err := tx.scopeOf(a)
+		if err != nil {
+			return err
+		}
+		q := inquiryScope(tx.db.Model(&Inquiry{}), a, sc)
+		if f.Status != "" {
+			q = q.Where("inquiries.status = ?", f.Status)
+		}
+		if f.Channel != "" {
+			q = q.Where("inquiries.channel = ?", f.Channel)
+		}
+		if f.Category != "" {
+			q = q.Where("inquiries.category = ?", f.Category)
+		}
+		if f.FirstResponderID != 0 {
+			q = q.Where("inquiries.first_responder_id = ?", f.FirstResponderID)
+		}
+		if f.DepartmentID != 0 {
+			q = q.Where("inquiries.department_id = ?", f.DepartmentID)
+		}
+		if f.From != nil {
+			q = q.Where("inquiries.received_at >= ?", f.From.UTC())
+		}
+		if f.To != nil {
+			q = q.Where("inquiries.received_at < ?", f.To.UTC())
+		}
+		if f.Query != "" {
+			q = inquiryQuery(q, strings.TrimSpace(f.Query))
+		}
+		if f.Overdue {
+			q = q.Where("inquiries.id IN (SELECT inquiry_id FROM sla_clocks WHERE state = ? AND deadline_at < ?)", ClockRunning, tx.now)
+		}
+		if err := q.Count(&total).Error; err != nil {
+			return err
+		}
+		if err := q.Order("inquiries.received_at DESC, inquiries.id DESC").Offset(f.Offset()).Limit(f.Size).Find(&out).Error; err != nil {
+			return err
+		}
+		return tx.presentList(a, sc, out)
+	})
+	return out, total, err
+}
+
+// inquiryQuery is the q filter: a reference matches exactly (SW-…), a
+// phone number matches the stored canonical form exactly, anything else is
+// a prefix of the visitor's name or organisation or a part of the summary.
+func inquiryQuery(q *gorm.DB, s string) *gorm.DB {
+	if strings.HasPrefix(strings.ToUpper(s), "SW-") {
+		return q.Where("inquiries.ref = ?", strings.ToUpper(s))
+	}
+	if phone, ok := NormalizePhone(s); ok {
+		return q.Where("inquiries.visitor_phone = ?", phone)
+	}
+	like := escapeLike(s)
+	return q.Where("(inquiries.visitor_name LIKE ? ESCAPE '!' OR inquiries.visitor_org LIKE ? ESCAPE '!' OR inquiries.summary LIKE ? ESCAPE '!')",
+		like+"%", like+"%", "%"+like+"%")
+}
+
+// presentList masks phones and attaches clocks for a page of inquiries.
+// Staff see the phone of the inquiries they registered or were assigned;
+// supervisors and HR see every phone of their list (all in their scope).
+func (tx *Tx) presentList(a Actor, sc Scope, items []Inquiry) error {
+	ids := make([]int64, len(items))
+	for i := range items {
+		ids[i] = items[i].ID
+	}
+	clocks, err := tx.clockViews(ids)
+	if err != nil {
+		return err
+	}
+	assigned := map[int64]bool{}
+	if !sc.All && len(sc.DepartmentIDs) == 0 && len(ids) > 0 {
+		var mine []int64
+		if err := tx.db.Model(&Referral{}).Where("inquiry_id IN ? AND to_staff_id = ?", ids, a.StaffID).
+			Distinct().Pluck("inquiry_id", &mine).Error; err != nil {
+			return err
+		}
+		for _, id := range mine {
+			assigned[id] = true
+		}
+	}
+	for i := range items {
+		inq := &items[i]
+		full := sc.All || len(sc.DepartmentIDs) > 0 || inq.FirstResponderID == a.StaffID || assigned[inq.ID]
+		if !full && inq.VisitorPhone != "" {
+			inq.VisitorPhone, inq.PhoneMasked = MaskPhone(inq.VisitorPhone), true
+		}
+		inq.Clocks = clocks[inq.ID]
+		if inq.Clocks == nil {
+			inq.Clocks = []ClockView{}
+		}
+		if inq.Documents == nil {
+			inq.Documents = []Document{}
+		}
+	}
+	return nil
+}
+
+// webhookView is what outgoing webhooks carry of an inquiry: no visitor
+// name, the phone masked.
+func (inq Inquiry) webhookView() map[string]any {
+	return map[string]any{
+		"id": inq.ID, "ref": inq.Ref, "channel": inq.Channel, "category": inq.Category,
+		"status": inq.Status, "disposition": inq.Disposition, "received_at": inq.ReceivedAt,
+		"first_responder_id": inq.FirstResponderID, "department_id": inq.DepartmentID,
+		"visitor_phone": MaskPhone(inq.VisitorPhone), "satisfaction": inq.Satisfaction,
+	}
+}
+
+// nextRef allocates the inquiry's reference SW-YYYYMMDD-NNNN: the date of
+// registration in the organisation's zone and a per-day counter. The
+// counter row is created or incremented by one upsert, which locks it until
+// commit, so concurrent registrations on either database get consecutive
+// numbers; the unique key on inquiries.ref is the backstop.
+func (tx *Tx) nextRef() (string, error) {
+	day := tx.now.In(tx.store.loc).Format("20060102")
+	c := refCounter{Day: day, LastNo: 1}
+	err := tx.db.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "day"}},
+		DoUpdates: clause.Assignments(map[string]any{"last_no": gorm.Expr("last_no + 1")}),
+	}).Create(&c).Error
+	if err != nil {
+		return "", err
+	}
+	if err := tx.db.Clauses(clause.Locking{Strength: "UPDATE"}).Where("day = ?", day).Take(&c).Error; err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("SW-%s-%04d", day, c.LastNo), nil
+}
+
+type refCounter struct {
+	Day    string `gorm:"primaryKey"`
+	LastNo int
+}
+
+func (refCounter) TableName() string { return "inquiry_ref_counters" }

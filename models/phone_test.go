@@ -1,0 +1,50 @@
+package models
+
+import "testing"
+
+func TestNormalizePhone(t *testing.T) {
+	for _, c := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"13800138000", "13800138000", true},
+		{"138 0013 8000", "13800138000", true},
+		{"138-0013-8000", "13800138000", true},
+		{"+86 138 0013 8000", "13800138000", true},
+		{"010-65529988", "010-65529988", true},
+		{"(010) 6552 9988", "010-65529988", true},
+		{"0755-88886666", "0755-88886666", true},
+		{"0755-8888 6666 转 123", "0755-88886666转123", true},
+		{"010-65529988 ext. 12", "010-65529988转12", true},
+		{"010-65529988#8", "010-65529988转8", true},
+		{"13800138000 x7", "13800138000转7", true},
+		{"+1 415 555 2671", "+14155552671", true},
+		{"", "", false},
+		{"12345", "", false},
+		{"65529988", "", false},       // a landline without its area code
+		{"13800138000abc", "", false}, // letters are not ignored
+		{"95588", "", false},          // a service number is nobody's contact
+		{"4008123123", "", false},
+		{"1380013800", "", false}, // one digit short
+	} {
+		got, ok := NormalizePhone(c.in)
+		if ok != c.ok || got != c.want {
+			t.Errorf("NormalizePhone(%q) = %q, %v; want %q, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+func TestMaskPhone(t *testing.T) {
+	for in, want := range map[string]string{
+		"13800138000":       "138****8000",
+		"010-65529988":      "010****9988",
+		"0755-88886666转123": "075****6666",
+		"+14155552671":      "+141****2671",
+		"":                  "",
+		"123":               "****",
+	} {
+		if got := MaskPhone(in); got != want {
+			t.Errorf("MaskPhone(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

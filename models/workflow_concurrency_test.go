@@ -1,0 +1,201 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"firstask/models/testdb"
+)
+
+// instant is a settable clock shared by several stores ("instances").
+type instant struct{ ns atomic.Int64 }
+
+func (c *instant) now() time.Time  { return time.Unix(0, c.ns.Load()).UTC() }
+func (c *instant) set(t time.Time) { c.ns.Store(t.UnixNano()) }
+
+// instances opens n stores on one fresh database, as n server instances
+// would; the first one migrates it.
+func instances(t *testing.T, n int, clock *instant) []*Store {
+	t.Helper()
+	driver, dsn := testdb.DSN(t)
+	var out []*Store
+	for i := 0; i < n; i++ {
+		s, err := Open(driver, dsn, Options{BcryptCost: 4, Now: clock.now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		if i == 0 {
+			if err := s.Migrate(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// smallOrg creates a department with a supervisor and a clerk and returns
+// the clerk.
+func smallOrg(t *testing.T, s *Store) Staff {
+	t.Helper()
+	ctx, sys := context.Background(), System("t")
+	code, name := "D1", "窗口"
+	d, err := s.CreateDepartment(ctx, sys, DepartmentInput{Code: &code, Name: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := func(no string, role Role) Staff {
+		pw := "password-123"
+		st, err := s.CreateStaff(ctx, sys, StaffInput{EmployeeNo: &no, Name: &no, DepartmentID: &d.ID, Role: &role, Password: &pw})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Staff
+	}
+	mk("sup", RoleSupervisor)
+	return mk("clerk", RoleStaff)
+}
+
+func consultation(responder int64) InquiryInput {
+	ch, cat, sum, phone := "phone", "consultation", "咨询", "13800138000"
+	return InquiryInput{Channel: &ch, Category: &cat, Summary: &sum, VisitorPhone: &phone, FirstResponderID: &responder}
+}
+
+// TestInquiryRefsUniqueUnderConcurrency registers inquiries from many
+// goroutines on two instances at once: every reference is unique and the
+// day's numbers run 1..n without a gap.
+func TestInquiryRefsUniqueUnderConcurrency(t *testing.T) {
+	clock := &instant{}
+	clock.set(time.Date(2026, 11, 26, 1, 30, 0, 0, time.UTC)) // 09:30 in Shanghai
+	stores := instances(t, 2, clock)
+	clerk := smallOrg(t, stores[0])
+	const workers, each = 12, 4
+	var (
+		mu   sync.Mutex
+		refs []string
+		wg   sync.WaitGroup
+		errs = make(chan error, workers*each)
+	)
+	for w := 0; w < workers; w++ {
+		wg.Go(func() {
+			s := stores[w%len(stores)]
+			for i := 0; i < each; i++ {
+				inq, err := s.CreateInquiry(context.Background(), System("t"), consultation(clerk.ID))
+				if err != nil {
+					errs <- err
+					return
+				}
+				mu.Lock()
+				refs = append(refs, inq.Ref)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	sort.Strings(refs)
+	if len(refs) != workers*each {
+		t.Fatalf("%d references, want %d", len(refs), workers*each)
+	}
+	for i, ref := range refs {
+		if want := fmt.Sprintf("SW-20261126-%04d", i+1); ref != want {
+			t.Fatalf("reference %d is %s, want %s (all: %v)", i, ref, want, refs)
+		}
+	}
+}
+
+// TestConcurrentScansRaiseOneViolationPerClock runs several scans at once
+// on several instances against one database (MariaDB in CI): each breached
+// clock becomes exactly one violation, one breach notification and one
+// escalation, and the scans' counts add up to the number of clocks.
+func TestConcurrentScansRaiseOneViolationPerClock(t *testing.T) {
+	clock := &instant{}
+	start := time.Date(2026, 10, 15, 2, 0, 0, 0, time.UTC) // Thursday 10:00 in Shanghai
+	clock.set(start)
+	stores := instances(t, 4, clock)
+	clerk := smallOrg(t, stores[0])
+	const clocks = 15
+	for i := 0; i < clocks; i++ {
+		if _, err := stores[0].CreateInquiry(context.Background(), System("t"), consultation(clerk.ID)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The hand-over clocks (2 working hours) expired at 12:00.
+	later := start.Add(3 * time.Hour)
+	clock.set(later)
+	const scanners = 8
+	results := make([]ScanResult, scanners)
+	var wg sync.WaitGroup
+	begin := make(chan struct{})
+	for i := 0; i < scanners; i++ {
+		wg.Go(func() {
+			<-begin
+			res, err := stores[i%len(stores)].ScanSLA(context.Background(), later)
+			if err != nil {
+				t.Error(err)
+			}
+			results[i] = res
+		})
+	}
+	close(begin)
+	wg.Wait()
+	var breaches, raised int
+	for _, r := range results {
+		breaches += r.Breaches
+		raised += r.Violations
+	}
+	if breaches != clocks || raised != clocks {
+		t.Fatalf("scans breached %d clocks and raised %d violations, want %d each (%+v)", breaches, raised, clocks, results)
+	}
+	s := stores[0]
+	var violations, breachNotes, escalations int64
+	s.db.Model(&Violation{}).Where("source = ? AND type = ? AND state = ?", SourceSLA, "late_referral", ViolationReported).Count(&violations)
+	s.db.Model(&Notification{}).Where("kind = ?", NotifyBreach).Count(&breachNotes)
+	s.db.Model(&Notification{}).Where("kind = ?", NotifyEscalation).Count(&escalations)
+	if violations != clocks || breachNotes != clocks || escalations != clocks {
+		t.Fatalf("%d violations, %d breach notifications, %d escalations; want %d each", violations, breachNotes, escalations, clocks)
+	}
+	// Scanning again changes nothing.
+	if res, err := s.ScanSLA(context.Background(), later.Add(time.Hour)); err != nil || res.Breaches != 0 || res.Violations != 0 {
+		t.Fatalf("second scan: %+v %v", res, err)
+	}
+	if v, err := s.VerifyAudit(context.Background(), System("t")); err != nil || !v.OK {
+		t.Fatalf("audit chain after concurrent scans: %+v %v", v, err)
+	}
+}
+
+// TestDemoInquiries: the demo organisation comes with a few inquiries.
+func TestDemoInquiries(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	if _, _, _, err := s.EnsureAdmin(ctx, "admin-pass-2026"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.FillDemo(ctx); err != nil || n == 0 {
+		t.Fatalf("demo: %d staff, %v", n, err)
+	}
+	items, total, err := s.ListInquiries(ctx, System("t"), InquiryFilter{Page: Page{Number: 1, Size: 10}})
+	if err != nil || total != 3 {
+		t.Fatalf("%d demo inquiries, %v", total, err)
+	}
+	var queued int
+	for _, it := range items {
+		for _, c := range it.Clocks {
+			if c.Kind == ClockContact {
+				queued++
+			}
+		}
+	}
+	if queued != 2 {
+		t.Fatalf("%d contact clocks, want 2 (a queue and a person)", queued)
+	}
+}

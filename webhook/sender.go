@@ -1,0 +1,191 @@
+// Package webhook delivers the events queued in the store's outbox to the
+// configured webhooks: JSON bodies signed with HMAC-SHA256, retried with
+// exponential backoff, every attempt written to the delivery log. Several
+// instances may run a sender against one database: each event is claimed
+// by one sender at a time.
+package webhook
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"firstask/models"
+)
+
+// Headers of every delivery.
+const (
+	HeaderSignature = "X-Firstask-Signature" // "sha256=<hex HMAC-SHA256 of the body>"
+	HeaderEvent     = "X-Firstask-Event"     // the event type, e.g. referral.created
+	HeaderEventID   = "X-Firstask-Event-Id"  // the event id: the same on every retry
+	HeaderTimestamp = "X-Firstask-Timestamp" // Unix seconds of this attempt
+)
+
+// Options tunes a Sender; zero values take the defaults.
+type Options struct {
+	// Client posts the events (default: 10 s timeout).
+	Client *http.Client
+	// MaxAttempts is how many times an event is tried before it is marked
+	// failed (default 10).
+	MaxAttempts int
+	// BaseBackoff is the wait after the first failure, doubled after each
+	// further one (default 30 s) up to MaxBackoff (default 1 h).
+	BaseBackoff, MaxBackoff time.Duration
+	// Lease is how long a claim holds before another sender may retry a
+	// delivery whose sender vanished (default 2 min; longer than the
+	// client's timeout).
+	Lease time.Duration
+	// Batch is how many events one round claims (default 50).
+	Batch int
+	// Logger receives one line per attempt (never the body).
+	Logger *slog.Logger
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Observe, when set, hears the outcome of every attempt: "delivered",
+	// "failed" (will be retried) or "abandoned" (the last attempt failed);
+	// main wires it to the Prometheus counter.
+	Observe func(outcome string)
+}
+
+// Sender delivers outbox events.
+type Sender struct {
+	store *models.Store
+	opts  Options
+	wake  chan struct{}
+}
+
+// New builds a sender. Wire its Wake to the store with store.OnOutbox so
+// that new events go out at once instead of at the next poll.
+func New(store *models.Store, opts Options) *Sender {
+	if opts.Client == nil {
+		opts.Client = &http.Client{Timeout: 10 * time.Second}
+	}
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = 10
+	}
+	if opts.BaseBackoff <= 0 {
+		opts.BaseBackoff = 30 * time.Second
+	}
+	if opts.MaxBackoff <= 0 {
+		opts.MaxBackoff = time.Hour
+	}
+	if opts.Lease <= 0 {
+		opts.Lease = 2 * time.Minute
+	}
+	if opts.Batch <= 0 {
+		opts.Batch = 50
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Sender{store: store, opts: opts, wake: make(chan struct{}, 1)}
+}
+
+// Wake asks the running sender to look at the outbox now; it never blocks.
+func (s *Sender) Wake() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Backoff is the wait after the n-th failed attempt: BaseBackoff doubled
+// n−1 times, at most MaxBackoff.
+func (s *Sender) Backoff(n int) time.Duration {
+	d := s.opts.BaseBackoff
+	for i := 1; i < n && d < s.opts.MaxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, s.opts.MaxBackoff)
+}
+
+// Sign returns the signature header value of a body: "sha256=" and the hex
+// HMAC-SHA256 of the body with the webhook's secret.
+func Sign(secret string, body []byte) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write(body)
+	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// RunOnce claims the events due at now, posts each once and records the
+// outcome; it returns how many were attempted.
+func (s *Sender) RunOnce(ctx context.Context, now time.Time) (int, error) {
+	ds, err := s.store.ClaimDeliveries(ctx, now, s.opts.Batch, s.opts.Lease)
+	for _, d := range ds {
+		res := s.post(ctx, d)
+		outcome := "delivered"
+		if res.StatusCode < 200 || res.StatusCode >= 300 {
+			outcome = "abandoned"
+			if d.Attempt < s.opts.MaxAttempts {
+				res.Retry, outcome = now.Add(s.Backoff(d.Attempt)), "failed"
+			}
+		}
+		if s.opts.Observe != nil {
+			s.opts.Observe(outcome)
+		}
+		// Recorded even when ctx was just cancelled (shutdown): the attempt
+		// happened and its claim must be settled.
+		if rerr := s.store.RecordDelivery(context.WithoutCancel(ctx), d, now, res); rerr != nil && err == nil {
+			err = rerr
+		}
+		s.opts.Logger.Info("webhook delivery", slog.Int64("webhook_id", d.WebhookID), slog.String("event_id", d.EventID),
+			slog.String("event", d.EventType), slog.Int("attempt", d.Attempt), slog.Int("status", res.StatusCode),
+			slog.String("error", res.Err), slog.Duration("duration", res.Duration))
+	}
+	return len(ds), err
+}
+
+func (s *Sender) post(ctx context.Context, d models.Delivery) models.DeliveryResult {
+	start := time.Now()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.URL, bytes.NewReader(d.Payload))
+	if err != nil {
+		return models.DeliveryResult{Err: err.Error()}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "firstask-webhook/1")
+	req.Header.Set(HeaderSignature, Sign(d.Secret, d.Payload))
+	req.Header.Set(HeaderEvent, d.EventType)
+	req.Header.Set(HeaderEventID, d.EventID)
+	req.Header.Set(HeaderTimestamp, strconv.FormatInt(s.opts.Now().Unix(), 10))
+	resp, err := s.opts.Client.Do(req)
+	if err != nil {
+		return models.DeliveryResult{Err: err.Error(), Duration: time.Since(start)}
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	res := models.DeliveryResult{StatusCode: resp.StatusCode, Duration: time.Since(start)}
+	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
+		res.Err = fmt.Sprintf("receiver answered %s", resp.Status)
+	}
+	return res
+}
+
+// Run delivers until ctx is done: a round at every tick of interval and
+// whenever woken. It returns when ctx is cancelled, after the round in
+// progress (whose requests are cancelled with ctx) has been recorded.
+func (s *Sender) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := s.RunOnce(ctx, s.opts.Now()); err != nil && ctx.Err() == nil {
+			s.opts.Logger.Error("webhook sender", slog.Any("error", err))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-s.wake:
+		}
+	}
+}
