@@ -68,6 +68,9 @@ func (s *Store) RecordPraise(ctx context.Context, a Actor, in PraiseInput) (Prai
 		if _, err := tx.conductTarget(a, in.StaffID); err != nil {
 			return err
 		}
+		if err := tx.checkInquiry(in.InquiryID); err != nil {
+			return err
+		}
 		p = Praise{
 			StaffID: in.StaffID, Kind: in.Kind, OccurredAt: in.OccurredAt.UTC().Truncate(time.Millisecond),
 			InquiryID: in.InquiryID, Reason: in.Reason, RecordedBy: optionalID(a.StaffID),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -52,16 +53,17 @@ func builtinVersion() RuleSetVersion {
 		Note: "built-in default rules (PRODUCT.md §3)", Rules: scoring.DefaultRuleSet()}
 }
 
-// version decodes a stored row. Stored documents were validated when saved,
-// so a row that no longer parses is an internal error, not the caller's.
+// version decodes a stored row. Stored documents were parsed strictly and
+// validated when saved (and are never changed), so a plain decode suffices:
+// SLA code reads the rules for every clock it plans.
 func (r ruleSetRow) version() (RuleSetVersion, error) {
 	m, err := scoring.ParseMonth(r.EffectiveFrom)
 	if err != nil {
 		return RuleSetVersion{}, err
 	}
-	rules, problems := scoring.ParseRuleSet([]byte(r.Rules))
-	if len(problems) > 0 {
-		return RuleSetVersion{}, errors.New("stored rule set version is invalid: " + problems[0].Error())
+	var rules scoring.RuleSet
+	if err := json.Unmarshal([]byte(r.Rules), &rules); err != nil {
+		return RuleSetVersion{}, fmt.Errorf("stored rule set version %d: %w", r.Version, err)
 	}
 	at := r.CreatedAt
 	return RuleSetVersion{Version: r.Version, EffectiveFrom: m, Note: r.Note, CreatedBy: r.CreatedBy, CreatedAt: &at, Rules: rules}, nil

@@ -215,6 +215,7 @@ func (tx *Tx) liveScores(m scoring.Month, rules scoring.RuleSet, scope scoreScop
 		total  int64
 		bases  map[int64]float64
 		set    *countedSet
+		refs   map[int64]string
 		err    error
 	)
 	loadPeople := func() error {
@@ -230,7 +231,10 @@ func (tx *Tx) liveScores(m scoring.Month, rules scoring.RuleSet, scope scoreScop
 			}
 			scope = scoreScope{staffIDs: ids}
 		}
-		bases, err = tx.basesOf(m, scope, page == nil)
+		if bases, err = tx.basesOf(m, scope, page == nil); err != nil || page != nil {
+			return err
+		}
+		refs, err = tx.inquiryRefs(m, scope)
 		return err
 	}
 	if _, inTx := tx.db.Statement.ConnPool.(gorm.TxCommitter); inTx || page != nil {
@@ -249,7 +253,46 @@ func (tx *Tx) liveScores(m scoring.Month, rules scoring.RuleSet, scope scoreScop
 		return nil, nil, 0, err
 	}
 	scores, records := scoreLive(rules, people, bases, set, page == nil)
+	for i := range records {
+		if records[i].InquiryID != nil {
+			records[i].InquiryRef = refs[*records[i].InquiryID]
+		}
+	}
 	return scores, records, total, nil
+}
+
+// inquiryRefs returns the human-readable refs of the inquiries that the
+// month's counted records (in scope) name, in one query.
+func (tx *Tx) inquiryRefs(m scoring.Month, scope scoreScope) (map[int64]string, error) {
+	month := m.String()
+	cond, args := scope.clause("staff_id")
+	and := ""
+	if cond != "" {
+		and = " AND " + cond
+	}
+	var qargs []any
+	qargs = append(append(qargs, month, countingStates), args...)
+	qargs = append(append(qargs, month), args...)
+	qargs = append(append(qargs, month, ViolationOverturned), args...)
+	rows, err := tx.db.Raw(`SELECT i.id, i.ref FROM inquiries i JOIN (
+  SELECT inquiry_id FROM violations WHERE counted_month = ? AND state IN ? AND inquiry_id IS NOT NULL`+and+`
+  UNION SELECT inquiry_id FROM praises WHERE counted_month = ? AND inquiry_id IS NOT NULL`+and+`
+  UNION SELECT inquiry_id FROM violations WHERE correction_month = ? AND state = ? AND inquiry_id IS NOT NULL`+and+`
+) named ON named.inquiry_id = i.id`, qargs...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	refs := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var ref string
+		if err := rows.Scan(&id, &ref); err != nil {
+			return nil, err
+		}
+		refs[id] = ref
+	}
+	return refs, rows.Err()
 }
 
 // staffRow is a person to score.

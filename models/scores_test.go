@@ -74,8 +74,17 @@ func TestMonthScoresRecords(t *testing.T) {
 	hr, staff := scoringOrg(t, s, 3)
 	ctx := context.Background()
 	reporter := Actor{StaffID: staff[0], Role: RoleHR, RequestID: "t"}
-	inquiry := int64(77)
+	inq, err := s.CreateInquiry(ctx, reporter, consultation(staff[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inquiry := inq.ID
+	bogus := int64(99999)
 	sept := time.Date(2026, 9, 30, 3, 0, 0, 0, time.UTC)
+	if _, err := s.ReportViolation(ctx, reporter, ViolationInput{StaffID: staff[1], Type: scoring.ViolationBuckPassing,
+		Severity: scoring.SeverityOrdinary, OccurredAt: &sept, InquiryID: &bogus}); ErrorCode(err) != EInvalid {
+		t.Fatalf("unknown inquiry: %v, want invalid", err)
+	}
 	if _, err := s.ClosePeriod(ctx, hr, scoring.Month{Year: 2026, Mon: time.September}); err != nil {
 		t.Fatal(err)
 	}
@@ -112,11 +121,11 @@ func TestMonthScoresRecords(t *testing.T) {
 		switch r.Kind {
 		case scoring.RecordViolation:
 			if r.ID != v.ID || r.State != "verified" || r.Points != -10 || r.Sanction != scoring.SanctionEducation ||
-				r.InquiryID == nil || *r.InquiryID != 77 || r.CarriedOverFrom == nil || r.CarriedOverFrom.String() != "2026-09" {
+				r.InquiryID == nil || *r.InquiryID != inquiry || r.InquiryRef != inq.Ref || r.InquiryRef == "" || r.CarriedOverFrom == nil || r.CarriedOverFrom.String() != "2026-09" {
 				t.Fatalf("violation record: %+v", r)
 			}
 		case scoring.RecordPraise:
-			if r.ID != p.ID || r.State != PraiseRecorded || r.Points != 3 || r.PraiseKind != scoring.PraiseVisitorCommendation || r.InquiryID == nil {
+			if r.ID != p.ID || r.State != PraiseRecorded || r.Points != 3 || r.PraiseKind != scoring.PraiseVisitorCommendation || r.InquiryID == nil || r.InquiryRef != inq.Ref {
 				t.Fatalf("praise record: %+v", r)
 			}
 		default:
@@ -136,7 +145,7 @@ func TestMonthScoresRecords(t *testing.T) {
 	}
 	for i := range closed.Records {
 		a, b := closed.Records[i], ms.Records[i]
-		if a.ID != b.ID || a.Kind != b.Kind || a.Points != b.Points || a.State != b.State || a.Reason != b.Reason ||
+		if a.ID != b.ID || a.Kind != b.Kind || a.Points != b.Points || a.State != b.State || a.Reason != b.Reason || a.InquiryRef != b.InquiryRef ||
 			!a.OccurredAt.Equal(b.OccurredAt) || *a.InquiryID != *b.InquiryID || (a.CarriedOverFrom == nil) != (b.CarriedOverFrom == nil) {
 			t.Fatalf("snapshot record %+v, live %+v", a, b)
 		}

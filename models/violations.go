@@ -99,6 +99,21 @@ func (tx *Tx) conductTarget(a Actor, staffID int64) (Staff, error) {
 	return st, nil
 }
 
+// checkInquiry refuses an inquiry_id that names no inquiry.
+func (tx *Tx) checkInquiry(id *int64) error {
+	if id == nil {
+		return nil
+	}
+	var n int64
+	if err := tx.db.Table("inquiries").Where("id = ?", *id).Count(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		return Invalid(FieldProblem{Field: "inquiry_id", Message: "no such inquiry"})
+	}
+	return nil
+}
+
 // ReportViolation records a reported violation (state reported). It counts
 // nowhere until HR verifies it.
 func (s *Store) ReportViolation(ctx context.Context, a Actor, in ViolationInput) (Violation, error) {
@@ -108,6 +123,9 @@ func (s *Store) ReportViolation(ctx context.Context, a Actor, in ViolationInput)
 	var v Violation
 	err := s.write(ctx, a, func(tx *Tx) error {
 		if _, err := tx.conductTarget(a, in.StaffID); err != nil {
+			return err
+		}
+		if err := tx.checkInquiry(in.InquiryID); err != nil {
 			return err
 		}
 		v = Violation{
