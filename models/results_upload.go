@@ -11,8 +11,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"gorm.io/gorm/clause"
-
 	"firstask/migrations"
 	"firstask/scoring"
 )
@@ -107,24 +105,6 @@ func (d *staffDirectory) lookup(employeeNo string) (staffKey, bool) {
 	return d.staff[i], true
 }
 
-// lockMonthForUpload makes sure the month has a periods row and locks it,
-// so that two uploads, or an upload and the closing of the month, happen
-// one after the other on MySQL (SQLite's immediate transactions already
-// serialise writers). A closed month refuses the upload with a conflict.
-func (tx *Tx) lockMonthForUpload(m scoring.Month) error {
-	p := Period{Month: m.String(), State: PeriodOpen, OpenedAt: tx.now}
-	if err := tx.db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "month"}}, DoNothing: true}).Create(&p).Error; err != nil {
-		return err
-	}
-	if err := tx.db.Clauses(clause.Locking{Strength: "UPDATE"}).Where("month = ?", m.String()).Take(&p).Error; err != nil {
-		return err
-	}
-	if p.State == PeriodClosed {
-		return closedMonthError(m)
-	}
-	return nil
-}
-
 // ReplaceBaseResults takes a month's uploaded base results in one
 // transaction: every row is checked against the staff on record and either
 // all are taken or none. The month's previous upload, if any, is marked
@@ -142,8 +122,14 @@ func (s *Store) ReplaceBaseResults(ctx context.Context, a Actor, month scoring.M
 			pl.add(0, "", "", ReasonNoRows)
 			return pl.err()
 		}
-		if err := tx.lockMonthForUpload(month); err != nil {
+		// The month's lock first (see lockPeriod): two uploads, or an
+		// upload and the closing of the month, happen one after the other.
+		p, err := tx.lockPeriod(month)
+		if err != nil {
 			return err
+		}
+		if p.State == PeriodClosed {
+			return closedMonthError(month)
 		}
 		dir, err := tx.loadStaffDirectory()
 		if err != nil {
