@@ -22,6 +22,18 @@ func init() {
 	add("GET /api/v1/staff/import-template.xlsx", permCase{
 		build: fixed("/api/v1/staff/import-template.xlsx", nil),
 		want:  expect(forbidden, forbidden, ok, ok)})
+	add("GET /api/v1/periods/:month/appraisal.xlsx", permCase{
+		build: fixed("/api/v1/periods/2026-10/appraisal.xlsx", nil),
+		want:  expect(forbidden, ok, ok, ok)})
+	// staffA1 is in supA's subtree (A1 under A).
+	add("GET /api/v1/staff/:id/appraisal/:month.xlsx", permCase{
+		build: func(e *testEnv, role string) (string, any) {
+			return "/api/v1/staff/" + id(e.users["staffA1"].ID) + "/appraisal/2026-10.xlsx", nil
+		},
+		want: expect(forbidden, ok, ok, ok)})
+	add("GET /api/v1/me/appraisal/:month.xlsx", permCase{
+		build: fixed("/api/v1/me/appraisal/2026-10.xlsx", nil),
+		want:  expect(ok, ok, ok, ok)})
 	add("POST /api/v1/staff/import", permCase{
 		build: func(e *testEnv, role string) (string, any) {
 			return "/api/v1/staff/import", xlsxOf(e.t, []any{"工号", "姓名", "部门编码"}, []any{"imp-" + role, "导入", "A"})

@@ -1,0 +1,221 @@
+package api
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"firstask/models"
+	"firstask/scoring"
+)
+
+// appraisalFixture gives October 2026 uploaded bases, violations and praise
+// in departments A, A1 and B.
+func appraisalFixture(t *testing.T) *testEnv {
+	e := newTestEnv(t)
+	e.upload("hr", resultsPath, "bases.xlsx", xlsxOf(t, []any{"工号", "基础绩效分"}, []any{"staffA", 96}, []any{"staffB", 88.5})).want(http.StatusOK)
+	e.verify("hr", e.report("supA", "staffA", "late_referral", "minor", shAt(2026, time.October, 12, 10)).ID)
+	e.verify("hr", e.report("supA", "staffA", "rude_or_forbidden_phrase", "ordinary", shAt(2026, time.October, 13, 10)).ID)
+	e.praise("supA", "staffA", "visitor_commendation", shAt(2026, time.October, 14, 9))
+	e.praise("supA", "staffA1", "supervisor_praise", shAt(2026, time.October, 14, 10))
+	e.verify("hr", e.report("supB", "staffB", "buck_passing", "serious", shAt(2026, time.October, 9, 15)).ID)
+	e.mkInquiry("staffA", map[string]any{"disposition": "referred",
+		"referral": map[string]any{"to_department_id": e.depts["B"].ID, "to_staff_id": e.users["staffB"].ID, "note": "请联系"}})
+	e.mkInquiry("staffA", nil)
+	return e
+}
+
+// appraisalRows reads the 考核表 sheet's data rows (header in row 3).
+func appraisalRows(t *testing.T, f *excelize.File, sheet string) map[string][]string {
+	t.Helper()
+	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]string{}
+	for _, r := range rows[3:] {
+		if len(r) > 1 && r[1] != "" {
+			out[r[1]] = r
+		}
+	}
+	return out
+}
+
+func num(t *testing.T, s string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatalf("not a number: %q", s)
+	}
+	return v
+}
+
+func TestAppraisalWorkbook(t *testing.T) {
+	e := appraisalFixture(t)
+	oct := scoring.Month{Year: 2026, Mon: time.October}
+	ms, err := e.store.MonthScores(context.Background(), e.storeActor("hr"), oct, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("OK", func(t *testing.T) {
+		e.t = t
+		res := e.as("hr", "GET", "/api/v1/periods/2026-10/appraisal.xlsx", nil).want(http.StatusOK)
+		if ct := res.Header.Get("Content-Type"); ct != xlsxMediaType {
+			t.Fatalf("Content-Type %q", ct)
+		}
+		if cd := res.Header.Get("Content-Disposition"); !strings.Contains(cd, `filename="appraisal-2026-10.xlsx"`) {
+			t.Fatalf("Content-Disposition %q", cd)
+		}
+		f := openBook(t, res.Body)
+		if got := strings.Join(f.GetSheetList(), ","); got != "汇总,考核表,明细,服务指标" {
+			t.Fatalf("sheets %s", got)
+		}
+		if title, _ := f.GetCellValue("汇总", "A1"); !strings.Contains(title, "2026-10") || !strings.Contains(title, "暂定") {
+			t.Fatalf("title %q", title)
+		}
+		rows := appraisalRows(t, f, "考核表")
+		if len(rows) != len(ms.Results) {
+			t.Fatalf("%d appraisal rows, want %d", len(rows), len(ms.Results))
+		}
+		for _, r := range ms.Results {
+			row := rows[r.EmployeeNo]
+			if row == nil {
+				t.Fatalf("no row for %s", r.EmployeeNo)
+			}
+			if num(t, row[4]) != r.Base || num(t, row[6]) != r.Deductions || num(t, row[8]) != r.Additions ||
+				num(t, row[9]) != r.Final || row[10] != string(r.Grade) || num(t, row[12]) != r.BonusDeductionPercent {
+				t.Errorf("%s: row %q, want %+v", r.EmployeeNo, row, r.Result)
+			}
+		}
+		// The worked example's person A: 96 − 2 − 10 + 3 = 87, B (verbal warning).
+		if a := rows["staffA"]; num(t, a[9]) != 87 || a[10] != "B" || a[11] != "口头警告" {
+			t.Fatalf("staffA %q", a)
+		}
+		panes, err := f.GetPanes("考核表")
+		if err != nil || !panes.Freeze || panes.YSplit != 3 {
+			t.Fatalf("appraisal panes %+v %v", panes, err)
+		}
+		details, _ := f.GetRows("明细")
+		if got := len(details) - 3; got != len(ms.Records) {
+			t.Fatalf("%d detail rows, want %d records", got, len(ms.Records))
+		}
+		summary, _ := f.GetRows("汇总", excelize.Options{RawCellValue: true})
+		heads := 0
+		for _, r := range summary[4:] {
+			if len(r) > 1 && r[0] != "合计" && r[0] != "" {
+				heads += int(num(t, r[1]))
+			}
+		}
+		if heads != len(ms.Results) {
+			t.Fatalf("summary headcount %d, want %d", heads, len(ms.Results))
+		}
+		service, _ := f.GetRows("服务指标", excelize.Options{RawCellValue: true})
+		found := false
+		for _, r := range service[3:] {
+			if len(r) > 5 && r[0] == "部门" && r[1] == "部门A" {
+				found = r[3] == "2" && r[4] == "1" && r[5] == "1"
+			}
+		}
+		if !found {
+			t.Fatalf("service sheet %q", service)
+		}
+		charts := 0
+		zr, _ := zip.NewReader(bytes.NewReader(res.Body), int64(len(res.Body)))
+		for _, zf := range zr.File {
+			if strings.HasPrefix(zf.Name, "xl/charts/chart") {
+				charts++
+			}
+		}
+		if charts != 2 {
+			t.Fatalf("%d chart parts, want 2", charts)
+		}
+	})
+
+	t.Run("English", func(t *testing.T) {
+		e.t = t
+		f := openBook(t, e.as("admin", "GET", "/api/v1/periods/2026-10/appraisal.xlsx?lang=en", nil).want(http.StatusOK).Body)
+		if got := strings.Join(f.GetSheetList(), ","); got != "Summary,Appraisal,Details,Service" {
+			t.Fatalf("sheets %s", got)
+		}
+	})
+
+	t.Run("SupervisorOnlyTheirDepartment", func(t *testing.T) {
+		e.t = t
+		f := openBook(t, e.as("supA", "GET", "/api/v1/periods/2026-10/appraisal.xlsx", nil).want(http.StatusOK).Body)
+		rows := appraisalRows(t, f, "考核表")
+		if len(rows) != 3 || rows["staffA"] == nil || rows["staffA1"] == nil || rows["supA"] == nil {
+			t.Fatalf("supA sees %v", rows)
+		}
+		if title, _ := f.GetCellValue("汇总", "A1"); !strings.Contains(title, "部门A") {
+			t.Fatalf("title %q", title)
+		}
+		e.as("supA", "GET", "/api/v1/periods/2026-10/appraisal.xlsx?department_id="+id(e.depts["B"].ID), nil).wantError(http.StatusNotFound, "not_found")
+		f = openBook(t, e.as("hr", "GET", "/api/v1/periods/2026-10/appraisal.xlsx?department_id="+id(e.depts["B"].ID), nil).want(http.StatusOK).Body)
+		if rows := appraisalRows(t, f, "考核表"); len(rows) != 2 {
+			t.Fatalf("department B: %v", rows)
+		}
+	})
+
+	t.Run("ClosedMonthShowsTheSnapshot", func(t *testing.T) {
+		e.t = t
+		e.moveClock(shAt(2026, time.November, 1, 9))
+		e.as("hr", "POST", "/api/v1/periods/2026-10/close", nil).want(http.StatusOK)
+		first := openBook(t, e.as("hr", "GET", "/api/v1/periods/2026-10/appraisal.xlsx", nil).want(http.StatusOK).Body)
+		if title, _ := first.GetCellValue("汇总", "A1"); !strings.Contains(title, "已结账") {
+			t.Fatalf("title %q", title)
+		}
+		// A late October violation counts in November; October's workbook stays.
+		e.verify("hr", e.report("supA", "staffA1", "buck_passing", "ordinary", shAt(2026, time.October, 30, 10)).ID)
+		e.as("hr", "PATCH", "/api/v1/staff/"+id(e.users["staffB"].ID), map[string]any{"active": false}).want(http.StatusOK)
+		again := openBook(t, e.as("hr", "GET", "/api/v1/periods/2026-10/appraisal.xlsx", nil).want(http.StatusOK).Body)
+		a, b := appraisalRows(t, first, "考核表"), appraisalRows(t, again, "考核表")
+		if len(a) != len(b) {
+			t.Fatalf("rows %d then %d", len(a), len(b))
+		}
+		for no, r := range a {
+			if strings.Join(r, "|") != strings.Join(b[no], "|") {
+				t.Fatalf("%s changed: %q → %q", no, r, b[no])
+			}
+		}
+	})
+}
+
+func TestPersonalSheet(t *testing.T) {
+	e := appraisalFixture(t)
+	cells := func(t *testing.T, body []byte) string {
+		f := openBook(t, body)
+		if got := f.GetSheetList(); len(got) != 1 || got[0] != "个人考核单" {
+			t.Fatalf("sheets %v", got)
+		}
+		rows, _ := f.GetRows("个人考核单")
+		var all []string
+		for _, r := range rows {
+			all = append(all, strings.Join(r, "|"))
+		}
+		return strings.Join(all, "\n")
+	}
+	body := e.as("hr", "GET", "/api/v1/staff/"+id(e.users["staffA"].ID)+"/appraisal/2026-10.xlsx", nil).want(http.StatusOK).Body
+	text := cells(t, body)
+	for _, want := range []string{"姓名staffA", "87", "口头警告", "员工签字", "主管签字", "未及时移交"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("personal sheet lacks %q:\n%s", want, text)
+		}
+	}
+	e.as("supA", "GET", "/api/v1/staff/"+id(e.users["staffA1"].ID)+"/appraisal/2026-10.xlsx", nil).want(http.StatusOK)
+	e.as("supA", "GET", "/api/v1/staff/"+id(e.users["staffB"].ID)+"/appraisal/2026-10.xlsx", nil).wantError(http.StatusNotFound, "not_found")
+	e.as("staffA", "GET", "/api/v1/staff/"+id(e.users["staffA"].ID)+"/appraisal/2026-10.xlsx", nil).wantError(http.StatusForbidden, "forbidden")
+	mine := cells(t, e.as("staffA", "GET", "/api/v1/me/appraisal/2026-10.xlsx?lang=zh", nil).want(http.StatusOK).Body)
+	if !strings.Contains(mine, "姓名staffA") {
+		t.Fatalf("own sheet:\n%s", mine)
+	}
+	e.as("staffA", "GET", "/api/v1/me/appraisal/2026-13.xlsx", nil).wantError(http.StatusNotFound, "not_found")
+	_ = models.RoleStaff
+}
