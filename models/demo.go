@@ -94,5 +94,8 @@ func (s *Store) FillDemo(ctx context.Context) (int, error) {
 		}
 		return nil
 	})
+	if err == nil && created > 0 {
+		err = s.fillDemoInquiries(ctx)
+	}
 	return created, err
 }

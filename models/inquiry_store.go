@@ -376,8 +376,10 @@ func inquiryScope(q *gorm.DB, a Actor, sc Scope) *gorm.DB {
 		return q.Where("(inquiries.department_id IN ? OR inquiries.first_responder_id = ? OR inquiries.id IN (SELECT inquiry_id FROM referrals WHERE to_department_id IN ? OR to_staff_id = ?))",
 			sc.DepartmentIDs, a.StaffID, sc.DepartmentIDs, a.StaffID)
 	default:
-		return q.Where("(inquiries.first_responder_id = ? OR inquiries.id IN (SELECT inquiry_id FROM referrals WHERE to_staff_id = ? OR accepted_by = ? OR (to_department_id = ? AND to_staff_id IS NULL AND status = ?)))",
-			a.StaffID, a.StaffID, a.StaffID, a.DepartmentID, ReferralPending)
+		// Accepting always sets to_staff_id (a queue is claimed), so the
+		// indexed to_staff_id covers current and past assignees.
+		return q.Where("(inquiries.first_responder_id = ? OR inquiries.id IN (SELECT inquiry_id FROM referrals WHERE to_staff_id = ? OR (to_department_id = ? AND to_staff_id IS NULL AND status = ?)))",
+			a.StaffID, a.StaffID, a.DepartmentID, ReferralPending)
 	}
 }
 
@@ -464,7 +466,7 @@ func (tx *Tx) presentList(a Actor, sc Scope, items []Inquiry) error {
 	assigned := map[int64]bool{}
 	if !sc.All && len(sc.DepartmentIDs) == 0 && len(ids) > 0 {
 		var mine []int64
-		if err := tx.db.Model(&Referral{}).Where("inquiry_id IN ? AND (to_staff_id = ? OR accepted_by = ?)", ids, a.StaffID, a.StaffID).
+		if err := tx.db.Model(&Referral{}).Where("inquiry_id IN ? AND to_staff_id = ?", ids, a.StaffID).
 			Distinct().Pluck("inquiry_id", &mine).Error; err != nil {
 			return err
 		}

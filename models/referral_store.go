@@ -449,8 +449,8 @@ func (s *Store) ListReferrals(ctx context.Context, a Actor, f ReferralFilter) ([
 			q = q.Where("(referrals.to_department_id IN ? OR referrals.to_staff_id = ? OR referrals.inquiry_id IN (SELECT id FROM inquiries WHERE department_id IN ?))",
 				sc.DepartmentIDs, a.StaffID, sc.DepartmentIDs)
 		default:
-			q = q.Where("(referrals.to_staff_id = ? OR referrals.accepted_by = ? OR referrals.from_staff_id = ? OR (referrals.to_department_id = ? AND referrals.to_staff_id IS NULL AND referrals.status = ?) OR referrals.inquiry_id IN (SELECT id FROM inquiries WHERE first_responder_id = ?))",
-				a.StaffID, a.StaffID, a.StaffID, a.DepartmentID, ReferralPending, a.StaffID)
+			q = q.Where("(referrals.to_staff_id = ? OR referrals.from_staff_id = ? OR (referrals.to_department_id = ? AND referrals.to_staff_id IS NULL AND referrals.status = ?) OR referrals.inquiry_id IN (SELECT id FROM inquiries WHERE first_responder_id = ?))",
+				a.StaffID, a.StaffID, a.DepartmentID, ReferralPending, a.StaffID)
 		}
 		switch {
 		case f.Assignee == "queue":

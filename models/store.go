@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -27,7 +28,7 @@ type Store struct {
 	loc         *time.Location
 	notifyHooks []NotifyHook
 	schedules   scheduleCache
-	outboxWake  func()
+	outboxWake  atomic.Pointer[func()]
 }
 
 // Options tunes a Store.

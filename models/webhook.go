@@ -237,8 +237,8 @@ func (tx *Tx) emit(eventType, entity string, entityID int64, data any) error {
 	if err := tx.db.Create(&rows).Error; err != nil {
 		return err
 	}
-	if wake := tx.store.outboxWake; wake != nil {
-		tx.OnCommit(wake)
+	if wake := tx.store.outboxWake.Load(); wake != nil {
+		tx.OnCommit(*wake)
 	}
 	return nil
 }
@@ -252,8 +252,9 @@ func queueNotificationEvent(tx *Tx, n Notification) error {
 }
 
 // OnOutbox registers a function called after a transaction that queued
-// webhook events commits (the sender's wake-up); call before serving.
-func (s *Store) OnOutbox(fn func()) { s.outboxWake = fn }
+// webhook events commits (the sender's wake-up). It may be set while
+// requests are being served.
+func (s *Store) OnOutbox(fn func()) { s.outboxWake.Store(&fn) }
 
 // Delivery is one claimed event on its way to one webhook.
 type Delivery struct {

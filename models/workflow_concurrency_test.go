@@ -172,3 +172,30 @@ func TestConcurrentScansRaiseOneViolationPerClock(t *testing.T) {
 		t.Fatalf("audit chain after concurrent scans: %+v %v", v, err)
 	}
 }
+
+// TestDemoInquiries: the demo organisation comes with a few inquiries.
+func TestDemoInquiries(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	if _, _, _, err := s.EnsureAdmin(ctx, "admin-pass-2026"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.FillDemo(ctx); err != nil || n == 0 {
+		t.Fatalf("demo: %d staff, %v", n, err)
+	}
+	items, total, err := s.ListInquiries(ctx, System("t"), InquiryFilter{Page: Page{Number: 1, Size: 10}})
+	if err != nil || total != 3 {
+		t.Fatalf("%d demo inquiries, %v", total, err)
+	}
+	var queued int
+	for _, it := range items {
+		for _, c := range it.Clocks {
+			if c.Kind == ClockContact {
+				queued++
+			}
+		}
+	}
+	if queued != 2 {
+		t.Fatalf("%d contact clocks, want 2 (a queue and a person)", queued)
+	}
+}
