@@ -150,8 +150,8 @@ func BenchmarkOverdueInquiries(b *testing.B) {
 	for _, q := range got() {
 		plan, bad := explain(b, s, q, "inquiries", "sla_clocks")
 		b.Logf("%s\n  plan: %s", q.sql, plan)
-		if bad {
-			b.Fatalf("full scan in %s\nplan: %s", q.sql, plan)
+		if bad && os.Getenv("FIRSTASK_BENCH_ALLOW_SCAN") == "" {
+			b.Fatalf("full scan in %s\nplan: %s\n(FIRSTASK_BENCH_ALLOW_SCAN=1 measures it anyway)", q.sql, plan)
 		}
 	}
 
