@@ -7,9 +7,9 @@ import (
 )
 
 // slaRules returns the SLA durations in force at an instant. Every SLA
-// computation reads its configuration through here; for now it is the
-// default rule set's, and it will follow the rule set effective for the
-// month of at once versioned rule sets are stored.
+// computation reads its configuration through here: the SLA section of the
+// rule set version effective for the month of at (see effectiveRules).
 func (tx *Tx) slaRules(at time.Time) (scoring.SLA, error) {
-	return scoring.DefaultRuleSet().SLA, nil
+	rules, _, err := tx.effectiveRules(scoring.MonthOf(at, tx.store.loc))
+	return rules.SLA, err
 }

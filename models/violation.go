@@ -62,8 +62,10 @@ type Violation struct {
 	CountedMonth    *string               `json:"counted_month"`
 	CarriedOverFrom *string               `json:"carried_over_from"`
 	CorrectionMonth *string               `json:"correction_month"`
-	CreatedAt       time.Time             `json:"created_at"`
-	UpdatedAt       time.Time             `json:"updated_at"`
+	// CorrectionPoints is what an overturned violation gives back in its correction month.
+	CorrectionPoints *float64  `json:"correction_points"`
+	CreatedAt        time.Time `json:"created_at"`
+	UpdatedAt        time.Time `json:"updated_at"`
 }
 
 // SLABreach describes a breached SLA clock that must become a violation.

@@ -1,0 +1,715 @@
+package models
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+
+	"firstask/migrations"
+
+	"firstask/scoring"
+)
+
+// StaffScore is one person's result for a month together with who they are.
+type StaffScore struct {
+	ID             int64  `json:"staff_id"`
+	EmployeeNo     string `json:"employee_no"`
+	Name           string `json:"name"`
+	DepartmentID   int64  `json:"department_id"`
+	DepartmentName string `json:"department_name"`
+	scoring.Result
+}
+
+// CountedRecord is one conduct record as it counted in a month: a
+// violation, a praise, or the correction of a violation overturned after
+// its month closed. Points is what was applied (negative for a deduction).
+type CountedRecord struct {
+	Kind          scoring.RecordKind    `json:"kind"`
+	ID            int64                 `json:"id"`
+	StaffID       int64                 `json:"staff_id"`
+	OccurredAt    time.Time             `json:"occurred_at"`
+	ViolationType scoring.ViolationType `json:"violation_type,omitempty"`
+	Severity      scoring.Severity      `json:"severity,omitempty"`
+	Sanction      scoring.Sanction      `json:"sanction,omitempty"`
+	PraiseKind    scoring.PraiseKind    `json:"praise_kind,omitempty"`
+	Points        float64               `json:"points"`
+	RawPoints     float64               `json:"raw_points"`
+	Capped        bool                  `json:"capped"`
+	InquiryID     *int64                `json:"inquiry_id"`
+	// InquiryRef is the inquiry's human-readable ref; empty until the
+	// inquiries part fills it in.
+	InquiryRef string `json:"inquiry_ref"`
+	// State is the violation's state (verified, appealed, upheld; overturned
+	// for a correction) or "recorded" for praise.
+	State           string         `json:"state"`
+	CarriedOverFrom *scoring.Month `json:"carried_over_from"`
+	Reason          string         `json:"reason"`
+}
+
+// PraiseRecorded is the State of a counted praise.
+const PraiseRecorded = "recorded"
+
+// MonthScores is a month's results for the people in a caller's scope and
+// every record counted in them: from the closing snapshot when the month is
+// closed, computed live (provisional) while it is open.
+type MonthScores struct {
+	Month       scoring.Month   `json:"month"`
+	Closed      bool            `json:"closed"`
+	ClosedAt    *time.Time      `json:"closed_at"`
+	RuleVersion int64           `json:"rule_version"`
+	Rules       scoring.RuleSet `json:"rules"`
+	Results     []StaffScore    `json:"results"`
+	Records     []CountedRecord `json:"records"`
+}
+
+// scoreScope narrows a month's people: nil fields do not narrow.
+type scoreScope struct {
+	departments []int64 // the people of these departments
+	staffIDs    []int64 // these people
+}
+
+// resolveScoreScope turns the actor's scope and an optional department
+// filter (the department and its sub-departments) into a scoreScope. A
+// department outside a supervisor's scope is not found; staff see themselves.
+func (tx *Tx) resolveScoreScope(a Actor, departmentID int64) (scoreScope, error) {
+	sc, err := tx.scopeOf(a)
+	if err != nil {
+		return scoreScope{}, err
+	}
+	var out scoreScope
+	switch {
+	case sc.All:
+	case len(sc.DepartmentIDs) > 0:
+		out.departments = sc.DepartmentIDs
+	default:
+		out.staffIDs = []int64{sc.StaffID}
+	}
+	if departmentID != 0 {
+		if _, err := tx.department(departmentID); err != nil {
+			return scoreScope{}, err
+		}
+		if !sc.All && !sc.CoversDepartment(departmentID) && len(sc.DepartmentIDs) > 0 {
+			return scoreScope{}, Errorf(ENotFound, "department %d not found", departmentID)
+		}
+		sub, err := tx.departmentSubtree(departmentID)
+		if err != nil {
+			return scoreScope{}, err
+		}
+		if out.departments != nil {
+			sub = slices.DeleteFunc(sub, func(id int64) bool { return !slices.Contains(out.departments, id) })
+		}
+		out.departments = sub
+	}
+	return out, nil
+}
+
+// periodOf reads a month's period row; a month never used is open.
+func (tx *Tx) periodOf(m scoring.Month) (Period, bool, error) {
+	var ps []Period
+	if err := tx.db.Where("month = ?", m.String()).Limit(1).Find(&ps).Error; err != nil {
+		return Period{}, false, err
+	}
+	if len(ps) == 0 {
+		return Period{Month: m.String(), State: PeriodOpen}, false, nil
+	}
+	return ps[0], true, nil
+}
+
+// MonthScores returns the month's results and counted records for the
+// people in the actor's scope (HR and admin: everyone; supervisors: their
+// department subtree; staff: themselves), optionally only for one department
+// and its sub-departments. A closed month answers from its snapshot; an open
+// one is computed live with a fixed number of queries however many people and
+// records there are.
+func (s *Store) MonthScores(ctx context.Context, a Actor, month scoring.Month, departmentID int64) (MonthScores, error) {
+	var out MonthScores
+	err := s.read(ctx, a, func(tx *Tx) error {
+		scope, err := tx.resolveScoreScope(a, departmentID)
+		if err != nil {
+			return err
+		}
+		out, _, err = tx.monthScores(month, scope, nil)
+		return err
+	})
+	return out, err
+}
+
+// MonthScoresOf returns one person's result and records for a month, if
+// the person is in the actor's scope (404 otherwise, and for a closed month
+// whose snapshot does not hold the person).
+func (s *Store) MonthScoresOf(ctx context.Context, a Actor, month scoring.Month, staffID int64) (MonthScores, error) {
+	var out MonthScores
+	err := s.read(ctx, a, func(tx *Tx) error {
+		if _, err := tx.staffInScope(a, staffID); err != nil {
+			return err
+		}
+		var err error
+		out, _, err = tx.monthScores(month, scoreScope{staffIDs: []int64{staffID}}, nil)
+		if err == nil && len(out.Results) == 0 {
+			return Errorf(ENotFound, "no result for staff member %d in %s", staffID, month)
+		}
+		return err
+	})
+	return out, err
+}
+
+// ScoreFilter selects a page of a month's results.
+type ScoreFilter struct {
+	DepartmentID int64
+	Page
+}
+
+// ListMonthScores returns one page of a month's results in the actor's
+// scope, ordered by employee number, without the records list. A live page
+// computes only the people on it.
+func (s *Store) ListMonthScores(ctx context.Context, a Actor, month scoring.Month, f ScoreFilter) (MonthScores, int64, error) {
+	var out MonthScores
+	var total int64
+	err := s.read(ctx, a, func(tx *Tx) error {
+		scope, err := tx.resolveScoreScope(a, f.DepartmentID)
+		if err != nil {
+			return err
+		}
+		out, total, err = tx.monthScores(month, scope, &f.Page)
+		out.Records = nil
+		return err
+	})
+	return out, total, err
+}
+
+// monthScores is the heart of MonthScores: from the snapshot or live, all
+// the scope's people or one page of them.
+func (tx *Tx) monthScores(m scoring.Month, scope scoreScope, page *Page) (MonthScores, int64, error) {
+	p, _, err := tx.periodOf(m)
+	if err != nil {
+		return MonthScores{}, 0, err
+	}
+	if p.State == PeriodClosed {
+		return tx.snapshotScores(m, p, scope, page)
+	}
+	out := MonthScores{Month: m}
+	if out.Rules, out.RuleVersion, err = tx.effectiveRules(m); err != nil {
+		return out, 0, err
+	}
+	var total int64
+	out.Results, out.Records, total, err = tx.liveScores(m, out.Rules, scope, page)
+	return out, total, err
+}
+
+// liveScores scores an open month: every person in scope (with the records
+// list), or only one page of them (without it). Whatever the number of
+// people and records it runs the same few queries: the people, their
+// uploaded bases, and the counted violations, praise and corrections. Outside
+// a transaction the people and bases are read on a second connection while
+// the records are read.
+func (tx *Tx) liveScores(m scoring.Month, rules scoring.RuleSet, scope scoreScope, page *Page) ([]StaffScore, []CountedRecord, int64, error) {
+	var (
+		people []staffRow
+		total  int64
+		bases  map[int64]float64
+		set    *countedSet
+		refs   map[int64]string
+		err    error
+	)
+	loadPeople := func() error {
+		var err error
+		if people, total, err = tx.scoredStaff(scope, page); err != nil {
+			return err
+		}
+		if page != nil {
+			// Only the page's people need scoring.
+			ids := make([]int64, len(people))
+			for i, p := range people {
+				ids[i] = p.ID
+			}
+			scope = scoreScope{staffIDs: ids}
+		}
+		if bases, err = tx.basesOf(m, scope, page == nil); err != nil || page != nil {
+			return err
+		}
+		refs, err = tx.inquiryRefs(m, scope)
+		return err
+	}
+	if _, inTx := tx.db.Statement.ConnPool.(gorm.TxCommitter); inTx || page != nil {
+		if err = loadPeople(); err == nil {
+			set, err = tx.countedRecords(m, scope)
+		}
+	} else {
+		var wg sync.WaitGroup
+		var peopleErr error
+		wg.Go(func() { peopleErr = loadPeople() })
+		set, err = tx.countedRecords(m, scope)
+		wg.Wait()
+		err = errors.Join(err, peopleErr)
+	}
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	scores, records := scoreLive(rules, people, bases, set, page == nil)
+	for i := range records {
+		if records[i].InquiryID != nil {
+			records[i].InquiryRef = refs[*records[i].InquiryID]
+		}
+	}
+	return scores, records, total, nil
+}
+
+// inquiryRefs returns the human-readable refs of the inquiries that the
+// month's counted records (in scope) name, in one query.
+func (tx *Tx) inquiryRefs(m scoring.Month, scope scoreScope) (map[int64]string, error) {
+	month := m.String()
+	cond, args := scope.clause("staff_id")
+	and := ""
+	if cond != "" {
+		and = " AND " + cond
+	}
+	var qargs []any
+	qargs = append(append(qargs, month, countingStates), args...)
+	qargs = append(append(qargs, month), args...)
+	qargs = append(append(qargs, month, ViolationOverturned), args...)
+	rows, err := tx.db.Raw(`SELECT i.id, i.ref FROM inquiries i JOIN (
+  SELECT inquiry_id FROM violations WHERE counted_month = ? AND state IN ? AND inquiry_id IS NOT NULL`+and+`
+  UNION SELECT inquiry_id FROM praises WHERE counted_month = ? AND inquiry_id IS NOT NULL`+and+`
+  UNION SELECT inquiry_id FROM violations WHERE correction_month = ? AND state = ? AND inquiry_id IS NOT NULL`+and+`
+) named ON named.inquiry_id = i.id`, qargs...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	refs := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var ref string
+		if err := rows.Scan(&id, &ref); err != nil {
+			return nil, err
+		}
+		refs[id] = ref
+	}
+	return refs, rows.Err()
+}
+
+// staffRow is a person to score.
+type staffRow struct {
+	ID             int64
+	EmployeeNo     string
+	Name           string
+	DepartmentID   int64
+	DepartmentName string
+}
+
+// scopeClause is the SQL condition (on column col holding a staff id) and
+// arguments that keep to the scope; "" when it does not narrow.
+func (sc scoreScope) clause(col string) (string, []any) {
+	var conds []string
+	var args []any
+	if sc.staffIDs != nil {
+		conds = append(conds, col+" IN ?")
+		args = append(args, nonEmpty(sc.staffIDs))
+	}
+	if sc.departments != nil {
+		conds = append(conds, col+" IN (SELECT id FROM staff WHERE department_id IN ?)")
+		args = append(args, nonEmpty(sc.departments))
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// nonEmpty keeps "IN ?" valid SQL for an empty list (no id is 0).
+func nonEmpty(ids []int64) []int64 {
+	if len(ids) == 0 {
+		return []int64{0}
+	}
+	return ids
+}
+
+// scoredStaff returns the active staff in scope ordered by employee number
+// (one page of them when page is set) and how many there are in all.
+func (tx *Tx) scoredStaff(scope scoreScope, page *Page) ([]staffRow, int64, error) {
+	q := tx.db.Table("staff AS s").Joins("JOIN departments d ON d.id = s.department_id").Where("s.active = ?", true)
+	if scope.staffIDs != nil {
+		q = q.Where("s.id IN ?", nonEmpty(scope.staffIDs))
+	}
+	if scope.departments != nil {
+		q = q.Where("s.department_id IN ?", nonEmpty(scope.departments))
+	}
+	var total int64
+	if page != nil {
+		if err := q.Session(&gorm.Session{}).Count(&total).Error; err != nil {
+			return nil, 0, err
+		}
+		q = q.Offset(page.Offset()).Limit(page.Size)
+	}
+	rows, err := q.Select("s.id, s.employee_no, s.name, s.department_id, d.name").Order("s.employee_no").Rows()
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []staffRow
+	for rows.Next() {
+		var r staffRow
+		if err := rows.Scan(&r.ID, &r.EmployeeNo, &r.Name, &r.DepartmentID, &r.DepartmentName); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, r)
+	}
+	if page == nil {
+		total = int64(len(out))
+	}
+	return out, total, rows.Err()
+}
+
+// basesOf returns the uploaded base scores of the month: everyone's when
+// all is set, else only the scope's.
+func (tx *Tx) basesOf(m scoring.Month, scope scoreScope, all bool) (map[int64]float64, error) {
+	out := map[int64]float64{}
+	if all && scope.staffIDs == nil {
+		bases, err := tx.uploadedBases(m)
+		if err != nil {
+			return nil, err
+		}
+		for id, b := range bases {
+			out[id] = b.Score
+		}
+		return out, nil
+	}
+	up, err := tx.currentUpload(m)
+	if err != nil || up == nil {
+		return out, err
+	}
+	cond, args := scope.clause("staff_id")
+	q := tx.db.Table("base_results").Select("staff_id, score").Where("upload_id = ?", up.ID)
+	if cond != "" {
+		q = q.Where(cond, args...)
+	}
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var score float64
+		if err := rows.Scan(&id, &score); err != nil {
+			return nil, err
+		}
+		out[id] = score
+	}
+	return out, rows.Err()
+}
+
+// recordInfo is what a counted record shows besides its scoring: its
+// inquiry (0 for none) and state.
+type recordInfo struct {
+	inquiryID int64
+	state     ViolationState
+}
+
+// countedSet is a month's counted records ready for scoring.ComputeMonth,
+// with what the records list shows of each in info (same index). Records
+// come in runs by kind; each run's indices are kept ordered by record id so
+// that an item of a result finds its record without a map.
+//
+// While rows are read, records go into fixed-size chunks and are copied into
+// one slice once at the end: 200,000 records are neither counted first nor
+// copied over and over as a growing slice would be.
+type countedSet struct {
+	records []scoring.Record
+	info    []recordInfo
+	runs    []countedRun
+
+	chunks     [][]scoring.Record
+	infoChunks [][]recordInfo
+	n, runFrom int
+}
+
+type countedRun struct {
+	kind scoring.RecordKind
+	byID []int32
+}
+
+const countedChunk = 8192
+
+// add appends a record and its info while rows are read.
+func (set *countedSet) add(r *scoring.Record, info recordInfo) {
+	if k := len(set.chunks); k == 0 || len(set.chunks[k-1]) == countedChunk {
+		set.chunks = append(set.chunks, make([]scoring.Record, 0, countedChunk))
+		set.infoChunks = append(set.infoChunks, make([]recordInfo, 0, countedChunk))
+	}
+	k := len(set.chunks) - 1
+	set.chunks[k] = append(set.chunks[k], *r)
+	set.infoChunks[k] = append(set.infoChunks[k], info)
+	set.n++
+}
+
+// at returns the record added as the i-th while reading.
+func (set *countedSet) at(i int) *scoring.Record {
+	return &set.chunks[i/countedChunk][i%countedChunk]
+}
+
+// endRun closes the run of records of one kind added since the last run.
+func (set *countedSet) endRun(kind scoring.RecordKind) {
+	idx := make([]int32, set.n-set.runFrom)
+	for i := range idx {
+		idx[i] = int32(set.runFrom + i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int { return cmp.Compare(set.at(int(a)).ID, set.at(int(b)).ID) })
+	set.runs = append(set.runs, countedRun{kind: kind, byID: idx})
+	set.runFrom = set.n
+}
+
+// flatten copies the chunks into records and info.
+func (set *countedSet) flatten() {
+	set.records = make([]scoring.Record, 0, set.n)
+	set.info = make([]recordInfo, 0, set.n)
+	for k := range set.chunks {
+		set.records = append(set.records, set.chunks[k]...)
+		set.info = append(set.info, set.infoChunks[k]...)
+	}
+	set.chunks, set.infoChunks = nil, nil
+}
+
+// find returns the index of the record of a kind and id, or -1.
+func (set *countedSet) find(kind scoring.RecordKind, id int64) int {
+	for k := range set.runs {
+		if set.runs[k].kind != kind {
+			continue
+		}
+		idx := set.runs[k].byID
+		i, ok := slices.BinarySearchFunc(idx, id, func(j int32, id int64) int { return cmp.Compare(set.records[j].ID, id) })
+		if ok {
+			return int(idx[i])
+		}
+	}
+	return -1
+}
+
+// countedRecords loads the records that count in month m for the scope:
+// violations counted there (verified, appealed, upheld), praise counted
+// there, and corrections of violations overturned after their month closed:
+// three queries, the first two answered from covering indexes.
+func (tx *Tx) countedRecords(m scoring.Month, scope scoreScope) (*countedSet, error) {
+	set := &countedSet{}
+	month := m.String()
+	cond, args := scope.clause("staff_id")
+	where := func(base string, baseArgs ...any) (string, []any) {
+		if cond == "" {
+			return base, baseArgs
+		}
+		return base + " AND " + cond, append(baseArgs, args...)
+	}
+
+	vq, va := where("counted_month = ? AND state IN ?", month, countingStates)
+	pq, pa := where("counted_month = ?", month)
+	defer set.flatten()
+
+	// See scores_sqlite.go for why SQLite reads one packed value per record.
+	packed := tx.store.dialect == migrations.SQLite
+	vcols, vscan := "id, staff_id, type, severity, sanction, occurred_at, inquiry_id, carried_over_from, state", set.scanViolations
+	pcols, pscan := "id, staff_id, kind, occurred_at, inquiry_id, carried_over_from", set.scanPraise
+	if packed {
+		vcols, vscan = packedViolations, set.scanPackedViolations
+		pcols, pscan = packedPraise, set.scanPackedPraise
+	}
+	rows, err := tx.db.Table("violations").Select(vcols).Where(vq, va...).Rows()
+	if err == nil {
+		err = vscan(rows)
+	}
+	if err != nil {
+		return set, err
+	}
+	set.endRun(scoring.RecordViolation)
+	rows, err = tx.db.Table("praises").Select(pcols).Where(pq, pa...).Rows()
+	if err == nil {
+		err = pscan(rows)
+	}
+	if err != nil {
+		return set, err
+	}
+	set.endRun(scoring.RecordPraise)
+	return set, tx.countedCorrections(set, month, where)
+}
+
+// countedCorrections loads the corrections counted in a month: violations
+// overturned after their month closed, giving their points back here.
+func (tx *Tx) countedCorrections(set *countedSet, month string, where func(string, ...any) (string, []any)) error {
+	q, qa := where("correction_month = ? AND state = ?", month, ViolationOverturned)
+	rows, err := tx.db.Table("violations").Select("id, staff_id, type, severity, occurred_at, inquiry_id, counted_month, correction_points").Where(q, qa...).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var vt, sev, carried sql.RawBytes
+	var inquiry sql.NullInt64
+	var points sql.NullFloat64
+	for rows.Next() {
+		r := scoring.Record{Kind: scoring.RecordCorrection}
+		if err := rows.Scan(&r.ID, &r.StaffID, &vt, &sev, &r.OccurredAt, &inquiry, &carried, &points); err != nil {
+			return err
+		}
+		r.ViolationType, r.Severity = violationTypeOf(vt), severityOf(sev)
+		r.CarriedOverFrom = monthOf(carried)
+		r.Points = points.Float64
+		set.add(&r, recordInfo{inquiryID: inquiry.Int64, state: ViolationOverturned})
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	set.endRun(scoring.RecordCorrection)
+	return nil
+}
+
+// scanPraise reads counted praise row by row.
+func (set *countedSet) scanPraise(rows *sql.Rows) error {
+	defer rows.Close()
+	var kind, carried sql.RawBytes
+	var inquiry sql.NullInt64
+	for rows.Next() {
+		r := scoring.Record{Kind: scoring.RecordPraise}
+		if err := rows.Scan(&r.ID, &r.StaffID, &kind, &r.OccurredAt, &inquiry, &carried); err != nil {
+			return err
+		}
+		r.PraiseKind = praiseKindOf(kind)
+		r.CarriedOverFrom = monthOf(carried)
+		set.add(&r, recordInfo{inquiryID: inquiry.Int64, state: PraiseRecorded})
+	}
+	return rows.Err()
+}
+
+// scanViolations reads counted violations row by row without allocating
+// for their enum columns.
+func (set *countedSet) scanViolations(rows *sql.Rows) error {
+	defer rows.Close()
+	var vt, sev, sanction, carried, state sql.RawBytes
+	var inquiry sql.NullInt64
+	for rows.Next() {
+		r := scoring.Record{Kind: scoring.RecordViolation}
+		if err := rows.Scan(&r.ID, &r.StaffID, &vt, &sev, &sanction, &r.OccurredAt, &inquiry, &carried, &state); err != nil {
+			return err
+		}
+		r.ViolationType, r.Severity, r.Sanction = violationTypeOf(vt), severityOf(sev), sanctionOf(sanction)
+		r.CarriedOverFrom = monthOf(carried)
+		set.add(&r, recordInfo{inquiryID: inquiry.Int64, state: violationStateOf(state)})
+	}
+	return rows.Err()
+}
+
+// monthOf parses a stored month; NULL (or anything unreadable) is nil.
+func monthOf(b sql.RawBytes) *scoring.Month {
+	if len(b) == 0 {
+		return nil
+	}
+	m, err := scoring.ParseMonth(string(b))
+	if err != nil {
+		return nil
+	}
+	return &m
+}
+
+// The enum readers below map stored text to the package constants, so that
+// 200,000 records share a handful of strings instead of allocating each.
+
+func violationTypeOf(b []byte) scoring.ViolationType {
+	for _, t := range scoring.AllViolationTypes {
+		if string(b) == string(t) {
+			return t
+		}
+	}
+	return scoring.ViolationType(b)
+}
+
+func severityOf(b []byte) scoring.Severity {
+	for _, s := range scoring.AllSeverities {
+		if string(b) == string(s) {
+			return s
+		}
+	}
+	return scoring.Severity(b)
+}
+
+func sanctionOf(b []byte) scoring.Sanction {
+	if len(b) == 0 {
+		return scoring.SanctionNone
+	}
+	for _, s := range scoring.AllSanctions {
+		if string(b) == string(s) {
+			return s
+		}
+	}
+	return scoring.Sanction(b)
+}
+
+func praiseKindOf(b []byte) scoring.PraiseKind {
+	for _, k := range scoring.AllPraiseKinds {
+		if string(b) == string(k) {
+			return k
+		}
+	}
+	return scoring.PraiseKind(b)
+}
+
+func violationStateOf(b []byte) ViolationState {
+	for _, s := range countingStates {
+		if string(b) == string(s) {
+			return s
+		}
+	}
+	return ViolationState(b)
+}
+
+// scoreLive scores people with one call of scoring.ComputeMonth and,
+// when withRecords is set, lists the records as they counted.
+func scoreLive(rules scoring.RuleSet, people []staffRow, bases map[int64]float64, set *countedSet, withRecords bool) ([]StaffScore, []CountedRecord) {
+	if len(people) == 0 {
+		return []StaffScore{}, []CountedRecord{}
+	}
+	persons := make([]scoring.Person, len(people))
+	for i, p := range people {
+		persons[i] = scoring.Person{StaffID: p.ID, EmployeeNo: p.EmployeeNo, Name: p.Name, DepartmentID: p.DepartmentID}
+		if b, ok := bases[p.ID]; ok {
+			persons[i].UploadedBase = &b
+		}
+	}
+	results := scoring.ComputeMonth(rules, persons, set.records)
+	scores := make([]StaffScore, len(results))
+	for i := range results {
+		p := &people[i]
+		scores[i] = StaffScore{ID: p.ID, EmployeeNo: p.EmployeeNo, Name: p.Name, DepartmentID: p.DepartmentID,
+			DepartmentName: p.DepartmentName, Result: results[i]}
+	}
+	var records []CountedRecord
+	if withRecords {
+		records = make([]CountedRecord, 0, len(set.records))
+		for i := range scores {
+			for j := range scores[i].Items {
+				it := &scores[i].Items[j]
+				var inquiry *int64
+				var state ViolationState
+				if k := set.find(it.Kind, it.RecordID); k >= 0 {
+					info := &set.info[k]
+					state = info.state
+					if info.inquiryID != 0 {
+						inquiry = &info.inquiryID
+					}
+				}
+				records = append(records, countedRecord(scores[i].ID, it, inquiry, string(state)))
+			}
+		}
+	}
+	return scores, records
+}
+
+// countedRecord lists an applied item of a person's result as a record.
+func countedRecord(staffID int64, it *scoring.Item, inquiry *int64, state string) CountedRecord {
+	return CountedRecord{
+		Kind: it.Kind, ID: it.RecordID, StaffID: staffID, OccurredAt: it.OccurredAt,
+		ViolationType: it.ViolationType, Severity: it.Severity, Sanction: it.Sanction, PraiseKind: it.PraiseKind,
+		Points: it.Points, RawPoints: it.RawPoints, Capped: it.Capped, InquiryID: inquiry, State: state,
+		CarriedOverFrom: it.CarriedOverFrom, Reason: it.Reason,
+	}
+}

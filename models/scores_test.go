@@ -1,0 +1,164 @@
+package models
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"firstask/scoring"
+)
+
+// countQueries counts the statements the store runs from now on.
+func countQueries(t testing.TB, s *Store) *atomic.Int64 {
+	t.Helper()
+	var n atomic.Int64
+	inc := func(*gorm.DB) { n.Add(1) }
+	cb := s.db.Callback()
+	if err := cb.Query().After("gorm:query").Register("test:count_query", inc); err != nil {
+		t.Fatal(err)
+	}
+	if err := cb.Row().After("gorm:row").Register("test:count_row", inc); err != nil {
+		t.Fatal(err)
+	}
+	if err := cb.Raw().After("gorm:raw").Register("test:count_raw", inc); err != nil {
+		t.Fatal(err)
+	}
+	return &n
+}
+
+// TestMonthScoresQueriesDoNotGrowWithPeople scores a month for 4 and then
+// for 40 people with records: the number of statements stays the same.
+func TestMonthScoresQueriesDoNotGrowWithPeople(t *testing.T) {
+	ctx := context.Background()
+	queries := func(people int) int64 {
+		s := openStoreAt(t, time.Date(2026, 10, 20, 2, 0, 0, 0, time.UTC))
+		hr, staff := scoringOrg(t, s, people)
+		reporter := Actor{StaffID: staff[0], Role: RoleHR, RequestID: "t"}
+		for i, st := range staff[1:] {
+			at := time.Date(2026, 10, 1+i%15, 3, 0, 0, 0, time.UTC)
+			v, err := s.ReportViolation(ctx, reporter, ViolationInput{StaffID: st, Type: scoring.ViolationNoFeedback, Severity: scoring.SeverityMinor, OccurredAt: &at})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.VerifyViolation(ctx, hr, v.ID, DecisionInput{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.RecordPraise(ctx, hr, PraiseInput{StaffID: st, Kind: scoring.PraiseSupervisor, OccurredAt: &at, Reason: "r"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n := countQueries(t, s)
+		ms, err := s.MonthScores(ctx, hr, october, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms.Results) != people+1 || len(ms.Records) != 2*(people-1) {
+			t.Fatalf("%d people: %d results, %d records", people, len(ms.Results), len(ms.Records))
+		}
+		return n.Load()
+	}
+	small, large := queries(4), queries(40)
+	if small != large || large > 10 {
+		t.Fatalf("statements for 4 people %d, for 40 people %d; want equal and few", small, large)
+	}
+	t.Logf("MonthScores ran %d statements", large)
+}
+
+// TestMonthScoresRecords checks what the records list shows: inquiry,
+// state, carried-over month, points applied, and that it matches the items.
+func TestMonthScoresRecords(t *testing.T) {
+	s := openStoreAt(t, time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC))
+	hr, staff := scoringOrg(t, s, 3)
+	ctx := context.Background()
+	reporter := Actor{StaffID: staff[0], Role: RoleHR, RequestID: "t"}
+	inq, err := s.CreateInquiry(ctx, reporter, consultation(staff[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inquiry := inq.ID
+	bogus := int64(99999)
+	sept := time.Date(2026, 9, 30, 3, 0, 0, 0, time.UTC)
+	if _, err := s.ReportViolation(ctx, reporter, ViolationInput{StaffID: staff[1], Type: scoring.ViolationBuckPassing,
+		Severity: scoring.SeverityOrdinary, OccurredAt: &sept, InquiryID: &bogus}); ErrorCode(err) != EInvalid {
+		t.Fatalf("unknown inquiry: %v, want invalid", err)
+	}
+	if _, err := s.ClosePeriod(ctx, hr, scoring.Month{Year: 2026, Mon: time.September}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.ReportViolation(ctx, reporter, ViolationInput{StaffID: staff[1], Type: scoring.ViolationBuckPassing,
+		Severity: scoring.SeverityOrdinary, OccurredAt: &sept, InquiryID: &inquiry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err = s.VerifyViolation(ctx, hr, v.ID, DecisionInput{}); err != nil {
+		t.Fatal(err)
+	}
+	oct := time.Date(2026, 10, 9, 3, 0, 0, 0, time.UTC)
+	p, err := s.RecordPraise(ctx, hr, PraiseInput{StaffID: staff[1], Kind: scoring.PraiseVisitorCommendation, OccurredAt: &oct, InquiryID: &inquiry, Reason: "锦旗"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := s.MonthScores(ctx, hr, october, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ms.Closed || ms.RuleVersion != 1 || ms.Rules.PraiseCap != 10 || len(ms.Records) != 2 {
+		t.Fatalf("month: closed %v version %d records %+v", ms.Closed, ms.RuleVersion, ms.Records)
+	}
+	var person StaffScore
+	for _, r := range ms.Results {
+		if r.ID == staff[1] {
+			person = r
+		}
+	}
+	if person.DepartmentName != "D1" || person.EmployeeNo != "s001" || person.Final != 93 || len(person.Items) != 2 {
+		t.Fatalf("person: %+v", person)
+	}
+	for _, r := range ms.Records {
+		switch r.Kind {
+		case scoring.RecordViolation:
+			if r.ID != v.ID || r.State != "verified" || r.Points != -10 || r.Sanction != scoring.SanctionEducation ||
+				r.InquiryID == nil || *r.InquiryID != inquiry || r.InquiryRef != inq.Ref || r.InquiryRef == "" || r.CarriedOverFrom == nil || r.CarriedOverFrom.String() != "2026-09" {
+				t.Fatalf("violation record: %+v", r)
+			}
+		case scoring.RecordPraise:
+			if r.ID != p.ID || r.State != PraiseRecorded || r.Points != 3 || r.PraiseKind != scoring.PraiseVisitorCommendation || r.InquiryID == nil || r.InquiryRef != inq.Ref {
+				t.Fatalf("praise record: %+v", r)
+			}
+		default:
+			t.Fatalf("record %+v", r)
+		}
+	}
+	// Closed, the same month answers from its snapshot with the same records.
+	if _, err := s.ClosePeriod(ctx, hr, october); err != nil {
+		t.Fatal(err)
+	}
+	closed, err := s.MonthScores(ctx, hr, october, 0)
+	if err != nil || !closed.Closed || closed.ClosedAt == nil {
+		t.Fatalf("closed: %v %v", closed.Closed, err)
+	}
+	if len(closed.Records) != len(ms.Records) {
+		t.Fatalf("snapshot records %+v, live %+v", closed.Records, ms.Records)
+	}
+	for i := range closed.Records {
+		a, b := closed.Records[i], ms.Records[i]
+		if a.ID != b.ID || a.Kind != b.Kind || a.Points != b.Points || a.State != b.State || a.Reason != b.Reason || a.InquiryRef != b.InquiryRef ||
+			!a.OccurredAt.Equal(b.OccurredAt) || *a.InquiryID != *b.InquiryID || (a.CarriedOverFrom == nil) != (b.CarriedOverFrom == nil) {
+			t.Fatalf("snapshot record %+v, live %+v", a, b)
+		}
+	}
+	for i := range closed.Results {
+		a, b := closed.Results[i], ms.Results[i]
+		if a.ID != b.ID || a.Final != b.Final || a.Grade != b.Grade || len(a.Items) != len(b.Items) || a.DepartmentName != b.DepartmentName {
+			t.Fatalf("snapshot result %+v, live %+v", a, b)
+		}
+	}
+	// A staff member sees only themselves.
+	own, err := s.MonthScores(ctx, Actor{StaffID: staff[1], Role: RoleStaff, RequestID: "t"}, october, 0)
+	if err != nil || len(own.Results) != 1 || own.Results[0].ID != staff[1] || len(own.Records) != 2 {
+		t.Fatalf("own scores: %+v %v", own.Results, err)
+	}
+}

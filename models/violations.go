@@ -1,0 +1,516 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"firstask/scoring"
+)
+
+// Limits on the free text of conduct records.
+const (
+	maxConductText = 2000
+	// conductFutureSkew is how far ahead of the server's clock an occurred_at may
+	// lie (clients' clocks drift); anything later is refused.
+	conductFutureSkew = 5 * time.Minute
+)
+
+// ViolationInput is a reported violation.
+type ViolationInput struct {
+	StaffID     int64                 `json:"staff_id"`
+	Type        scoring.ViolationType `json:"type"`
+	Severity    scoring.Severity      `json:"severity"`
+	OccurredAt  *time.Time            `json:"occurred_at"`
+	InquiryID   *int64                `json:"inquiry_id"`
+	Description string                `json:"description"`
+	Evidence    string                `json:"evidence"`
+	Source      ViolationSource       `json:"source"`
+}
+
+func (in *ViolationInput) validate(now time.Time) error {
+	var v Validation
+	in.Description, in.Evidence = strings.TrimSpace(in.Description), strings.TrimSpace(in.Evidence)
+	if in.Source == "" {
+		in.Source = SourceSupervisor
+	}
+	v.Check(in.StaffID > 0, "staff_id", "is required")
+	v.Check(in.Type.Valid(), "type", "must be one of %s", joinEnum(scoring.AllViolationTypes))
+	v.Check(in.Severity.Valid(), "severity", "must be one of minor, ordinary, serious")
+	checkOccurredAt(&v, in.OccurredAt, now)
+	if in.InquiryID != nil {
+		v.Check(*in.InquiryID > 0, "inquiry_id", "must be an inquiry id")
+	}
+	v.Check(utf8.RuneCountInString(in.Description) <= maxConductText, "description", "must be at most %d characters", maxConductText)
+	if in.Type == scoring.ViolationOther {
+		v.Check(in.Description != "", "description", "is required for type other")
+	}
+	v.Check(utf8.RuneCountInString(in.Evidence) <= maxConductText, "evidence", "must be at most %d characters", maxConductText)
+	switch in.Source {
+	case SourceSupervisor, SourceVisitorComplaint:
+	case SourceSLA:
+		v.Add("source", "sla violations are raised by the SLA scan only")
+	default:
+		v.Add("source", "must be supervisor or visitor_complaint")
+	}
+	return v.Err()
+}
+
+func checkOccurredAt(v *Validation, t *time.Time, now time.Time) {
+	switch {
+	case t == nil:
+		v.Add("occurred_at", "is required")
+	case t.After(now.Add(conductFutureSkew)):
+		v.Add("occurred_at", "must not be in the future")
+	case t.Year() < 2000:
+		v.Add("occurred_at", "must be in the year 2000 or later")
+	}
+}
+
+func joinEnum[T ~string](vals []T) string {
+	s := make([]string, len(vals))
+	for i, x := range vals {
+		s[i] = string(x)
+	}
+	return strings.Join(s, ", ")
+}
+
+// conductTarget checks that the actor may record conduct for staffID:
+// supervisors for their department subtree (never themselves), HR and
+// admin for anyone. A person outside the scope is reported as an invalid
+// staff_id, as if it did not exist.
+func (tx *Tx) conductTarget(a Actor, staffID int64) (Staff, error) {
+	st, err := tx.staffInScope(a, staffID)
+	if ErrorCode(err) == ENotFound {
+		return st, Invalid(FieldProblem{Field: "staff_id", Message: "no such staff member in your scope"})
+	}
+	if err != nil {
+		return st, err
+	}
+	if st.ID == a.StaffID {
+		return st, Invalid(FieldProblem{Field: "staff_id", Message: "you cannot record conduct about yourself"})
+	}
+	return st, nil
+}
+
+// checkInquiry refuses an inquiry_id that names no inquiry.
+func (tx *Tx) checkInquiry(id *int64) error {
+	if id == nil {
+		return nil
+	}
+	var n int64
+	if err := tx.db.Table("inquiries").Where("id = ?", *id).Count(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		return Invalid(FieldProblem{Field: "inquiry_id", Message: "no such inquiry"})
+	}
+	return nil
+}
+
+// ReportViolation records a reported violation (state reported). It counts
+// nowhere until HR verifies it.
+func (s *Store) ReportViolation(ctx context.Context, a Actor, in ViolationInput) (Violation, error) {
+	if err := in.validate(s.Now()); err != nil {
+		return Violation{}, err
+	}
+	var v Violation
+	err := s.write(ctx, a, func(tx *Tx) error {
+		if _, err := tx.conductTarget(a, in.StaffID); err != nil {
+			return err
+		}
+		if err := tx.checkInquiry(in.InquiryID); err != nil {
+			return err
+		}
+		v = Violation{
+			StaffID: in.StaffID, Type: in.Type, Severity: in.Severity,
+			OccurredAt: in.OccurredAt.UTC().Truncate(time.Millisecond), InquiryID: in.InquiryID,
+			Description: in.Description, Evidence: in.Evidence, Source: in.Source,
+			ReportedBy: optionalID(a.StaffID), State: ViolationReported,
+			CreatedAt: tx.now, UpdatedAt: tx.now,
+		}
+		if err := tx.db.Create(&v).Error; err != nil {
+			return err
+		}
+		tx.audit("violation.report", "violation", v.ID, nil, v)
+		return nil
+	})
+	return v, err
+}
+
+// ViolationFilter selects violations in a list.
+type ViolationFilter struct {
+	StaffID      int64
+	DepartmentID int64 // the department and its sub-departments
+	State        ViolationState
+	Type         scoring.ViolationType
+	Source       ViolationSource
+	CountedMonth *scoring.Month
+	From, To     *time.Time // occurred_at in [From, To)
+	Page
+}
+
+// ListViolations lists the violations in the actor's scope, latest
+// occurred first: staff see their own, supervisors their department's.
+func (s *Store) ListViolations(ctx context.Context, a Actor, f ViolationFilter) ([]Violation, int64, error) {
+	var out []Violation
+	var total int64
+	err := s.read(ctx, a, func(tx *Tx) error {
+		sc, err := tx.scopeOf(a)
+		if err != nil {
+			return err
+		}
+		q := staffScopeQuery(tx.db.Model(&Violation{}), sc, "staff_id")
+		if f.StaffID != 0 {
+			q = q.Where("staff_id = ?", f.StaffID)
+		}
+		if f.DepartmentID != 0 {
+			ids, err := tx.departmentSubtree(f.DepartmentID)
+			if err != nil {
+				return err
+			}
+			q = q.Where("staff_id IN (SELECT id FROM staff WHERE department_id IN ?)", ids)
+		}
+		if f.State != "" {
+			q = q.Where("state = ?", f.State)
+		}
+		if f.Type != "" {
+			q = q.Where("type = ?", f.Type)
+		}
+		if f.Source != "" {
+			q = q.Where("source = ?", f.Source)
+		}
+		if f.CountedMonth != nil {
+			q = q.Where("counted_month = ?", f.CountedMonth.String())
+		}
+		if f.From != nil {
+			q = q.Where("occurred_at >= ?", f.From.UTC())
+		}
+		if f.To != nil {
+			q = q.Where("occurred_at < ?", f.To.UTC())
+		}
+		if err := q.Count(&total).Error; err != nil {
+			return err
+		}
+		return q.Order("occurred_at DESC, id DESC").Offset(f.Offset()).Limit(f.Size).Find(&out).Error
+	})
+	return out, total, err
+}
+
+// GetViolation returns one violation in the actor's scope (404 outside).
+func (s *Store) GetViolation(ctx context.Context, a Actor, id int64) (Violation, error) {
+	var v Violation
+	err := s.read(ctx, a, func(tx *Tx) error {
+		var err error
+		v, err = tx.violationInScope(a, id, false)
+		return err
+	})
+	return v, err
+}
+
+// violationInScope loads a violation the actor may see, locked for update
+// when lock is set (the lock is taken before any plain read).
+func (tx *Tx) violationInScope(a Actor, id int64, lock bool) (Violation, error) {
+	var v Violation
+	q := tx.db
+	if lock {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	err := q.Where("id = ?", id).Take(&v).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return v, Errorf(ENotFound, "violation %d not found", id)
+	}
+	if err != nil {
+		return v, err
+	}
+	if v.StaffID == a.StaffID && !a.IsSystem() {
+		return v, nil
+	}
+	sc, err := tx.scopeOf(a)
+	if err != nil {
+		return v, err
+	}
+	if sc.All {
+		return v, nil
+	}
+	if len(sc.DepartmentIDs) > 0 {
+		st, err := tx.staff(v.StaffID)
+		if err == nil && sc.CoversDepartment(st.DepartmentID) {
+			return v, nil
+		}
+		if err != nil && ErrorCode(err) != ENotFound {
+			return v, err
+		}
+	}
+	return Violation{}, Errorf(ENotFound, "violation %d not found", id)
+}
+
+// saveViolation writes every column of v.
+func (tx *Tx) saveViolation(v *Violation) error {
+	return tx.db.Model(&Violation{ID: v.ID}).Select("*").Omit("id", "created_at").Updates(v).Error
+}
+
+// DecisionInput is HR's note on a verification or dismissal.
+type DecisionInput struct {
+	Note string `json:"note"`
+}
+
+func (in *DecisionInput) validate(required bool) error {
+	in.Note = strings.TrimSpace(in.Note)
+	var v Validation
+	if required {
+		v.Check(in.Note != "", "note", "is required")
+	}
+	v.Check(utf8.RuneCountInString(in.Note) <= maxConductText, "note", "must be at most %d characters", maxConductText)
+	return v.Err()
+}
+
+// fourEyes refuses a verifier or appeal decider who reported the violation
+// or is its subject.
+func fourEyes(a Actor, v *Violation, what string) error {
+	if a.IsSystem() {
+		return nil
+	}
+	if v.ReportedBy != nil && *v.ReportedBy == a.StaffID {
+		return Errorf(EForbidden, "you reported violation %d; someone else must %s it", v.ID, what)
+	}
+	if v.StaffID == a.StaffID {
+		return Errorf(EForbidden, "violation %d is about you; someone else must %s it", v.ID, what)
+	}
+	return nil
+}
+
+// VerifyViolation marks a reported violation verified (HR or admin, never
+// its reporter nor its subject). It fixes the sanction from the ladder of
+// the rules in force for the month it counts in, counting the person's
+// verified, appealed and upheld violations in the repeat window up to this
+// one; sets the appeal deadline; counts it in its own month if open, else in
+// the first open month after (carried over); and notifies the staff member.
+func (s *Store) VerifyViolation(ctx context.Context, a Actor, id int64, in DecisionInput) (Violation, error) {
+	if err := in.validate(false); err != nil {
+		return Violation{}, err
+	}
+	var v Violation
+	err := s.write(ctx, a, func(tx *Tx) error {
+		var err error
+		if v, err = tx.violationInScope(a, id, true); err != nil {
+			return err
+		}
+		if err := fourEyes(a, &v, "verify"); err != nil {
+			return err
+		}
+		if v.State != ViolationReported {
+			return violationWrongState(&v, "verified")
+		}
+		// Verifications of one person's violations queue on the staff row,
+		// so each sees the ones verified before it when counting the ladder.
+		if err := tx.db.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", v.StaffID).Take(&Staff{}).Error; err != nil {
+			return err
+		}
+		counted, carried, err := tx.countingMonth(v.OccurredAt)
+		if err != nil {
+			return err
+		}
+		rules, version, err := tx.effectiveRules(counted)
+		if err != nil {
+			return err
+		}
+		var earlier []time.Time
+		err = tx.db.Model(&Violation{}).
+			Where("staff_id = ? AND id <> ? AND state IN ? AND occurred_at >= ? AND occurred_at <= ?",
+				v.StaffID, v.ID, countingStates, rules.RepeatWindowStart(v.OccurredAt), v.OccurredAt).
+			Pluck("occurred_at", &earlier).Error
+		if err != nil {
+			return err
+		}
+		sanction, n := rules.SanctionOnVerification(v.OccurredAt, v.Severity, earlier)
+		before := v
+		err = v.Verify(tx.now, Verification{
+			By: a.StaffID, Note: in.Note, Sanction: sanction, WindowCount: n, RuleVersion: version,
+			AppealDeadline: tx.now.Add(time.Duration(rules.AppealWindowDays) * 24 * time.Hour),
+			Counted:        counted, CarriedOver: carried,
+		})
+		if err != nil {
+			return err
+		}
+		if err := tx.saveViolation(&v); err != nil {
+			return err
+		}
+		tx.audit("violation.verify", "violation", v.ID, before, v)
+		body := fmt.Sprintf("%s（%s）经查实，处分：%s，计入 %s 月考核；可在 %s 前申诉。",
+			v.Type.Label("zh"), v.Severity.Label("zh"), sanctionLabel(v.Sanction), counted,
+			v.AppealDeadline.In(tx.store.loc).Format("2006-01-02 15:04"))
+		return tx.notify(v.StaffID, NotifyVerification, "违规记录已查实", body, "violation", v.ID)
+	})
+	return v, err
+}
+
+func sanctionLabel(s scoring.Sanction) string {
+	if s == scoring.SanctionNone {
+		return "无"
+	}
+	return s.Label("zh")
+}
+
+// DismissViolation marks a reported violation dismissed (HR or admin) with
+// a required note; it never counts.
+func (s *Store) DismissViolation(ctx context.Context, a Actor, id int64, in DecisionInput) (Violation, error) {
+	if err := in.validate(true); err != nil {
+		return Violation{}, err
+	}
+	var v Violation
+	err := s.write(ctx, a, func(tx *Tx) error {
+		var err error
+		if v, err = tx.violationInScope(a, id, true); err != nil {
+			return err
+		}
+		if !a.IsSystem() && v.StaffID == a.StaffID {
+			return Errorf(EForbidden, "violation %d is about you; someone else must dismiss it", v.ID)
+		}
+		before := v
+		if err := v.Dismiss(tx.now, a.StaffID, in.Note); err != nil {
+			return err
+		}
+		if err := tx.saveViolation(&v); err != nil {
+			return err
+		}
+		tx.audit("violation.dismiss", "violation", v.ID, before, v)
+		return nil
+	})
+	return v, err
+}
+
+// AppealInput is a staff member's appeal.
+type AppealInput struct {
+	Explanation string `json:"explanation"`
+}
+
+// AppealViolation records the staff member's own appeal of a verified
+// violation, with an explanation, before the appeal deadline.
+func (s *Store) AppealViolation(ctx context.Context, a Actor, id int64, in AppealInput) (Violation, error) {
+	in.Explanation = strings.TrimSpace(in.Explanation)
+	var val Validation
+	val.Check(in.Explanation != "", "explanation", "is required")
+	val.Check(utf8.RuneCountInString(in.Explanation) <= maxConductText, "explanation", "must be at most %d characters", maxConductText)
+	if err := val.Err(); err != nil {
+		return Violation{}, err
+	}
+	var v Violation
+	err := s.write(ctx, a, func(tx *Tx) error {
+		var err error
+		if v, err = tx.violationInScope(a, id, true); err != nil {
+			return err
+		}
+		if v.StaffID != a.StaffID {
+			return Errorf(EForbidden, "only the staff member concerned can appeal violation %d", v.ID)
+		}
+		before := v
+		if err := v.Appeal(tx.now, in.Explanation); err != nil {
+			return err
+		}
+		if err := tx.saveViolation(&v); err != nil {
+			return err
+		}
+		tx.audit("violation.appeal", "violation", v.ID, before, v)
+		return nil
+	})
+	return v, err
+}
+
+// AppealDecisionInput is HR's decision on an appeal: upheld keeps the
+// violation counting, overturned stops it.
+type AppealDecisionInput struct {
+	Upheld *bool  `json:"upheld"`
+	Note   string `json:"note"`
+}
+
+// DecideAppeal upholds or overturns an appealed violation (HR or admin,
+// never the staff member concerned). Overturned, it stops counting; if the
+// month it counted in is already closed, its points come back as a
+// correction in the first open month after it. The staff member is notified.
+func (s *Store) DecideAppeal(ctx context.Context, a Actor, id int64, in AppealDecisionInput) (Violation, error) {
+	in.Note = strings.TrimSpace(in.Note)
+	var val Validation
+	val.Check(in.Upheld != nil, "upheld", "is required (true upholds the violation, false overturns it)")
+	val.Check(in.Note != "", "note", "is required")
+	val.Check(utf8.RuneCountInString(in.Note) <= maxConductText, "note", "must be at most %d characters", maxConductText)
+	if err := val.Err(); err != nil {
+		return Violation{}, err
+	}
+	var v Violation
+	err := s.write(ctx, a, func(tx *Tx) error {
+		var err error
+		if v, err = tx.violationInScope(a, id, true); err != nil {
+			return err
+		}
+		if !a.IsSystem() && v.StaffID == a.StaffID {
+			return Errorf(EForbidden, "violation %d is about you; someone else must decide your appeal", v.ID)
+		}
+		if v.State != ViolationAppealed {
+			return violationWrongState(&v, "decided on appeal")
+		}
+		var correction *scoring.Month
+		var points float64
+		if !*in.Upheld && v.CountedMonth != nil {
+			if correction, points, err = tx.correctionFor(&v); err != nil {
+				return err
+			}
+		}
+		before := v
+		if err := v.DecideAppeal(tx.now, a.StaffID, *in.Upheld, in.Note, correction, points); err != nil {
+			return err
+		}
+		if err := tx.saveViolation(&v); err != nil {
+			return err
+		}
+		tx.audit("violation.appeal_decision", "violation", v.ID, before, v)
+		title, body := "申诉结果：维持原处理", fmt.Sprintf("您对违规记录（%s）的申诉经复核维持原处理。", v.Type.Label("zh"))
+		if !*in.Upheld {
+			title, body = "申诉结果：撤销违规记录", fmt.Sprintf("您对违规记录（%s）的申诉成立，该记录已撤销，不再扣分。", v.Type.Label("zh"))
+			if correction != nil {
+				body += fmt.Sprintf("所扣 %s 分在 %s 月考核中返还。", scoringNumber(points), correction)
+			}
+		}
+		return tx.notify(v.StaffID, NotifyAppealDecision, title, body, "violation", v.ID)
+	})
+	return v, err
+}
+
+// correctionFor decides where an overturned violation's points come back:
+// nowhere (nil) when its counted month is still open, since it simply stops
+// counting there; else in the first open month after it, worth what it
+// deducted under the rules the closed month was closed with.
+func (tx *Tx) correctionFor(v *Violation) (*scoring.Month, float64, error) {
+	counted, err := scoring.ParseMonth(*v.CountedMonth)
+	if err != nil {
+		return nil, 0, err
+	}
+	p, err := tx.lockPeriod(counted)
+	if err != nil || p.State != PeriodClosed {
+		return nil, 0, err
+	}
+	version := BuiltinRuleVersion
+	if p.RuleVersion != nil {
+		version = *p.RuleVersion
+	}
+	rv, err := tx.ruleVersion(version)
+	if err != nil {
+		return nil, 0, err
+	}
+	month, _, err := tx.firstOpenFrom(counted)
+	if err != nil {
+		return nil, 0, err
+	}
+	return &month, scoring.RoundScore(rv.Rules.Deduction(v.Type, v.Severity)), nil
+}
+
+// scoringNumber prints points without trailing zeros.
+func scoringNumber(x float64) string {
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", x), "0"), ".")
+}
