@@ -5,11 +5,14 @@
 //	firstask migrate up|status        apply or list database migrations
 //	firstask demo                     fill an empty database with a demo organisation
 //	firstask healthcheck              probe the local server's /healthz (for Docker)
+//	firstask seed [sizes] [flags]     fill an empty database with a large synthetic organisation
+//	firstask loadtest --url URL …     drive a running server with concurrent clients
 package main
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -40,6 +43,8 @@ commands:
   migrate up|status  apply pending migrations, or list them
   demo               fill an empty database with the demo organisation and exit
   healthcheck        exit 0 when the local server answers /healthz (Docker HEALTHCHECK)
+  seed               fill an empty database with a large synthetic organisation (benchmarks, load tests)
+  loadtest           drive a running server with concurrent clients and report latencies
 
 Run "firstask serve -h" for the flags; each has a FIRSTASK_* environment variable.
 `
@@ -59,8 +64,22 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		}
 		sub, args = args[0], args[1:]
 	}
+	var seedOpts models.SeedOptions
 	switch cmd {
 	case "serve", "migrate", "demo", "healthcheck":
+	case "seed":
+		fs, f := newSeedFlags(stderr)
+		cfgArgs, err := parseCommandFlags(fs, args)
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "firstask seed:", err)
+			return 2
+		}
+		args, seedOpts = cfgArgs, f.opts
+	case "loadtest":
+		return loadtest(args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -97,6 +116,12 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	switch cmd {
 	case "migrate":
 		return migrate(ctx, store, cfg, sub, stdout, stderr)
+	case "seed":
+		if err := seed(ctx, store, cfg, seedOpts, log, stdout); err != nil {
+			fmt.Fprintln(stderr, "firstask:", err)
+			return 1
+		}
+		return 0
 	case "demo":
 		if err := prepare(ctx, store, cfg, log); err != nil {
 			fmt.Fprintln(stderr, "firstask:", err)

@@ -1,0 +1,263 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"slices"
+	"sync"
+	"time"
+
+	"firstask/models"
+)
+
+// loadOptions configure "firstask loadtest".
+type loadOptions struct {
+	url      string
+	users    int
+	duration time.Duration
+	maxReq   int
+	first    int
+	staff    int
+	password string
+	seed     uint64
+}
+
+// loadtest drives a running server over loopback: each of --users clients
+// signs in as a different seeded account, then loops over register an
+// inquiry, list its inquiries, and read its notifications (GET
+// /me/scores once scoring has landed), until --duration or --requests is
+// reached. It prints throughput, p50/p99 per operation and the failures,
+// and exits 1 if any request failed.
+func loadtest(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	o := loadOptions{}
+	fs := flag.NewFlagSet("firstask loadtest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.url, "url", "http://127.0.0.1:8080", "server to drive; only loopback addresses are accepted")
+	fs.IntVar(&o.users, "users", 20, "concurrent clients, each signed in as its own seeded account")
+	fs.DurationVar(&o.duration, "duration", 30*time.Second, "how long to run (at most 10m)")
+	fs.IntVar(&o.maxReq, "requests", 100000, "stop after this many requests in all")
+	fs.IntVar(&o.first, "first-staff", 300, "number of the first seeded account used (S000300 …): after the supervisors and HR")
+	fs.IntVar(&o.staff, "staff", 10000, "seeded accounts in the database (clients wrap around below it)")
+	fs.StringVar(&o.password, "password", models.SeedPassword, "password of the seeded accounts")
+	fs.Uint64Var(&o.seed, "seed", 1, "random seed of the clients' choices")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	u, err := url.Parse(o.url)
+	switch {
+	case err != nil || u.Scheme != "http":
+		fmt.Fprintln(stderr, "firstask loadtest: --url must be http://127.0.0.1:PORT")
+		return 2
+	case u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost" && u.Hostname() != "::1":
+		fmt.Fprintln(stderr, "firstask loadtest: only a server on this machine (loopback) may be driven")
+		return 2
+	case o.users < 1 || o.users > 1000 || o.duration <= 0 || o.duration > 10*time.Minute || o.maxReq < 1:
+		fmt.Fprintln(stderr, "firstask loadtest: --users 1–1000, --duration up to 10m, --requests ≥ 1")
+		return 2
+	}
+	rep := runLoad(o)
+	rep.print(stdout)
+	if rep.failed() > 0 {
+		return 1
+	}
+	return 0
+}
+
+// opStats collects one operation's latencies and failures.
+type opStats struct {
+	lat    []time.Duration
+	failed int
+	sample string
+}
+
+type loadReport struct {
+	mu      sync.Mutex
+	ops     map[string]*opStats
+	elapsed time.Duration
+	users   int
+}
+
+func (r *loadReport) record(op string, d time.Duration, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.ops[op]
+	if s == nil {
+		s = &opStats{}
+		r.ops[op] = s
+	}
+	if err != nil {
+		s.failed++
+		if s.sample == "" {
+			s.sample = err.Error()
+		}
+		return
+	}
+	s.lat = append(s.lat, d)
+}
+
+func (r *loadReport) failed() int {
+	n := 0
+	for _, s := range r.ops {
+		n += s.failed
+	}
+	return n
+}
+
+func (r *loadReport) print(w io.Writer) {
+	total := 0
+	fmt.Fprintf(w, "%d users for %s\n", r.users, r.elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "%-18s %8s %8s %9s %9s %9s\n", "operation", "ok", "failed", "req/s", "p50 ms", "p99 ms")
+	names := make([]string, 0, len(r.ops))
+	for k := range r.ops {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		s := r.ops[k]
+		slices.Sort(s.lat)
+		q := func(p float64) float64 {
+			if len(s.lat) == 0 {
+				return 0
+			}
+			return float64(s.lat[min(len(s.lat)-1, int(p*float64(len(s.lat))))].Microseconds()) / 1000
+		}
+		n := len(s.lat) + s.failed
+		total += n
+		fmt.Fprintf(w, "%-18s %8d %8d %9.1f %9.1f %9.1f\n", k, len(s.lat), s.failed, float64(n)/r.elapsed.Seconds(), q(0.50), q(0.99))
+	}
+	fmt.Fprintf(w, "%-18s %8d %8d %9.1f\n", "all", total-r.failed(), r.failed(), float64(total)/r.elapsed.Seconds())
+	for _, k := range names {
+		if s := r.ops[k]; s.sample != "" {
+			fmt.Fprintf(w, "first failure of %s: %s\n", k, s.sample)
+		}
+	}
+}
+
+// runLoad runs the clients until the duration or the request budget ends.
+func runLoad(o loadOptions) *loadReport {
+	rep := &loadReport{ops: map[string]*opStats{}, users: o.users}
+	ctx, cancel := context.WithTimeout(context.Background(), o.duration)
+	defer cancel()
+	transport := &http.Transport{MaxIdleConnsPerHost: o.users, MaxConnsPerHost: o.users}
+	client := &http.Client{Transport: transport, Timeout: 30 * time.Second}
+	defer transport.CloseIdleConnections()
+	var budget sync.Mutex
+	left := o.maxReq
+	take := func() bool {
+		budget.Lock()
+		defer budget.Unlock()
+		if left == 0 {
+			return false
+		}
+		left--
+		return true
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := range o.users {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := &loadClient{base: o.url, http: client, rng: rand.New(rand.NewPCG(o.seed, uint64(i))), rep: rep, ctx: ctx}
+			no := fmt.Sprintf("S%06d", o.first+i%max(1, o.staff-o.first))
+			if !take() || !c.login(no, o.password) {
+				return
+			}
+			for ctx.Err() == nil && take() {
+				switch c.rng.IntN(10) {
+				case 0, 1, 2, 3:
+					c.createInquiry()
+				case 4, 5, 6, 7:
+					c.call("list", http.MethodGet, "/api/v1/inquiries?page_size=20", nil, http.StatusOK)
+				case 8:
+					c.call("me", http.MethodGet, "/api/v1/me", nil, http.StatusOK)
+				default:
+					c.call("notifications", http.MethodGet, "/api/v1/me/notifications", nil, http.StatusOK)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	rep.elapsed = time.Since(start)
+	return rep
+}
+
+// loadClient is one signed-in user.
+type loadClient struct {
+	base  string
+	http  *http.Client
+	rng   *rand.Rand
+	rep   *loadReport
+	ctx   context.Context
+	token string
+}
+
+func (c *loadClient) call(op, method, path string, body any, want int) []byte {
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	// Requests run to the end even when the run's time is up, so that the
+	// last ones are measured rather than cut off.
+	req, err := http.NewRequestWithContext(context.Background(), method, c.base+path, rd)
+	if err != nil {
+		c.rep.record(op, 0, err)
+		return nil
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	start := time.Now()
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.rep.record(op, 0, err)
+		return nil
+	}
+	out, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	d := time.Since(start)
+	if err == nil && res.StatusCode != want {
+		err = fmt.Errorf("%s %s: status %d: %.200s", method, path, res.StatusCode, out)
+	}
+	c.rep.record(op, d, err)
+	return out
+}
+
+func (c *loadClient) login(no, password string) bool {
+	out := c.call("login", http.MethodPost, "/api/v1/auth/login", map[string]string{"employee_no": no, "password": password}, http.StatusOK)
+	var s struct{ Token string }
+	if json.Unmarshal(out, &s) != nil || s.Token == "" {
+		return false
+	}
+	c.token = s.Token
+	return true
+}
+
+func (c *loadClient) createInquiry() {
+	cats := []string{"consultation", "repair", "other"}
+	disp := []string{"resolved_on_spot", "guided", ""}[c.rng.IntN(3)]
+	body := map[string]any{"channel": "visit", "category": cats[c.rng.IntN(len(cats))], "summary": "负载测试登记",
+		"visitor_name": "王伟", "visitor_phone": fmt.Sprintf("139%08d", c.rng.IntN(100000000))}
+	if disp != "" {
+		body["disposition"] = disp
+	}
+	if disp == "guided" {
+		body["guidance"] = "已告知前往二楼综合窗口办理"
+	}
+	c.call("create_inquiry", http.MethodPost, "/api/v1/inquiries", body, http.StatusCreated)
+}
