@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,8 +25,13 @@ import (
 // database's share:
 //
 //	go test ./api -run '^$' -bench ResultsUpload10k -benchtime=1x
+//
+// FIRSTASK_BENCH_UPLOAD_ROWS changes the number of rows (and staff).
 func BenchmarkResultsUpload10k(b *testing.B) {
-	const n = 10_000
+	n := 10_000
+	if v, err := strconv.Atoi(os.Getenv("FIRSTASK_BENCH_UPLOAD_ROWS")); err == nil && v > 0 {
+		n = v // CI runs it small
+	}
 	e := newTestEnv(b)
 	seedStaff(b, e, n)
 	data := resultsBook(b, n)
