@@ -36,6 +36,12 @@ func (s *Server) appraisalWorkbook(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	// The workbook lists ms.Records; each result's Items hold the same
+	// records again (about 35 MB for 200,000), so let them go before the
+	// long write rather than keep them alive through it.
+	for i := range ms.Results {
+		ms.Results[i].Items = nil
+	}
 	depts, err := s.store.ListDepartments(ctx, a)
 	if err != nil {
 		s.fail(c, err)
