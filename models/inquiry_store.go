@@ -385,7 +385,8 @@ func inquiryScope(q *gorm.DB, a Actor, sc Scope) *gorm.DB {
 
 // ListInquiries lists the inquiries the actor may see, newest first.
 // overdue keeps those with a running SLA clock past its deadline (its own
-// or its live referral's): an index range on sla_clocks(state, deadline_at).
+// or its live referral's), read from an index range on sla_clocks(state,
+// deadline_at) (see overdueDriven).
 func (s *Store) ListInquiries(ctx context.Context, a Actor, f InquiryFilter) ([]Inquiry, int64, error) {
 	if err := f.validate(); err != nil {
 		return nil, 0, err
@@ -397,7 +398,11 @@ func (s *Store) ListInquiries(ctx context.Context, a Actor, f InquiryFilter) ([]
 		if err != nil {
 			return err
 		}
-		q := inquiryScope(tx.db.Model(&Inquiry{}), a, sc)
+		q := tx.db.Model(&Inquiry{})
+		if f.Overdue {
+			q = tx.overdueDriven(q, "inquiries", "inquiry_id")
+		}
+		q = inquiryScope(q, a, sc)
 		if f.Status != "" {
 			q = q.Where("inquiries.status = ?", f.Status)
 		}
@@ -422,13 +427,25 @@ func (s *Store) ListInquiries(ctx context.Context, a Actor, f InquiryFilter) ([]
 		if f.Query != "" {
 			q = inquiryQuery(q, strings.TrimSpace(f.Query))
 		}
+		const order = "inquiries.received_at DESC, inquiries.id DESC"
 		if f.Overdue {
-			q = q.Where("inquiries.id IN (SELECT inquiry_id FROM sla_clocks WHERE state = ? AND deadline_at < ?)", ClockRunning, tx.now)
+			if sc.All && f == (InquiryFilter{Overdue: true, Page: f.Page}) {
+				total, err = tx.overdueCount("inquiry_id")
+			} else {
+				err = q.Count(&total).Error
+			}
+			if err == nil {
+				err = overduePage(q, "inquiries", order, f.Page, &out, func(inq *Inquiry) int64 { return inq.ID })
+			}
+			if err != nil {
+				return err
+			}
+			return tx.presentList(a, sc, out)
 		}
 		if err := q.Count(&total).Error; err != nil {
 			return err
 		}
-		if err := q.Order("inquiries.received_at DESC, inquiries.id DESC").Offset(f.Offset()).Limit(f.Size).Find(&out).Error; err != nil {
+		if err := q.Order(order).Offset(f.Offset()).Limit(f.Size).Find(&out).Error; err != nil {
 			return err
 		}
 		return tx.presentList(a, sc, out)
