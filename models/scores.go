@@ -431,6 +431,11 @@ type countedSet struct {
 type countedRun struct {
 	kind scoring.RecordKind
 	byID []int32
+	// dense, when set, maps id-minID to the record's index (-1 for none):
+	// a month's records have nearly consecutive ids, and a table lookup
+	// saves both sorting byID and a binary search per listed record.
+	dense []int32
+	minID int64
 }
 
 const countedChunk = 8192
@@ -454,7 +459,27 @@ func (set *countedSet) at(i int) *scoring.Record {
 
 // endRun closes the run of records of one kind added since the last run.
 func (set *countedSet) endRun(kind scoring.RecordKind) {
-	idx := make([]int32, set.n-set.runFrom)
+	n := set.n - set.runFrom
+	if n > 0 {
+		lo, hi := set.at(set.runFrom).ID, set.at(set.runFrom).ID
+		for i := set.runFrom; i < set.n; i++ {
+			id := set.at(i).ID
+			lo, hi = min(lo, id), max(hi, id)
+		}
+		if span := hi - lo + 1; span <= 4*int64(n)+1024 {
+			dense := make([]int32, span)
+			for i := range dense {
+				dense[i] = -1
+			}
+			for i := set.runFrom; i < set.n; i++ {
+				dense[set.at(i).ID-lo] = int32(i)
+			}
+			set.runs = append(set.runs, countedRun{kind: kind, dense: dense, minID: lo})
+			set.runFrom = set.n
+			return
+		}
+	}
+	idx := make([]int32, n)
 	for i := range idx {
 		idx[i] = int32(set.runFrom + i)
 	}
@@ -478,6 +503,12 @@ func (set *countedSet) flatten() {
 func (set *countedSet) find(kind scoring.RecordKind, id int64) int {
 	for k := range set.runs {
 		if set.runs[k].kind != kind {
+			continue
+		}
+		if d := set.runs[k].dense; d != nil {
+			if i := id - set.runs[k].minID; i >= 0 && i < int64(len(d)) && d[i] >= 0 {
+				return int(d[i])
+			}
 			continue
 		}
 		idx := set.runs[k].byID
