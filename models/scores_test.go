@@ -199,3 +199,30 @@ func TestCountedSetFind(t *testing.T) {
 		})
 	}
 }
+
+// TestParseStoredTime reads stored times through the fast path and the
+// general one alike.
+func TestParseStoredTime(t *testing.T) {
+	for _, s := range []string{
+		"2026-10-11 14:37:44.204+00:00", "2026-10-11 14:37:44+00:00", "2026-10-11 14:37:44.123456789+00:00",
+		"2026-10-11 14:37:44.5+00:00", "2026-10-11 22:37:44.204+08:00", "2026-10-11T14:37:44.204+00:00", "2026-10-11 14:37:44.204",
+	} {
+		got, err := parseStoredTime([]byte(s))
+		if err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+		var want time.Time
+		for _, layout := range storedTimeLayouts {
+			if w, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
+				want = w
+				break
+			}
+		}
+		if !got.Equal(want) || got.Location().String() != want.Location().String() {
+			t.Fatalf("%s: got %v, want %v", s, got, want)
+		}
+	}
+	if _, ok := parseUTCTime([]byte("2026-13-11 14:37:44.204+00:00")); ok {
+		t.Fatal("month 13 accepted")
+	}
+}
