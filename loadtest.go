@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"firstask/models"
+	"firstask/scoring"
 )
 
 // loadOptions configure "firstask loadtest".
@@ -28,13 +29,14 @@ type loadOptions struct {
 	staff    int
 	password string
 	seed     uint64
+	month    string
 }
 
 // loadtest drives a running server over loopback: each of --users clients
 // signs in as a different seeded account, then loops over register an
-// inquiry, list its inquiries, and read its notifications (GET
-// /me/scores once scoring has landed), until --duration or --requests is
-// reached. It prints throughput, p50/p99 per operation and the failures,
+// inquiry, list its inquiries, read its profile and notifications, and read
+// its month's scores (GET /me/scores for --month, the seeded month), until
+// --duration or --requests is reached. It prints throughput, p50/p99 per operation and the failures,
 // and exits 1 if any request failed.
 func loadtest(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	o := loadOptions{}
@@ -48,6 +50,7 @@ func loadtest(args []string, getenv func(string) string, stdout, stderr io.Write
 	fs.IntVar(&o.staff, "staff", 10000, "seeded accounts in the database (clients wrap around below it)")
 	fs.StringVar(&o.password, "password", models.SeedPassword, "password of the seeded accounts")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed of the clients' choices")
+	fs.StringVar(&o.month, "month", "", "month whose scores GET /me/scores reads, YYYY-MM (the seeded month; default the current one)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -61,6 +64,9 @@ func loadtest(args []string, getenv func(string) string, stdout, stderr io.Write
 		return 2
 	case u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost" && u.Hostname() != "::1":
 		fmt.Fprintln(stderr, "firstask loadtest: only a server on this machine (loopback) may be driven")
+		return 2
+	case o.month != "" && !validMonth(o.month):
+		fmt.Fprintln(stderr, "firstask loadtest: --month must be YYYY-MM")
 		return 2
 	case o.users < 1 || o.users > 1000 || o.duration <= 0 || o.duration > 10*time.Minute || o.maxReq < 1:
 		fmt.Fprintln(stderr, "firstask loadtest: --users 1–1000, --duration up to 10m, --requests ≥ 1")
@@ -163,6 +169,10 @@ func runLoad(o loadOptions) *loadReport {
 		left--
 		return true
 	}
+	scoresPath := "/api/v1/me/scores"
+	if o.month != "" {
+		scoresPath += "?month=" + o.month
+	}
 	start := time.Now()
 	var wg sync.WaitGroup
 	for i := range o.users {
@@ -175,15 +185,17 @@ func runLoad(o loadOptions) *loadReport {
 				return
 			}
 			for ctx.Err() == nil && take() {
-				switch c.rng.IntN(10) {
-				case 0, 1, 2, 3:
+				switch c.rng.IntN(20) {
+				case 0, 1, 2, 3, 4, 5, 6:
 					c.createInquiry()
-				case 4, 5, 6, 7:
+				case 7, 8, 9, 10, 11, 12, 13:
 					c.call("list", http.MethodGet, "/api/v1/inquiries?page_size=20", nil, http.StatusOK)
-				case 8:
+				case 14, 15:
 					c.call("me", http.MethodGet, "/api/v1/me", nil, http.StatusOK)
-				default:
+				case 16, 17:
 					c.call("notifications", http.MethodGet, "/api/v1/me/notifications", nil, http.StatusOK)
+				default:
+					c.call("scores", http.MethodGet, scoresPath, nil, http.StatusOK)
 				}
 			}
 		}()
@@ -260,4 +272,10 @@ func (c *loadClient) createInquiry() {
 		body["guidance"] = "已告知前往二楼综合窗口办理"
 	}
 	c.call("create_inquiry", http.MethodPost, "/api/v1/inquiries", body, http.StatusCreated)
+}
+
+// validMonth reports whether s is a month YYYY-MM.
+func validMonth(s string) bool {
+	_, err := scoring.ParseMonth(s)
+	return err == nil
 }

@@ -47,6 +47,7 @@ func newSeedFlags(out io.Writer) (*flag.FlagSet, *seedFlags) {
 	fs.IntVar(&f.opts.Departments, "departments", 200, "departments under HQ")
 	fs.IntVar(&f.opts.Inquiries, "inquiries", 1000000, "inquiries registered in the month")
 	fs.IntVar(&f.opts.Conduct, "conduct", 200000, "conduct records (violations in every state)")
+	fs.IntVar(&f.opts.Praise, "praise", 50000, "praise counted in the month")
 	fs.StringVar(&f.opts.Month, "month", time.Now().Format("2006-01"), "month of activity, YYYY-MM")
 	fs.Uint64Var(&f.opts.Seed, "seed", 1, "random seed: the same seed gives the same rows")
 	return fs, f
@@ -70,9 +71,9 @@ func seed(ctx context.Context, store *models.Store, cfg config.Config, o models.
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
-	fmt.Fprintf(stdout, "seeded %s (seed %d, as of %s) in %s: %d departments, %d staff, %d inquiries, %d referrals, %d SLA clocks, %d timeline events, %d violations\n",
+	fmt.Fprintf(stdout, "seeded %s (seed %d, as of %s) in %s: %d departments, %d staff, %d inquiries, %d referrals, %d SLA clocks, %d timeline events, %d violations, %d praise\n",
 		rep.Month, rep.Seed, rep.AsOf.Format(time.RFC3339), rep.Elapsed.Round(time.Millisecond), rep.Departments, rep.Staff,
-		rep.Inquiries, rep.Referrals, rep.Clocks, rep.Events, rep.Violations)
+		rep.Inquiries, rep.Referrals, rep.Clocks, rep.Events, rep.Violations, rep.Praise)
 	fmt.Fprintf(stdout, "every seeded account (S000001 …) signs in with the password %s\n", models.SeedPassword)
 	return nil
 }

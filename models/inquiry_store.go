@@ -10,6 +10,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"firstask/migrations"
 )
 
 // InquiryDetail is an inquiry with its referrals, its timeline and its SLA
@@ -153,13 +155,21 @@ func (s *Store) CreateInquiry(ctx context.Context, a Actor, in InquiryInput) (In
 			return err
 		}
 		tx.audit("inquiry.create", "inquiry", inq.ID, nil, inq.auditView())
-		if err := tx.event(inq.ID, 0, EventCreated, string(inq.Disposition)); err != nil {
+		created, err := tx.addEvent(inq.ID, 0, EventCreated, string(inq.Disposition))
+		if err != nil {
 			return err
 		}
+		inq.Clocks = []ClockView{}
 		if inq.Status == InquiryOpen {
-			if err := tx.startHandoverClock(&inq, inq.ReceivedAt); err != nil {
+			// A new inquiry: its handover clock is the first round.
+			c, err := tx.startClock(clockSpec{
+				key: roundKey("inquiry", inq.ID, ClockHandover, 1), kind: ClockHandover, inquiryID: inq.ID,
+				owner: inq.FirstResponderID, department: inq.DepartmentID, start: inq.ReceivedAt,
+			})
+			if err != nil {
 				return err
 			}
+			inq.Clocks = append(inq.Clocks, c.view(tx.now))
 		}
 		if err := tx.emit("inquiry.created", "inquiry", inq.ID, inq.webhookView()); err != nil {
 			return err
@@ -168,9 +178,15 @@ func (s *Store) CreateInquiry(ctx context.Context, a Actor, in InquiryInput) (In
 			if _, err := tx.refer(&inq, *in.Referral); err != nil {
 				return prefixFields(err, "referral.")
 			}
+			out, err = tx.inquiryDetail(a, inq.ID)
+			return err
 		}
-		out, err = tx.inquiryDetail(a, inq.ID)
-		return err
+		// Without a referral, everything the detail shows was written just
+		// now and is at hand: reading it back would cost four statements.
+		// The caller registered it for themselves or for someone in their
+		// scope (firstResponder), so they see it whole.
+		out = InquiryDetail{Inquiry: inq, Referrals: []Referral{}, Timeline: []InquiryEvent{created}}
+		return nil
 	})
 	return out, err
 }
@@ -385,7 +401,8 @@ func inquiryScope(q *gorm.DB, a Actor, sc Scope) *gorm.DB {
 
 // ListInquiries lists the inquiries the actor may see, newest first.
 // overdue keeps those with a running SLA clock past its deadline (its own
-// or its live referral's): an index range on sla_clocks(state, deadline_at).
+// or its live referral's), read from an index range on sla_clocks(state,
+// deadline_at) (see overdueDriven).
 func (s *Store) ListInquiries(ctx context.Context, a Actor, f InquiryFilter) ([]Inquiry, int64, error) {
 	if err := f.validate(); err != nil {
 		return nil, 0, err
@@ -397,7 +414,11 @@ func (s *Store) ListInquiries(ctx context.Context, a Actor, f InquiryFilter) ([]
 		if err != nil {
 			return err
 		}
-		q := inquiryScope(tx.db.Model(&Inquiry{}), a, sc)
+		q := tx.db.Model(&Inquiry{})
+		if f.Overdue {
+			q = tx.overdueDriven(q, "inquiries", "inquiry_id")
+		}
+		q = inquiryScope(q, a, sc)
 		if f.Status != "" {
 			q = q.Where("inquiries.status = ?", f.Status)
 		}
@@ -422,13 +443,25 @@ func (s *Store) ListInquiries(ctx context.Context, a Actor, f InquiryFilter) ([]
 		if f.Query != "" {
 			q = inquiryQuery(q, strings.TrimSpace(f.Query))
 		}
+		const order = "inquiries.received_at DESC, inquiries.id DESC"
 		if f.Overdue {
-			q = q.Where("inquiries.id IN (SELECT inquiry_id FROM sla_clocks WHERE state = ? AND deadline_at < ?)", ClockRunning, tx.now)
+			if sc.All && f == (InquiryFilter{Overdue: true, Page: f.Page}) {
+				total, err = tx.overdueCount("inquiry_id")
+			} else {
+				err = q.Count(&total).Error
+			}
+			if err == nil {
+				err = overduePage(q, "inquiries", order, f.Page, &out, func(inq *Inquiry) int64 { return inq.ID })
+			}
+			if err != nil {
+				return err
+			}
+			return tx.presentList(a, sc, out)
 		}
 		if err := q.Count(&total).Error; err != nil {
 			return err
 		}
-		if err := q.Order("inquiries.received_at DESC, inquiries.id DESC").Offset(f.Offset()).Limit(f.Size).Find(&out).Error; err != nil {
+		if err := q.Order(order).Offset(f.Offset()).Limit(f.Size).Find(&out).Error; err != nil {
 			return err
 		}
 		return tx.presentList(a, sc, out)
@@ -506,21 +539,33 @@ func (inq Inquiry) webhookView() map[string]any {
 // registration in the organisation's zone and a per-day counter. The
 // counter row is created or incremented by one upsert, which locks it until
 // commit, so concurrent registrations on either database get consecutive
-// numbers; the unique key on inquiries.ref is the backstop.
+// numbers; the unique key on inquiries.ref is the backstop. The upsert
+// also returns the number (RETURNING on SQLite, LAST_INSERT_ID on MySQL),
+// so allocating takes one statement.
 func (tx *Tx) nextRef() (string, error) {
 	day := tx.now.In(tx.store.loc).Format("20060102")
-	c := refCounter{Day: day, LastNo: 1}
-	err := tx.db.Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "day"}},
-		DoUpdates: clause.Assignments(map[string]any{"last_no": gorm.Expr("last_no + 1")}),
-	}).Create(&c).Error
-	if err != nil {
-		return "", err
+	var no int64
+	if tx.store.dialect == migrations.SQLite {
+		err := tx.db.Raw("INSERT INTO inquiry_ref_counters (day, last_no) VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET last_no = last_no + 1 RETURNING last_no", day).
+			Scan(&no).Error
+		if err != nil {
+			return "", err
+		}
+	} else {
+		// LAST_INSERT_ID(expr) hands the incremented number back in the
+		// statement's result; inserting a fresh row sets nothing (0), and
+		// its number is 1.
+		res, err := tx.db.Statement.ConnPool.ExecContext(tx.db.Statement.Context,
+			"INSERT INTO inquiry_ref_counters (day, last_no) VALUES (?, 1) ON DUPLICATE KEY UPDATE last_no = LAST_INSERT_ID(last_no + 1)", day)
+		if err != nil {
+			return "", err
+		}
+		if no, err = res.LastInsertId(); err != nil {
+			return "", err
+		}
+		no = max(no, 1)
 	}
-	if err := tx.db.Clauses(clause.Locking{Strength: "UPDATE"}).Where("day = ?", day).Take(&c).Error; err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("SW-%s-%04d", day, c.LastNo), nil
+	return fmt.Sprintf("SW-%s-%04d", day, no), nil
 }
 
 type refCounter struct {

@@ -443,6 +443,9 @@ func (s *Store) ListReferrals(ctx context.Context, a Actor, f ReferralFilter) ([
 			return err
 		}
 		q := tx.db.Model(&Referral{})
+		if f.Overdue {
+			q = tx.overdueDriven(q, "referrals", "referral_id")
+		}
 		switch {
 		case sc.All:
 		case len(sc.DepartmentIDs) > 0:
@@ -467,13 +470,25 @@ func (s *Store) ListReferrals(ctx context.Context, a Actor, f ReferralFilter) ([
 		if f.Status != "" {
 			q = q.Where("referrals.status = ?", f.Status)
 		}
+		const order = "referrals.referred_at DESC, referrals.id DESC"
 		if f.Overdue {
-			q = q.Where("referrals.id IN (SELECT referral_id FROM sla_clocks WHERE state = ? AND deadline_at < ? AND referral_id IS NOT NULL)", ClockRunning, tx.now)
+			if sc.All && f == (ReferralFilter{Overdue: true, Page: f.Page}) {
+				total, err = tx.overdueCount("referral_id")
+			} else {
+				err = q.Count(&total).Error
+			}
+			if err == nil {
+				err = overduePage(q, "referrals", order, f.Page, &out, func(r *Referral) int64 { return r.ID })
+			}
+			if err != nil {
+				return err
+			}
+			return tx.presentReferrals(out)
 		}
 		if err := q.Count(&total).Error; err != nil {
 			return err
 		}
-		if err := q.Order("referrals.referred_at DESC, referrals.id DESC").Offset(f.Offset()).Limit(f.Size).Find(&out).Error; err != nil {
+		if err := q.Order(order).Offset(f.Offset()).Limit(f.Size).Find(&out).Error; err != nil {
 			return err
 		}
 		return tx.presentReferrals(out)

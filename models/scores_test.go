@@ -162,3 +162,66 @@ func TestMonthScoresRecords(t *testing.T) {
 		t.Fatalf("own scores: %+v %v", own.Results, err)
 	}
 }
+
+// TestCountedSetFind finds records by kind and id whether a run's ids are
+// nearly consecutive (a lookup table) or scattered (a sorted index).
+func TestCountedSetFind(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ids  []int64
+	}{
+		{"Dense", []int64{12, 10, 11, 15, 13}},
+		{"Sparse", []int64{900000, 3, 50000, 7}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			set := &countedSet{}
+			for _, id := range tc.ids {
+				set.add(&scoring.Record{ID: id, Kind: scoring.RecordViolation}, recordInfo{inquiryID: id * 10})
+			}
+			set.endRun(scoring.RecordViolation)
+			set.add(&scoring.Record{ID: tc.ids[0], Kind: scoring.RecordPraise}, recordInfo{inquiryID: -1})
+			set.endRun(scoring.RecordPraise)
+			for _, id := range tc.ids {
+				k := set.find(scoring.RecordViolation, id)
+				if k < 0 || set.records[k].ID != id || set.info[k].inquiryID != id*10 {
+					t.Fatalf("violation %d: index %d", id, k)
+				}
+			}
+			if k := set.find(scoring.RecordPraise, tc.ids[0]); k < 0 || set.info[k].inquiryID != -1 {
+				t.Fatalf("praise %d: index %d", tc.ids[0], k)
+			}
+			for _, id := range []int64{0, 1, 14, 1 << 40, -5} {
+				if k := set.find(scoring.RecordViolation, id); k >= 0 {
+					t.Fatalf("violation %d found at %d", id, k)
+				}
+			}
+		})
+	}
+}
+
+// TestParseStoredTime reads stored times through the fast path and the
+// general one alike.
+func TestParseStoredTime(t *testing.T) {
+	for _, s := range []string{
+		"2026-10-11 14:37:44.204+00:00", "2026-10-11 14:37:44+00:00", "2026-10-11 14:37:44.123456789+00:00",
+		"2026-10-11 14:37:44.5+00:00", "2026-10-11 22:37:44.204+08:00", "2026-10-11T14:37:44.204+00:00", "2026-10-11 14:37:44.204",
+	} {
+		got, err := parseStoredTime([]byte(s))
+		if err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+		var want time.Time
+		for _, layout := range storedTimeLayouts {
+			if w, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
+				want = w
+				break
+			}
+		}
+		if !got.Equal(want) || got.Location().String() != want.Location().String() {
+			t.Fatalf("%s: got %v, want %v", s, got, want)
+		}
+	}
+	if _, ok := parseUTCTime([]byte("2026-13-11 14:37:44.204+00:00")); ok {
+		t.Fatal("month 13 accepted")
+	}
+}

@@ -30,9 +30,11 @@ type SeedOptions struct {
 	Staff int
 	// Inquiries registered in the month, spread over its working days.
 	Inquiries int
-	// Conduct records: violations in every state (the praise table is not
-	// there yet).
+	// Conduct records: violations in every state.
 	Conduct int
+	// Praise counted in the month (supervisors' praise and visitors'
+	// commendations).
+	Praise int
 	// Month is the month of activity, YYYY-MM.
 	Month string
 	// Seed makes the data reproducible: the same options give the same rows.
@@ -48,6 +50,7 @@ type SeedReport struct {
 	Clocks      int       `json:"sla_clocks"`
 	Events      int       `json:"events"`
 	Violations  int       `json:"violations"`
+	Praise      int       `json:"praise"`
 	AsOf        time.Time `json:"as_of"`
 	Seed        uint64    `json:"seed"`
 	Month       string    `json:"month"`
@@ -95,7 +98,7 @@ func (s *Store) Seed(ctx context.Context, o SeedOptions, progress func(SeedProgr
 	v.Check(err == nil, "month", "must be YYYY-MM")
 	v.Check(o.Departments >= 1, "departments", "must be at least 1")
 	v.Check(o.Staff >= 2*o.Departments, "staff", "must be at least twice the departments (a supervisor and a member each)")
-	v.Check(o.Inquiries >= 0 && o.Conduct >= 0, "inquiries", "counts must not be negative")
+	v.Check(o.Inquiries >= 0 && o.Conduct >= 0 && o.Praise >= 0, "inquiries", "counts must not be negative")
 	if err := v.Err(); err != nil {
 		return rep, err
 	}
@@ -118,6 +121,10 @@ func (s *Store) Seed(ctx context.Context, o SeedOptions, progress func(SeedProgr
 		return rep, err
 	}
 	g.progress("conduct", rep.Violations, o.Conduct)
+	if err := s.bulkWrite(ctx, g.praise); err != nil {
+		return rep, err
+	}
+	g.progress("praise", rep.Praise, o.Praise)
 	err = s.write(ctx, System("seed"), func(tx *Tx) error {
 		for _, c := range g.counters {
 			err := tx.db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "day"}},
@@ -771,6 +778,51 @@ func (g *seeder) conduct(tx *Tx) error {
 		return err
 	}
 	g.rep.Violations = rows.total
+	return nil
+}
+
+// praise writes the month's praise, all counted in the month: supervisors'
+// praise (recorded by the person's supervisor, else HR) and visitors'
+// commendations, half of these naming an inquiry.
+func (g *seeder) praise(tx *Tx) error {
+	id, err := maxID(tx, "praises")
+	if err != nil {
+		return err
+	}
+	rows := newBulkInsert(tx, "praises", "id", "staff_id", "kind", "occurred_at", "inquiry_id", "reason",
+		"recorded_by", "counted_month", "carried_over_from", "created_at")
+	monthLen := g.asOf.Sub(g.monthStart.UTC())
+	for range g.o.Praise {
+		id++
+		st := g.staff[g.rng.IntN(len(g.staff))]
+		occurred := g.monthStart.UTC().Add(time.Duration(g.rng.Int64N(int64(monthLen)))).Truncate(time.Millisecond)
+		kind, reason := scoring.PraiseSupervisor, "主动帮助访客办结事项"
+		var inquiry, recordedBy *int64
+		if g.pick(70, 30) == 1 {
+			kind, reason = scoring.PraiseVisitorCommendation, "访客来信表扬"
+			if g.nextInquiry > 0 && g.rng.IntN(2) == 0 {
+				n := 1 + g.rng.Int64N(g.nextInquiry)
+				inquiry = &n
+			}
+		}
+		if sup := g.supervisor[st.dept]; sup != 0 && sup != st.id {
+			recordedBy = &sup
+		} else if len(g.hr) > 0 {
+			recordedBy = &g.hr[g.rng.IntN(len(g.hr))]
+		}
+		recorded := occurred.Add(g.between(time.Hour, 48*time.Hour))
+		if recorded.After(g.asOf) {
+			recorded = g.asOf
+		}
+		if err := rows.add(id, st.id, string(kind), occurred, nullInt(inquiry), reason, nullInt(recordedBy),
+			g.o.Month, nil, recorded); err != nil {
+			return err
+		}
+	}
+	if err := rows.flush(); err != nil {
+		return err
+	}
+	g.rep.Praise = rows.total
 	return nil
 }
 

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"firstask/scoring"
 )
 
 // seedDigest hashes the seeded rows (all but the salted password hashes)
@@ -22,6 +24,7 @@ func seedDigest(t *testing.T, s *Store) string {
 		"SELECT id, clock_key, state, owner_id, deadline_at, breached_at, stopped_at FROM sla_clocks ORDER BY id",
 		"SELECT id, inquiry_id, kind, actor_id, occurred_at FROM inquiry_events ORDER BY id",
 		"SELECT id, staff_id, type, severity, state, source, sla_clock, sanction, occurred_at, counted_month FROM violations ORDER BY id",
+		"SELECT id, staff_id, kind, occurred_at, inquiry_id, recorded_by, counted_month, created_at FROM praises ORDER BY id",
 	} {
 		rows, err := s.db.Raw(q).Rows()
 		if err != nil {
@@ -55,7 +58,7 @@ func seedDigest(t *testing.T, s *Store) string {
 
 func TestSeed(t *testing.T) {
 	ctx := context.Background()
-	opts := SeedOptions{Departments: 8, Staff: 60, Inquiries: 3000, Conduct: 400, Month: "2026-10", Seed: 7}
+	opts := SeedOptions{Departments: 8, Staff: 60, Inquiries: 3000, Conduct: 400, Praise: 100, Month: "2026-10", Seed: 7}
 	a := openStore(t)
 	if _, _, _, err := a.EnsureAdmin(ctx, "admin-pass-2026"); err != nil {
 		t.Fatal(err)
@@ -68,11 +71,11 @@ func TestSeed(t *testing.T) {
 	t.Logf("%+v in %s; progress %v", rep, rep.Elapsed, stages)
 
 	t.Run("Counts", func(t *testing.T) {
-		if rep.Departments != 8 || rep.Staff != 60 || rep.Inquiries != 3000 || rep.Violations != 400 {
+		if rep.Departments != 8 || rep.Staff != 60 || rep.Inquiries != 3000 || rep.Violations != 400 || rep.Praise != 100 {
 			t.Fatalf("report %+v", rep)
 		}
 		for table, want := range map[string]int{"departments": 9, "staff": 61, "inquiries": 3000, "referrals": rep.Referrals,
-			"sla_clocks": rep.Clocks, "inquiry_events": rep.Events, "violations": 400} {
+			"sla_clocks": rep.Clocks, "inquiry_events": rep.Events, "violations": 400, "praises": 100} {
 			var n int64
 			if err := a.db.Table(table).Count(&n).Error; err != nil || int(n) != want {
 				t.Errorf("%s: %d rows (%v), want %d", table, n, err, want)
@@ -108,6 +111,24 @@ func TestSeed(t *testing.T) {
 		}
 		if _, err := a.Login(ctx, "test", "S000010", SeedPassword, time.Hour); err != nil {
 			t.Fatalf("seeded account cannot sign in: %v", err)
+		}
+	})
+
+	t.Run("PraiseCountsInTheMonth", func(t *testing.T) {
+		m, err := scoring.ParseMonth(opts.Month)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms, err := a.MonthScores(ctx, System("test"), m, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		praise := 0
+		for _, r := range ms.Results {
+			praise += r.PraiseCount
+		}
+		if praise != 100 {
+			t.Fatalf("%d praise counted in %s, want 100", praise, opts.Month)
 		}
 	})
 

@@ -44,6 +44,12 @@ func (InquiryEvent) TableName() string { return "inquiry_events" }
 // event appends an entry to an inquiry's timeline, by the transaction's
 // actor (none for the system) at the transaction's instant.
 func (tx *Tx) event(inquiryID int64, referralID int64, kind EventKind, note string) error {
+	_, err := tx.addEvent(inquiryID, referralID, kind, note)
+	return err
+}
+
+// addEvent is event returning the entry written.
+func (tx *Tx) addEvent(inquiryID int64, referralID int64, kind EventKind, note string) (InquiryEvent, error) {
 	e := InquiryEvent{InquiryID: inquiryID, Kind: kind, OccurredAt: tx.now, Note: note}
 	if referralID != 0 {
 		e.ReferralID = &referralID
@@ -52,7 +58,7 @@ func (tx *Tx) event(inquiryID int64, referralID int64, kind EventKind, note stri
 		id := tx.actor.StaffID
 		e.ActorID = &id
 	}
-	return tx.db.Create(&e).Error
+	return e, tx.db.Create(&e).Error
 }
 
 func (tx *Tx) timeline(inquiryID int64) ([]InquiryEvent, error) {

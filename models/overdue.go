@@ -1,0 +1,75 @@
+package models
+
+import (
+	"gorm.io/gorm"
+
+	"firstask/migrations"
+)
+
+// overdueDriven makes q, a query on table (inquiries or referrals), read
+// only the rows named by column col of a running SLA clock past its
+// deadline, and read them in that order: first the clocks, by an index
+// range on sla_clocks(state, deadline_at), then each row by its primary key.
+//
+// Written as "id IN (SELECT …)" the databases are free to choose, and
+// MariaDB walks the list's ORDER BY index backwards probing the subquery
+// until the page is full: cheap while many rows are overdue, an end-to-end
+// read of the index when few are. The distinct clock rows are a derived
+// table joined first (STRAIGHT_JOIN on MySQL and MariaDB, CROSS JOIN on
+// SQLite, both of which keep the written order), so the cost grows with
+// the number of overdue rows, never with the table. The rows come out
+// sorted by the list's ORDER BY afterwards.
+func (tx *Tx) overdueDriven(q *gorm.DB, table, col string) *gorm.DB {
+	join := "STRAIGHT_JOIN"
+	if tx.store.dialect == migrations.SQLite {
+		join = "CROSS JOIN"
+	}
+	return q.Table("(SELECT DISTINCT "+col+" AS overdue_id FROM sla_clocks WHERE state = ? AND deadline_at < ? AND "+col+" IS NOT NULL) AS overdue "+
+		join+" "+table+" ON "+table+".id = overdue.overdue_id", ClockRunning, tx.now)
+}
+
+// overdueCount counts the rows named by column col of the running clocks
+// past their deadline, from the clocks' index alone. It answers for an
+// overdue list that nothing else narrows: every clock belongs to an
+// inquiry (and a referral clock to a referral) written in the same
+// transaction, and neither is ever deleted, so the join to the table
+// would only confirm each row exists.
+func (tx *Tx) overdueCount(col string) (int64, error) {
+	var n int64
+	err := tx.db.Model(&SLAClock{}).Where("state = ? AND deadline_at < ? AND "+col+" IS NOT NULL", ClockRunning, tx.now).
+		Distinct(col).Count(&n).Error
+	return n, err
+}
+
+// overduePage reads one page of an overdue list q (see overdueDriven) in
+// two steps: the page's ids, sorted on the order columns alone, then its
+// rows by primary key, put back in the page's order. Sorting every overdue
+// row whole, as one query would, costs a third more on MariaDB.
+func overduePage[T any](q *gorm.DB, table, order string, p Page, out *[]T, idOf func(*T) int64) error {
+	var ids []int64
+	if err := q.Order(order).Offset(p.Offset()).Limit(p.Size).Pluck(table+".id", &ids).Error; err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		*out = []T{}
+		return nil
+	}
+	var rows []T
+	if err := q.Session(&gorm.Session{NewDB: true}).Table(table).Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return err
+	}
+	at := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		at[id] = i
+	}
+	sorted := make([]T, len(ids))
+	n := 0
+	for i := range rows {
+		if k, ok := at[idOf(&rows[i])]; ok {
+			sorted[k] = rows[i]
+			n++
+		}
+	}
+	*out = sorted[:n]
+	return nil
+}
