@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 
@@ -31,16 +32,12 @@ func (s *Server) appraisalWorkbook(c *gin.Context) {
 	if deptID == 0 && !a.Role.SeesEveryone() {
 		deptID = a.DepartmentID // supervisors: their department, forced
 	}
-	ms, err := s.store.MonthScores(ctx, a, month, deptID)
+	// The export's own read: the results without their items, and the
+	// counted records handed over one by one while the details are written.
+	ms, err := s.store.ExportMonthScores(ctx, a, month, deptID)
 	if err != nil {
 		s.fail(c, err)
 		return
-	}
-	// The workbook lists ms.Records; each result's Items hold the same
-	// records again (about 35 MB for 200,000), so let them go before the
-	// long write rather than keep them alive through it.
-	for i := range ms.Results {
-		ms.Results[i].Items = nil
 	}
 	depts, err := s.store.ListDepartments(ctx, a)
 	if err != nil {
@@ -52,7 +49,7 @@ func (s *Server) appraisalWorkbook(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	wb := appraisalBook(ms, depts, deptID, lang)
+	wb := appraisalBook(ms.MonthScores, ms.Records(), depts, deptID, lang)
 	wb.Service = serviceRows(svc)
 	wb.Organisation = s.opts.Organisation
 	wb.GeneratedAt = s.opts.Now().In(s.store.Location())
@@ -75,9 +72,10 @@ func departmentCode(depts []models.Department, id int64) string {
 	return fmt.Sprint(id)
 }
 
-// appraisalBook turns a month's scores into the workbook's display-ready
-// content in the language asked for.
-func appraisalBook(ms models.MonthScores, depts []models.Department, deptID int64, lang reports.Lang) reports.AppraisalWorkbook {
+// appraisalBook turns a month's scores and its counted records into the
+// workbook's display-ready content in the language asked for; the records
+// are ranged over once, as the details are written.
+func appraisalBook(ms models.MonthScores, records iter.Seq[*models.CountedRecord], depts []models.Department, deptID int64, lang reports.Lang) reports.AppraisalWorkbook {
 	l := string(lang)
 	wb := reports.AppraisalWorkbook{Month: ms.Month.String(), Closed: ms.Closed, Lang: lang}
 	for i, g := range []scoring.Grade{scoring.GradeA, scoring.GradeB, scoring.GradeC, scoring.GradeD} {
@@ -128,10 +126,8 @@ func appraisalBook(ms models.MonthScores, depts []models.Department, deptID int6
 		d.AverageFinal /= float64(d.Headcount)
 		wb.Departments = append(wb.Departments, *d)
 	}
-	records := ms.Records
 	wb.Details = func(yield func(reports.DetailRow) bool) {
-		for i := range records {
-			rec := &records[i]
+		for rec := range records {
 			row := reports.DetailRow{
 				Date: rec.OccurredAt, Kind: rec.Kind.Label(l), Points: rec.Points,
 				InquiryRef: rec.InquiryRef, State: recordStateLabel(rec.State, lang),

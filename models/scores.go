@@ -210,6 +210,30 @@ func (tx *Tx) monthScores(m scoring.Month, scope scoreScope, page *Page) (MonthS
 // a transaction the people and bases are read on a second connection while
 // the records are read.
 func (tx *Tx) liveScores(m scoring.Month, rules scoring.RuleSet, scope scoreScope, page *Page) ([]StaffScore, []CountedRecord, int64, error) {
+	in, err := tx.liveInputs(m, scope, page)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	scores, records := scoreLive(rules, in.people, in.bases, in.set, page == nil)
+	for i := range records {
+		if records[i].InquiryID != nil {
+			records[i].InquiryRef = in.refs[*records[i].InquiryID]
+		}
+	}
+	return scores, records, in.total, nil
+}
+
+// liveData is what scoring an open month reads from the database.
+type liveData struct {
+	people []staffRow
+	total  int64
+	bases  map[int64]float64
+	set    *countedSet
+	refs   map[int64]string
+}
+
+// liveInputs reads what liveScores scores.
+func (tx *Tx) liveInputs(m scoring.Month, scope scoreScope, page *Page) (liveData, error) {
 	var (
 		people []staffRow
 		total  int64
@@ -250,15 +274,9 @@ func (tx *Tx) liveScores(m scoring.Month, rules scoring.RuleSet, scope scoreScop
 		err = errors.Join(err, peopleErr)
 	}
 	if err != nil {
-		return nil, nil, 0, err
+		return liveData{}, err
 	}
-	scores, records := scoreLive(rules, people, bases, set, page == nil)
-	for i := range records {
-		if records[i].InquiryID != nil {
-			records[i].InquiryRef = refs[*records[i].InquiryID]
-		}
-	}
-	return scores, records, total, nil
+	return liveData{people: people, total: total, bases: bases, set: set, refs: refs}, nil
 }
 
 // inquiryRefs returns the human-readable refs of the inquiries that the

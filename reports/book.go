@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"archive/zip"
 	"errors"
 	"fmt"
 	"io"
@@ -47,6 +48,12 @@ func newBook(first, title string, lang Lang) (*excelize.File, *styleSet, error) 
 // included), whatever happened before.
 func finish(f *excelize.File, w io.Writer, err error) error {
 	if err == nil {
+		// The zip goes straight to w: excelize's Write would first build the
+		// whole archive in a bytes.Buffer (tens of MB, and twice that while
+		// it grows, for 200,000 detail rows) and copy it over. The bytes are
+		// the same; the buffer stays empty (it is only read back to mark
+		// ZIP64 entries, parts over 4 GiB, which these workbooks never hold).
+		f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
 		if werr := f.Write(w); werr != nil {
 			err = fmt.Errorf("reports: writing workbook: %w", werr)
 		}
