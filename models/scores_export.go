@@ -82,9 +82,13 @@ func (tx *Tx) exportScores(m scoring.Month, scope scoreScope) (ExportScores, err
 	}
 	scores, _ := scoreLive(out.Rules, in.people, in.bases, in.set, false)
 	// Each applied item is kept as an exportItem (with what the records list
-	// shows besides: its inquiry and state), a third of an Item's size, so
+	// shows besides: its inquiry and state), a third of what those take, so
 	// that the records read from the database and the items can go now.
-	var enums enumTable
+	var (
+		enums, reasons table[string]
+		locs           table[*time.Location]
+		months         monthTable
+	)
 	items := make([][]exportItem, len(scores))
 	for i := range scores {
 		its := scores[i].Items
@@ -97,14 +101,15 @@ func (tx *Tx) exportScores(m scoring.Month, scope scoreScope) (ExportScores, err
 				info = in.set.info[k]
 			}
 			items[i][j] = exportItem{
-				id: it.RecordID, at: it.OccurredAt, points: it.Points, raw: it.RawPoints,
-				carried: it.CarriedOverFrom, reason: it.Reason, inquiry: info.inquiryID, capped: it.Capped,
-				kind: enums.of(string(it.Kind)), vt: enums.of(string(it.ViolationType)), sev: enums.of(string(it.Severity)),
-				sanction: enums.of(string(it.Sanction)), praise: enums.of(string(it.PraiseKind)), state: enums.of(string(info.state)),
+				id: it.RecordID, sec: it.OccurredAt.Unix(), nsec: int32(it.OccurredAt.Nanosecond()), loc: locs.of16(it.OccurredAt.Location()),
+				points: it.Points, raw: it.RawPoints, reason: reasons.of(it.Reason), inquiry: info.inquiryID, capped: it.Capped,
+				kind: enums.of16(string(it.Kind)), vt: enums.of16(string(it.ViolationType)), sev: enums.of16(string(it.Severity)),
+				sanction: enums.of16(string(it.Sanction)), praise: enums.of16(string(it.PraiseKind)), state: enums.of16(string(info.state)),
+				carried: months.of(it.CarriedOverFrom),
 			}
 		}
 	}
-	refs, names := in.refs, enums.names
+	refs, names := in.refs, enums.values
 	in = liveData{}
 	out.Results = scores
 	out.records = func(yield func(*CountedRecord) bool) {
@@ -112,11 +117,12 @@ func (tx *Tx) exportScores(m scoring.Month, scope scoreScope) (ExportScores, err
 			for j := range items[i] {
 				it := &items[i][j]
 				rec := CountedRecord{
-					Kind: scoring.RecordKind(names[it.kind]), ID: it.id, StaffID: scores[i].ID, OccurredAt: it.at,
+					Kind: scoring.RecordKind(names[it.kind]), ID: it.id, StaffID: scores[i].ID,
+					OccurredAt:    time.Unix(it.sec, int64(it.nsec)).In(locs.values[it.loc]),
 					ViolationType: scoring.ViolationType(names[it.vt]), Severity: scoring.Severity(names[it.sev]),
 					Sanction: scoring.Sanction(names[it.sanction]), PraiseKind: scoring.PraiseKind(names[it.praise]),
 					Points: it.points, RawPoints: it.raw, Capped: it.capped, State: names[it.state],
-					CarriedOverFrom: it.carried, Reason: it.reason,
+					CarriedOverFrom: months.at(it.carried), Reason: reasons.values[it.reason],
 				}
 				if it.inquiry != 0 {
 					id := it.inquiry
@@ -134,45 +140,77 @@ func (tx *Tx) exportScores(m scoring.Month, scope scoreScope) (ExportScores, err
 }
 
 // exportItem is an applied item as an export keeps it until its record is
-// handed over: the text fields (kind, type, severity, sanction, praise kind,
-// state) as indexes into an enumTable.
+// handed over, in 64 bytes where an Item and its record info take 200: the
+// time as seconds, nanoseconds and a location, the text fields (kind, type,
+// severity, sanction, praise kind, state, reason) and the carried-over
+// month as indexes into tables of the export's distinct values.
 type exportItem struct {
 	id       int64
-	at       time.Time
+	sec      int64
 	points   float64
 	raw      float64
-	carried  *scoring.Month
-	reason   string
 	inquiry  int64
+	nsec     int32
+	reason   uint32
 	kind     uint16
 	vt       uint16
 	sev      uint16
 	sanction uint16
 	praise   uint16
 	state    uint16
+	loc      uint16
+	carried  uint16
 	capped   bool
 }
 
-// enumTable numbers the distinct values of an export's text fields ("" is
-// 0). Past 65,535 distinct values, which no enum has, a value shares the
-// last index and would show wrong; of() panics instead.
-type enumTable struct {
-	names []string
-	index map[string]uint16
+// table numbers the distinct values it is given, the zero value first (as
+// 0). Past 65,535 distinct values, which no enum, location or month of an
+// export comes near, of16 panics rather than index wrong; the reasons take
+// of's uint32.
+type table[T comparable] struct {
+	values []T
+	index  map[T]uint32
 }
 
-func (t *enumTable) of(s string) uint16 {
+func (t *table[T]) of(v T) uint32 {
 	if t.index == nil {
-		t.names, t.index = []string{""}, map[string]uint16{"": 0}
+		var zero T
+		t.values, t.index = []T{zero}, map[T]uint32{zero: 0}
 	}
-	if i, ok := t.index[s]; ok {
+	if i, ok := t.index[v]; ok {
 		return i
 	}
-	if len(t.names) > 0xffff {
+	i := uint32(len(t.values))
+	t.values = append(t.values, v)
+	t.index[v] = i
+	return i
+}
+
+// of16 is of for a uint16 field.
+func (t *table[T]) of16(v T) uint16 {
+	i := t.of(v)
+	if i > 0xffff {
 		panic("models: too many distinct values in an export")
 	}
-	i := uint16(len(t.names))
-	t.names = append(t.names, s)
-	t.index[s] = i
-	return i
+	return uint16(i)
+}
+
+// monthTable numbers carried-over months (0 for none).
+type monthTable struct{ table[scoring.Month] }
+
+func (t *monthTable) of(m *scoring.Month) uint16 {
+	if m == nil {
+		return 0
+	}
+	t.of16(scoring.Month{}) // keeps 0 for none, should a zero month come
+	return t.of16(*m)
+}
+
+// at returns a fresh copy of the month numbered i, nil for 0.
+func (t *monthTable) at(i uint16) *scoring.Month {
+	if i == 0 {
+		return nil
+	}
+	m := t.values[i]
+	return &m
 }

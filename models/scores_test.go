@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"reflect"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -108,6 +110,7 @@ func TestMonthScoresRecords(t *testing.T) {
 	if ms.Closed || ms.RuleVersion != 1 || ms.Rules.PraiseCap != 10 || len(ms.Records) != 2 {
 		t.Fatalf("month: closed %v version %d records %+v", ms.Closed, ms.RuleVersion, ms.Records)
 	}
+	sameExport(t, s, hr, ms)
 	var person StaffScore
 	for _, r := range ms.Results {
 		if r.ID == staff[1] {
@@ -150,6 +153,7 @@ func TestMonthScoresRecords(t *testing.T) {
 			t.Fatalf("snapshot record %+v, live %+v", a, b)
 		}
 	}
+	sameExport(t, s, hr, closed)
 	for i := range closed.Results {
 		a, b := closed.Results[i], ms.Results[i]
 		if a.ID != b.ID || a.Final != b.Final || a.Grade != b.Grade || len(a.Items) != len(b.Items) || a.DepartmentName != b.DepartmentName {
@@ -160,6 +164,31 @@ func TestMonthScoresRecords(t *testing.T) {
 	own, err := s.MonthScores(ctx, Actor{StaffID: staff[1], Role: RoleStaff, RequestID: "t"}, october, 0)
 	if err != nil || len(own.Results) != 1 || own.Results[0].ID != staff[1] || len(own.Records) != 2 {
 		t.Fatalf("own scores: %+v %v", own.Results, err)
+	}
+}
+
+// sameExport checks that ExportMonthScores answers what MonthScores did:
+// the same results without their items, and the same records in order.
+func sameExport(t *testing.T, s *Store, a Actor, want MonthScores) {
+	t.Helper()
+	got, err := s.ExportMonthScores(context.Background(), a, want.Month, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var records []CountedRecord
+	for r := range got.Records() {
+		records = append(records, *r)
+	}
+	if !reflect.DeepEqual(records, want.Records) {
+		t.Fatalf("export records %+v, want %+v", records, want.Records)
+	}
+	results := slices.Clone(want.Results)
+	for i := range results {
+		results[i].Items = nil
+	}
+	if got.Month != want.Month || got.Closed != want.Closed || got.RuleVersion != want.RuleVersion ||
+		!reflect.DeepEqual(got.Results, results) || got.MonthScores.Records != nil {
+		t.Fatalf("export %+v, want %+v", got.MonthScores, want)
 	}
 }
 
