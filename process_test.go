@@ -33,6 +33,8 @@ import (
 // buildBinary compiles the program as the Dockerfile does.
 func buildBinary(t *testing.T) string {
 	t.Helper()
+	// -short is for quick local loops; CI never passes it, so these
+	// process tests always run there.
 	if testing.Short() {
 		t.Skip("builds and runs the real binary")
 	}
@@ -309,6 +311,8 @@ func TestGracefulShutdown(t *testing.T) {
 // each SLA breach is raised once however many instances scan is proven by
 // the SLA scan's own concurrency test.
 func TestTwoInstancesOnOneMySQL(t *testing.T) {
+	// Two instances racing for goose's table lock only means something on
+	// MySQL; CI's MariaDB run sets the DSN, so there it always runs.
 	if testdb.Driver() != "mysql" {
 		t.Skip("set " + testdb.EnvMySQL + " to run against MariaDB/MySQL")
 	}

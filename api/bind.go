@@ -154,3 +154,44 @@ func list[T any](items []T, total int64, p models.Page) List[T] {
 	}
 	return List[T]{Items: items, Total: total, Page: p.Number, PageSize: p.Size}
 }
+
+// decodeOptionalJSON is decodeJSON for actions whose body may be left out
+// (accept, resume): an empty body leaves dst as it is.
+func decodeOptionalJSON(c *gin.Context, dst any) error {
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		return decodeJSON(c, dst) // reports the read error (413 …) the usual way
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	c.Request.Body = io.NopCloser(bytes.NewReader(body))
+	return decodeJSON(c, dst)
+}
+
+// idAndBody reads the path id and the JSON body (which may be left out
+// when optional); on failure it has answered already and returns false.
+func (s *Server) idAndBody(c *gin.Context, dst any, optional bool) (int64, bool) {
+	id, err := pathID(c, "id")
+	if err == nil {
+		if optional {
+			err = decodeOptionalJSON(c, dst)
+		} else {
+			err = decodeJSON(c, dst)
+		}
+	}
+	if err != nil {
+		s.fail(c, err)
+		return 0, false
+	}
+	return id, true
+}
+
+// reply renders a store answer: the value with status, or the error.
+func (s *Server) reply(c *gin.Context, status int, v any, err error) {
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(status, v)
+}

@@ -96,87 +96,39 @@ func (s *Server) getViolation(c *gin.Context) {
 		return
 	}
 	v, err := s.store.GetViolation(c.Request.Context(), actor(c), id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, v)
+	s.reply(c, http.StatusOK, v, err)
 }
 
 func (s *Server) verifyViolation(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
 	var in models.DecisionInput
-	if err := decodeOptionalJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+	if id, ok := s.idAndBody(c, &in, true); ok {
+		v, err := s.store.VerifyViolation(c.Request.Context(), actor(c), id, in)
+		s.reply(c, http.StatusOK, v, err)
 	}
-	v, err := s.store.VerifyViolation(c.Request.Context(), actor(c), id, in)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, v)
 }
 
 func (s *Server) dismissViolation(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
 	var in models.DecisionInput
-	if err := decodeJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+	if id, ok := s.idAndBody(c, &in, false); ok {
+		v, err := s.store.DismissViolation(c.Request.Context(), actor(c), id, in)
+		s.reply(c, http.StatusOK, v, err)
 	}
-	v, err := s.store.DismissViolation(c.Request.Context(), actor(c), id, in)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, v)
 }
 
 func (s *Server) appealViolation(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
 	var in models.AppealInput
-	if err := decodeJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+	if id, ok := s.idAndBody(c, &in, false); ok {
+		v, err := s.store.AppealViolation(c.Request.Context(), actor(c), id, in)
+		s.reply(c, http.StatusOK, v, err)
 	}
-	v, err := s.store.AppealViolation(c.Request.Context(), actor(c), id, in)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, v)
 }
 
 func (s *Server) decideAppeal(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
 	var in models.AppealDecisionInput
-	if err := decodeJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+	if id, ok := s.idAndBody(c, &in, false); ok {
+		v, err := s.store.DecideAppeal(c.Request.Context(), actor(c), id, in)
+		s.reply(c, http.StatusOK, v, err)
 	}
-	v, err := s.store.DecideAppeal(c.Request.Context(), actor(c), id, in)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, v)
 }
 
 func (s *Server) recordPraise(c *gin.Context) {

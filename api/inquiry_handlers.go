@@ -1,8 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -11,20 +9,6 @@ import (
 
 	"firstask/models"
 )
-
-// decodeOptionalJSON is decodeJSON for actions whose body may be left out
-// (accept, resume): an empty body leaves dst as it is.
-func decodeOptionalJSON(c *gin.Context, dst any) error {
-	body, err := io.ReadAll(c.Request.Body)
-	if err != nil {
-		return decodeJSON(c, dst) // reports the read error (413 …) the usual way
-	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil
-	}
-	c.Request.Body = io.NopCloser(bytes.NewReader(body))
-	return decodeJSON(c, dst)
-}
 
 // queryTime reads an optional instant: RFC 3339, or a day YYYY-MM-DD in
 // the organisation's zone (its midnight; for an upper bound, the next
@@ -146,33 +130,6 @@ type noteRequest struct {
 
 type reasonRequest struct {
 	Reason string `json:"reason"`
-}
-
-// idAndBody reads the path id and the JSON body (which may be left out
-// when optional); on failure it has answered already and returns false.
-func (s *Server) idAndBody(c *gin.Context, dst any, optional bool) (int64, bool) {
-	id, err := pathID(c, "id")
-	if err == nil {
-		if optional {
-			err = decodeOptionalJSON(c, dst)
-		} else {
-			err = decodeJSON(c, dst)
-		}
-	}
-	if err != nil {
-		s.fail(c, err)
-		return 0, false
-	}
-	return id, true
-}
-
-// reply renders a store answer: the value with status, or the error.
-func (s *Server) reply(c *gin.Context, status int, v any, err error) {
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(status, v)
 }
 
 func (s *Server) resolveInquiry(c *gin.Context) {

@@ -26,31 +26,16 @@ func (s *Server) createDepartment(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	d, err := s.store.CreateDepartment(c.Request.Context(), actor(c), in)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, d)
+	out, err := s.store.CreateDepartment(c.Request.Context(), actor(c), in)
+	s.reply(c, http.StatusCreated, out, err)
 }
 
 func (s *Server) updateDepartment(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
 	var in models.DepartmentInput
-	if err := decodeJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+	if id, ok := s.idAndBody(c, &in, false); ok {
+		out, err := s.store.UpdateDepartment(c.Request.Context(), actor(c), id, in)
+		s.reply(c, http.StatusOK, out, err)
 	}
-	d, err := s.store.UpdateDepartment(c.Request.Context(), actor(c), id, in)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, d)
 }
 
 func (s *Server) listStaff(c *gin.Context) {
@@ -86,12 +71,8 @@ func (s *Server) createStaff(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	st, err := s.store.CreateStaff(c.Request.Context(), actor(c), in)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, st)
+	out, err := s.store.CreateStaff(c.Request.Context(), actor(c), in)
+	s.reply(c, http.StatusCreated, out, err)
 }
 
 func (s *Server) getStaff(c *gin.Context) {
@@ -101,30 +82,15 @@ func (s *Server) getStaff(c *gin.Context) {
 		return
 	}
 	st, err := s.store.GetStaff(c.Request.Context(), actor(c), id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, st)
+	s.reply(c, http.StatusOK, st, err)
 }
 
 func (s *Server) updateStaff(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
 	var in models.StaffInput
-	if err := decodeJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+	if id, ok := s.idAndBody(c, &in, false); ok {
+		out, err := s.store.UpdateStaff(c.Request.Context(), actor(c), id, in)
+		s.reply(c, http.StatusOK, out, err)
 	}
-	st, err := s.store.UpdateStaff(c.Request.Context(), actor(c), id, in)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, st)
 }
 
 func (s *Server) listAbsences(c *gin.Context) {
@@ -147,22 +113,11 @@ func (s *Server) listAbsences(c *gin.Context) {
 }
 
 func (s *Server) createAbsence(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
 	var in models.AbsenceInput
-	if err := decodeJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+	if id, ok := s.idAndBody(c, &in, false); ok {
+		out, err := s.store.CreateAbsence(c.Request.Context(), actor(c), id, in)
+		s.reply(c, http.StatusCreated, out, err)
 	}
-	ab, err := s.store.CreateAbsence(c.Request.Context(), actor(c), id, in)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, ab)
 }
 
 func (s *Server) listAudit(c *gin.Context) {
