@@ -103,16 +103,9 @@ func (s *Store) ListPraise(ctx context.Context, a Actor, f PraiseFilter) ([]Prai
 		if err != nil {
 			return err
 		}
-		q := staffScopeQuery(tx.db.Model(&Praise{}), sc, "staff_id")
-		if f.StaffID != 0 {
-			q = q.Where("staff_id = ?", f.StaffID)
-		}
-		if f.DepartmentID != 0 {
-			ids, err := tx.departmentSubtree(f.DepartmentID)
-			if err != nil {
-				return err
-			}
-			q = q.Where("staff_id IN (SELECT id FROM staff WHERE department_id IN ?)", ids)
+		q, err := tx.conductQuery(tx.db.Model(&Praise{}), sc, f.StaffID, f.DepartmentID)
+		if err != nil {
+			return err
 		}
 		if f.Kind != "" {
 			q = q.Where("kind = ?", f.Kind)

@@ -166,16 +166,9 @@ func (s *Store) ListViolations(ctx context.Context, a Actor, f ViolationFilter) 
 		if err != nil {
 			return err
 		}
-		q := staffScopeQuery(tx.db.Model(&Violation{}), sc, "staff_id")
-		if f.StaffID != 0 {
-			q = q.Where("staff_id = ?", f.StaffID)
-		}
-		if f.DepartmentID != 0 {
-			ids, err := tx.departmentSubtree(f.DepartmentID)
-			if err != nil {
-				return err
-			}
-			q = q.Where("staff_id IN (SELECT id FROM staff WHERE department_id IN ?)", ids)
+		q, err := tx.conductQuery(tx.db.Model(&Violation{}), sc, f.StaffID, f.DepartmentID)
+		if err != nil {
+			return err
 		}
 		if f.State != "" {
 			q = q.Where("state = ?", f.State)
@@ -513,4 +506,21 @@ func (tx *Tx) correctionFor(v *Violation) (*scoring.Month, float64, error) {
 // scoringNumber prints points without trailing zeros.
 func scoringNumber(x float64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", x), "0"), ".")
+}
+
+// conductQuery narrows a query on a conduct table (violations, praises) to
+// the scope, one person and one department's subtree, as the lists filter.
+func (tx *Tx) conductQuery(q *gorm.DB, sc Scope, staffID, departmentID int64) (*gorm.DB, error) {
+	q = staffScopeQuery(q, sc, "staff_id")
+	if staffID != 0 {
+		q = q.Where("staff_id = ?", staffID)
+	}
+	if departmentID != 0 {
+		ids, err := tx.departmentSubtree(departmentID)
+		if err != nil {
+			return nil, err
+		}
+		q = q.Where("staff_id IN (SELECT id FROM staff WHERE department_id IN ?)", ids)
+	}
+	return q, nil
 }
