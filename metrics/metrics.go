@@ -139,10 +139,28 @@ func (m *Metrics) RequestStarted() func(method, route string, status int) {
 	m.inFlight.Inc()
 	return func(method, route string, status int) {
 		m.inFlight.Dec()
+		method = MethodLabel(method)
 		code := strconv.Itoa(status)
 		m.requests.WithLabelValues(method, route, code).Inc()
 		m.latency.WithLabelValues(method, route, code).Observe(time.Since(start).Seconds())
 	}
+}
+
+// knownMethods are the request methods that get their own method label.
+var knownMethods = map[string]bool{
+	http.MethodGet: true, http.MethodHead: true, http.MethodPost: true, http.MethodPut: true,
+	http.MethodPatch: true, http.MethodDelete: true, http.MethodOptions: true,
+	http.MethodConnect: true, http.MethodTrace: true,
+}
+
+// MethodLabel is the method label of a request: one of the methods of RFC
+// 9110 (and PATCH) as sent, or "other" for anything a client invented, so
+// that anonymous clients cannot grow /metrics without bound.
+func MethodLabel(method string) string {
+	if knownMethods[method] {
+		return method
+	}
+	return "other"
 }
 
 // SLAScanned records one SLA scan: how long it took and how many breaches

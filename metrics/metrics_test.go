@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -65,5 +66,22 @@ func TestRequestsInFlight(t *testing.T) {
 	}
 	if got := testutil.ToFloat64(m.requests.WithLabelValues("POST", "/api/v1/auth/login", "200")); got != 1 {
 		t.Fatalf("requests %v, want 1", got)
+	}
+}
+
+// An anonymous client inventing methods must not add label values: 5,000
+// invented methods once added 80,000 lines to /metrics.
+func TestInventedMethodsShareOneLabel(t *testing.T) {
+	m := New(nil)
+	for i := 0; i < 5000; i++ {
+		m.RequestStarted()("X"+strconv.Itoa(i), "unmatched", 404)
+	}
+	m.RequestStarted()("GET", "unmatched", 404)
+	m.RequestStarted()("get", "unmatched", 404)
+	if got := testutil.CollectAndCount(m.requests); got != 2 {
+		t.Fatalf("%d request series, want 2 (GET and other)", got)
+	}
+	if got := testutil.ToFloat64(m.requests.WithLabelValues("other", "unmatched", "404")); got != 5001 {
+		t.Fatalf("other requests %v, want 5001", got)
 	}
 }
