@@ -306,7 +306,8 @@ type worker struct {
 // e.g. {"sla-timer", func(ctx) { … every cfg.SLAScanInterval … }}; m
 // carries the counters they increment.
 func backgroundWorkers(store *models.Store, cfg config.Config, log *slog.Logger, m *metrics.Metrics) []worker {
-	sender := webhook.New(store, webhook.Options{Logger: log, Observe: m.WebhookDelivery})
+	sender := webhook.New(store, webhook.Options{Logger: log, Observe: m.WebhookDelivery,
+		Targets: webhook.Targets{AllowPrivate: cfg.WebhookAllowPrivate, OwnPort: webhook.PortOf(cfg.Listen)}})
 	store.OnOutbox(sender.Wake)
 	ws := []worker{{"webhook-sender", func(ctx context.Context) { sender.Run(ctx, 5*time.Second) }}}
 	if cfg.SLAScanInterval > 0 {

@@ -46,6 +46,8 @@ type Config struct {
 	ShutdownDelay   time.Duration
 	BcryptCost      int
 	Demo            bool
+	// WebhookAllowPrivate admits webhook targets in private ranges.
+	WebhookAllowPrivate bool
 }
 
 // Setting documents one configuration entry; the README's table is made
@@ -74,6 +76,7 @@ var Settings = []Setting{
 	{"FIRSTASK_SHUTDOWN_TIMEOUT", "shutdown-timeout", "20s", "how long in-flight requests may finish after SIGTERM"},
 	{"FIRSTASK_SHUTDOWN_DELAY", "shutdown-delay", "0s", "how long /readyz fails while requests are still taken after SIGTERM, so a load balancer can stop sending them first"},
 	{"FIRSTASK_BCRYPT_COST", "bcrypt-cost", "10", "bcrypt cost of stored passwords (10–14)"},
+	{"FIRSTASK_WEBHOOK_ALLOW_PRIVATE", "webhook-allow-private", "false", "let webhooks reach private addresses (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7), e.g. an on-premises gateway; loopback, link-local and metadata addresses are refused always"},
 }
 
 // HelpError is returned by Load for -h or --help; it holds the usage text
@@ -175,6 +178,9 @@ func parse(v map[string]*string) (Config, error) {
 		return cfg, fmt.Errorf("FIRSTASK_BCRYPT_COST: %q is not a bcrypt cost between 4 and 31", *v["bcrypt-cost"])
 	}
 	cfg.BcryptCost = int(cost)
+	if cfg.WebhookAllowPrivate, err = parseBool("FIRSTASK_WEBHOOK_ALLOW_PRIVATE", *v["webhook-allow-private"]); err != nil {
+		return cfg, err
+	}
 	if cfg.Listen == "" {
 		return cfg, errors.New("FIRSTASK_LISTEN: empty listen address")
 	}
@@ -246,6 +252,16 @@ func positiveDuration(name, s string) (time.Duration, error) {
 		return 0, fmt.Errorf("%s: %q is not a positive duration such as 12h", name, s)
 	}
 	return d, nil
+}
+
+func parseBool(name, s string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "true", "1", "yes", "on":
+		return true, nil
+	case "false", "0", "no", "off", "":
+		return false, nil
+	}
+	return false, fmt.Errorf("%s: %q is not true or false", name, s)
 }
 
 func positiveInt(name, s string) (int64, error) {

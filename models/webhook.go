@@ -34,6 +34,7 @@ type Webhook struct {
 func (Webhook) TableName() string { return "webhooks" }
 
 func (w *Webhook) fill() {
+	w.URL = RedactURL(w.URL)
 	w.EventList = []string{}
 	if w.Events != "" {
 		w.EventList = strings.Split(w.Events, ",")
@@ -94,9 +95,10 @@ func (in *WebhookInput) check() error {
 	return v.Err()
 }
 
-// webhookAudit is what the audit log keeps of a webhook: never the secret.
+// webhookAudit is what the audit log keeps of a webhook: never the secret,
+// nor the credentials in its URL.
 func (w Webhook) webhookAudit() map[string]any {
-	return map[string]any{"url": w.URL, "events": w.Events, "description": w.Description, "active": w.Active}
+	return map[string]any{"url": RedactURL(w.URL), "events": w.Events, "description": w.Description, "active": w.Active}
 }
 
 // CreateWebhook adds an endpoint.
@@ -345,10 +347,7 @@ func (DeliveryLog) TableName() string { return "webhook_deliveries" }
 func (s *Store) RecordDelivery(ctx context.Context, d Delivery, at time.Time, r DeliveryResult) error {
 	at = at.UTC().Truncate(time.Millisecond)
 	return s.write(ctx, System("webhook-sender"), func(tx *Tx) error {
-		msg := r.Err
-		if len(msg) > 500 {
-			msg = msg[:500]
-		}
+		msg := cutRunes(r.Err, 500)
 		log := DeliveryLog{OutboxID: d.OutboxID, WebhookID: d.WebhookID, EventID: d.EventID, Attempt: d.Attempt,
 			AttemptedAt: at, StatusCode: r.StatusCode, Error: msg, DurationMS: r.Duration.Milliseconds()}
 		if err := tx.db.Create(&log).Error; err != nil {

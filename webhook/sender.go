@@ -11,11 +11,13 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"firstask/models"
@@ -23,16 +25,22 @@ import (
 
 // Headers of every delivery.
 const (
-	HeaderSignature = "X-Firstask-Signature" // "sha256=<hex HMAC-SHA256 of the body>"
+	HeaderSignature = "X-Firstask-Signature" // "t=<Unix seconds>,v1=<hex HMAC-SHA256 of "<t>." + body>"
 	HeaderEvent     = "X-Firstask-Event"     // the event type, e.g. referral.created
 	HeaderEventID   = "X-Firstask-Event-Id"  // the event id: the same on every retry
-	HeaderTimestamp = "X-Firstask-Timestamp" // Unix seconds of this attempt
+	HeaderTimestamp = "X-Firstask-Timestamp" // Unix seconds of this attempt (the t of the signature)
 )
 
 // Options tunes a Sender; zero values take the defaults.
 type Options struct {
-	// Client posts the events (default: 10 s timeout).
+	// Client posts the events (default: Targets.Client(Timeout), which
+	// refuses loopback, link-local, metadata and, unless allowed, private
+	// addresses at dial time and never follows redirects).
 	Client *http.Client
+	// Targets is the policy of the default client.
+	Targets Targets
+	// Timeout bounds one attempt (default 10 s).
+	Timeout time.Duration
 	// MaxAttempts is how many times an event is tried before it is marked
 	// failed (default 10).
 	MaxAttempts int
@@ -43,7 +51,10 @@ type Options struct {
 	// delivery whose sender vanished (default 2 min; longer than the
 	// client's timeout).
 	Lease time.Duration
-	// Batch is how many events one round claims (default 50).
+	// Batch is how many events one round claims at most (default 50). A
+	// round claims no more than it can post inside the lease at Timeout
+	// each (Lease/Timeout − 1), so a slow receiver cannot make a claim
+	// expire while its events still wait in this sender.
 	Batch int
 	// Logger receives one line per attempt (never the body).
 	Logger *slog.Logger
@@ -65,8 +76,11 @@ type Sender struct {
 // New builds a sender. Wire its Wake to the store with store.OnOutbox so
 // that new events go out at once instead of at the next poll.
 func New(store *models.Store, opts Options) *Sender {
+	if opts.Timeout <= 0 {
+		opts.Timeout = 10 * time.Second
+	}
 	if opts.Client == nil {
-		opts.Client = &http.Client{Timeout: 10 * time.Second}
+		opts.Client = opts.Targets.Client(opts.Timeout)
 	}
 	if opts.MaxAttempts <= 0 {
 		opts.MaxAttempts = 10
@@ -83,6 +97,7 @@ func New(store *models.Store, opts Options) *Sender {
 	if opts.Batch <= 0 {
 		opts.Batch = 50
 	}
+	opts.Batch = max(1, min(opts.Batch, int(opts.Lease/opts.Timeout)-1))
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -110,25 +125,73 @@ func (s *Sender) Backoff(n int) time.Duration {
 	return min(d, s.opts.MaxBackoff)
 }
 
-// Sign returns the signature header value of a body: "sha256=" and the hex
-// HMAC-SHA256 of the body with the webhook's secret.
-func Sign(secret string, body []byte) string {
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write(body)
-	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
+// Sign returns the signature header value of a body sent at t:
+// "t=<Unix seconds>,v1=<hex HMAC-SHA256 of "<t>." followed by the body>"
+// with the webhook's secret. The timestamp is signed with the body, so a
+// captured delivery replayed later carries an old t that receivers refuse.
+func Sign(secret string, t time.Time, body []byte) string {
+	ts := strconv.FormatInt(t.Unix(), 10)
+	return "t=" + ts + ",v1=" + hex.EncodeToString(mac(secret, ts, body))
+}
+
+func mac(secret, ts string, body []byte) []byte {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(ts))
+	m.Write([]byte{'.'})
+	m.Write(body)
+	return m.Sum(nil)
+}
+
+// Verify is what a receiver does with a delivery: it checks the signature
+// header against the raw body in constant time and refuses a timestamp
+// more than tolerance away from now (a replay).
+func Verify(secret, header string, body []byte, now time.Time, tolerance time.Duration) error {
+	var ts, sig string
+	for _, part := range strings.Split(header, ",") {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+		switch k {
+		case "t":
+			ts = v
+		case "v1":
+			sig = v
+		}
+	}
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil || sig == "" {
+		return errors.New("malformed signature header")
+	}
+	if d := now.Sub(time.Unix(sec, 0)); d > tolerance || d < -tolerance {
+		return errors.New("timestamp outside the tolerance: a replay or a wrong clock")
+	}
+	got, err := hex.DecodeString(sig)
+	if err != nil || !hmac.Equal(got, mac(secret, ts, body)) {
+		return errors.New("signature does not match")
+	}
+	return nil
 }
 
 // RunOnce claims the events due at now, posts each once and records the
 // outcome; it returns how many were attempted.
 func (s *Sender) RunOnce(ctx context.Context, now time.Time) (int, error) {
 	ds, err := s.store.ClaimDeliveries(ctx, now, s.opts.Batch, s.opts.Lease)
+	leaseEnd := now.Add(s.opts.Lease)
+	attempted := 0
 	for _, d := range ds {
-		res := s.post(ctx, d)
+		// The attempt's own time, not the claim's: the log says when the
+		// receiver was called, and the backoff counts from then.
+		at := s.opts.Now()
+		if at.Add(s.opts.Timeout).After(leaseEnd) {
+			// Could outlive the claim: leave it to expire and be retried,
+			// rather than race another sender that re-claims it.
+			break
+		}
+		attempted++
+		res := s.post(ctx, d, at)
 		outcome := "delivered"
 		if res.StatusCode < 200 || res.StatusCode >= 300 {
 			outcome = "abandoned"
 			if d.Attempt < s.opts.MaxAttempts {
-				res.Retry, outcome = now.Add(s.Backoff(d.Attempt)), "failed"
+				res.Retry, outcome = at.Add(s.Backoff(d.Attempt)), "failed"
 			}
 		}
 		if s.opts.Observe != nil {
@@ -136,37 +199,41 @@ func (s *Sender) RunOnce(ctx context.Context, now time.Time) (int, error) {
 		}
 		// Recorded even when ctx was just cancelled (shutdown): the attempt
 		// happened and its claim must be settled.
-		if rerr := s.store.RecordDelivery(context.WithoutCancel(ctx), d, now, res); rerr != nil && err == nil {
+		if rerr := s.store.RecordDelivery(context.WithoutCancel(ctx), d, at, res); rerr != nil && err == nil {
 			err = rerr
 		}
 		s.opts.Logger.Info("webhook delivery", slog.Int64("webhook_id", d.WebhookID), slog.String("event_id", d.EventID),
 			slog.String("event", d.EventType), slog.Int("attempt", d.Attempt), slog.Int("status", res.StatusCode),
 			slog.String("error", res.Err), slog.Duration("duration", res.Duration))
 	}
-	return len(ds), err
+	return attempted, err
 }
 
-func (s *Sender) post(ctx context.Context, d models.Delivery) models.DeliveryResult {
+func (s *Sender) post(ctx context.Context, d models.Delivery, at time.Time) models.DeliveryResult {
 	start := time.Now()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.URL, bytes.NewReader(d.Payload))
 	if err != nil {
-		return models.DeliveryResult{Err: err.Error()}
+		return models.DeliveryResult{Err: "invalid URL"}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "firstask-webhook/1")
-	req.Header.Set(HeaderSignature, Sign(d.Secret, d.Payload))
+	req.Header.Set(HeaderSignature, Sign(d.Secret, at, d.Payload))
 	req.Header.Set(HeaderEvent, d.EventType)
 	req.Header.Set(HeaderEventID, d.EventID)
-	req.Header.Set(HeaderTimestamp, strconv.FormatInt(s.opts.Now().Unix(), 10))
+	req.Header.Set(HeaderTimestamp, strconv.FormatInt(at.Unix(), 10))
 	resp, err := s.opts.Client.Do(req)
 	if err != nil {
-		return models.DeliveryResult{Err: err.Error(), Duration: time.Since(start)}
+		// Never the network's words: they map internal hosts and ports.
+		return models.DeliveryResult{Err: publicError(err), Duration: time.Since(start)}
 	}
 	defer resp.Body.Close()
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	res := models.DeliveryResult{StatusCode: resp.StatusCode, Duration: time.Since(start)}
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
-		res.Err = fmt.Sprintf("receiver answered %s", resp.Status)
+		res.Err = fmt.Sprintf("receiver answered %d", resp.StatusCode)
+		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+			res.Err += " (redirects are not followed)"
+		}
 	}
 	return res
 }

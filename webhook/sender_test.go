@@ -36,8 +36,9 @@ func newReceiver(t *testing.T, secret string, fail int) *receiver {
 
 func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	body, _ := io.ReadAll(req.Body)
-	if sig := req.Header.Get(HeaderSignature); sig != Sign(r.secret, body) {
-		r.t.Errorf("bad signature %q", sig)
+	if err := Verify(r.secret, req.Header.Get(HeaderSignature), body, time.Now(), 24*time.Hour*365*10); err != nil {
+		sig := req.Header.Get(HeaderSignature)
+		r.t.Errorf("bad signature %q: %v", sig, err)
 		w.WriteHeader(http.StatusUnauthorized)
 		return
 	}
@@ -88,6 +89,9 @@ func org(t *testing.T, clock *storetest.Clock) (*models.Store, map[string]models
 	return s, staff, depts
 }
 
+// loopbackOK lets tests deliver to their httptest receivers on 127.0.0.1.
+var loopbackOK = Targets{AllowLoopback: true}
+
 func actorOf(st models.Staff) models.Actor {
 	return models.Actor{StaffID: st.ID, Role: st.Role, DepartmentID: st.DepartmentID, RequestID: "t"}
 }
@@ -112,7 +116,7 @@ func TestRetriesUntilDelivered(t *testing.T) {
 		t.Fatal(err)
 	}
 	var outcomes []string
-	sender := New(s, Options{BaseBackoff: time.Minute, MaxBackoff: time.Hour, Now: clock.Now,
+	sender := New(s, Options{BaseBackoff: time.Minute, MaxBackoff: time.Hour, Now: clock.Now, Targets: loopbackOK,
 		Observe: func(o string) { outcomes = append(outcomes, o) }})
 	round := func(at time.Time, want int) {
 		t.Helper()
@@ -183,7 +187,7 @@ func TestEachEventOnceAcrossSenders(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Two senders, as on two instances: each claim is a conditional UPDATE.
-	senders := []*Sender{New(s, Options{Now: clock.Now, Batch: 3}), New(s, Options{Now: clock.Now, Batch: 3})}
+	senders := []*Sender{New(s, Options{Now: clock.Now, Batch: 3, Targets: loopbackOK}), New(s, Options{Now: clock.Now, Batch: 3, Targets: loopbackOK})}
 	var wg sync.WaitGroup
 	for _, snd := range senders {
 		wg.Go(func() {
