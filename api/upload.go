@@ -35,6 +35,7 @@ func readUpload(c *gin.Context) (data []byte, filename string, err error) {
 		return nil, "", models.Errorf(models.EUnsupported,
 			"send the workbook as multipart/form-data with the file in the field %q, not %q", uploadField, ct)
 	}
+	allowUpload(c.Request)
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
 		return nil, "", models.Errorf(models.EMalformed, "the multipart body could not be read: %v", err)

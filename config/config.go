@@ -46,6 +46,9 @@ type Config struct {
 	ShutdownDelay   time.Duration
 	BcryptCost      int
 	Demo            bool
+	// HTTP connection limits: see api.HTTPLimits.
+	HeaderTimeout, BodyTimeout, UploadTimeout, IdleTimeout time.Duration
+	MaxHeaderBytes                                         int
 	// WebhookAllowPrivate admits webhook targets in private ranges.
 	WebhookAllowPrivate bool
 }
@@ -76,6 +79,11 @@ var Settings = []Setting{
 	{"FIRSTASK_SHUTDOWN_TIMEOUT", "shutdown-timeout", "20s", "how long in-flight requests may finish after SIGTERM"},
 	{"FIRSTASK_SHUTDOWN_DELAY", "shutdown-delay", "0s", "how long /readyz fails while requests are still taken after SIGTERM, so a load balancer can stop sending them first"},
 	{"FIRSTASK_BCRYPT_COST", "bcrypt-cost", "10", "bcrypt cost of stored passwords (10–14)"},
+	{"FIRSTASK_HEADER_TIMEOUT", "header-timeout", "10s", "time a client has to send a request's line and headers"},
+	{"FIRSTASK_BODY_TIMEOUT", "body-timeout", "15s", "time a client has to send a request's body after its headers"},
+	{"FIRSTASK_UPLOAD_TIMEOUT", "upload-timeout", "2m", "time a client has to send an uploaded workbook"},
+	{"FIRSTASK_IDLE_TIMEOUT", "idle-timeout", "60s", "how long an idle keep-alive connection is kept open"},
+	{"FIRSTASK_MAX_HEADER_BYTES", "max-header-bytes", "65536", "largest request line plus headers (431 above)"},
 	{"FIRSTASK_WEBHOOK_ALLOW_PRIVATE", "webhook-allow-private", "false", "let webhooks reach private addresses (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7), e.g. an on-premises gateway; loopback, link-local and metadata addresses are refused always"},
 }
 
@@ -178,6 +186,20 @@ func parse(v map[string]*string) (Config, error) {
 		return cfg, fmt.Errorf("FIRSTASK_BCRYPT_COST: %q is not a bcrypt cost between 4 and 31", *v["bcrypt-cost"])
 	}
 	cfg.BcryptCost = int(cost)
+	for _, d := range []struct {
+		env, flag string
+		to        *time.Duration
+	}{{"FIRSTASK_HEADER_TIMEOUT", "header-timeout", &cfg.HeaderTimeout}, {"FIRSTASK_BODY_TIMEOUT", "body-timeout", &cfg.BodyTimeout},
+		{"FIRSTASK_UPLOAD_TIMEOUT", "upload-timeout", &cfg.UploadTimeout}, {"FIRSTASK_IDLE_TIMEOUT", "idle-timeout", &cfg.IdleTimeout}} {
+		if *d.to, err = positiveDuration(d.env, *v[d.flag]); err != nil {
+			return cfg, err
+		}
+	}
+	hb, err := positiveInt("FIRSTASK_MAX_HEADER_BYTES", *v["max-header-bytes"])
+	if err != nil || hb < 4096 || hb > 1<<20 {
+		return cfg, fmt.Errorf("FIRSTASK_MAX_HEADER_BYTES: %q is not a whole number between 4096 and 1048576", *v["max-header-bytes"])
+	}
+	cfg.MaxHeaderBytes = int(hb)
 	if cfg.WebhookAllowPrivate, err = parseBool("FIRSTASK_WEBHOOK_ALLOW_PRIVATE", *v["webhook-allow-private"]); err != nil {
 		return cfg, err
 	}

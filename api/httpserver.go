@@ -1,0 +1,105 @@
+package api
+
+import (
+	"context"
+	"io"
+	"log"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// HTTPLimits are the connection limits of the HTTP server: how long a
+// client may take to send its headers, its body (an upload has its own,
+// longer allowance) and how long an idle keep-alive connection is kept.
+type HTTPLimits struct {
+	HeaderTimeout  time.Duration // request line and headers (FIRSTASK_HEADER_TIMEOUT)
+	BodyTimeout    time.Duration // a request body, from the end of the headers (FIRSTASK_BODY_TIMEOUT)
+	UploadTimeout  time.Duration // a workbook upload's body (FIRSTASK_UPLOAD_TIMEOUT)
+	IdleTimeout    time.Duration // an idle keep-alive connection (FIRSTASK_IDLE_TIMEOUT)
+	MaxHeaderBytes int           // request line and headers; 431 above (FIRSTASK_MAX_HEADER_BYTES)
+}
+
+func (l *HTTPLimits) defaults() {
+	if l.HeaderTimeout <= 0 {
+		l.HeaderTimeout = 10 * time.Second
+	}
+	if l.BodyTimeout <= 0 {
+		l.BodyTimeout = 15 * time.Second
+	}
+	if l.UploadTimeout <= 0 {
+		l.UploadTimeout = 2 * time.Minute
+	}
+	if l.IdleTimeout <= 0 {
+		l.IdleTimeout = time.Minute
+	}
+	if l.MaxHeaderBytes <= 0 {
+		l.MaxHeaderBytes = 64 << 10
+	}
+}
+
+// HTTPServer is the http.Server for this router with the limits applied.
+//
+// The body deadline is set per request rather than with http.Server's
+// ReadTimeout: that one also runs out under the server's background read
+// while a long answer (a month's export) is written and then cancels the
+// request's context. Here the deadline covers the body only and is lifted
+// once the body has been read to its end.
+func (s *Server) HTTPServer(l HTTPLimits, errorLog *log.Logger) *http.Server {
+	l.defaults()
+	return &http.Server{
+		Handler:           bodyDeadline(s.Handler(), l),
+		ReadHeaderTimeout: l.HeaderTimeout,
+		IdleTimeout:       l.IdleTimeout,
+		MaxHeaderBytes:    l.MaxHeaderBytes,
+		ErrorLog:          errorLog,
+	}
+}
+
+type uploadAllowanceKey struct{}
+
+// bodyDeadline gives each request with a body BodyTimeout to send it.
+func bodyDeadline(next http.Handler, l HTTPLimits) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rc := http.NewResponseController(w)
+		if err := rc.SetReadDeadline(time.Now().Add(l.BodyTimeout)); err != nil {
+			next.ServeHTTP(w, r) // not a real connection (a test recorder)
+			return
+		}
+		b := &deadlineBody{ReadCloser: r.Body, rc: rc}
+		r.Body = b
+		r = r.WithContext(context.WithValue(r.Context(), uploadAllowanceKey{}, func() {
+			rc.SetReadDeadline(time.Now().Add(l.UploadTimeout))
+		}))
+		next.ServeHTTP(w, r)
+	})
+}
+
+// allowUpload gives the body of r the upload allowance instead of the
+// ordinary body timeout; readUpload calls it before reading the workbook.
+func allowUpload(r *http.Request) {
+	if f, ok := r.Context().Value(uploadAllowanceKey{}).(func()); ok {
+		f()
+	}
+}
+
+// deadlineBody lifts the read deadline when the body has been read to its
+// end, so the server's background read (which notices a client going
+// away) does not time out during a long answer.
+type deadlineBody struct {
+	io.ReadCloser
+	rc   *http.ResponseController
+	once sync.Once
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		b.once.Do(func() { b.rc.SetReadDeadline(time.Time{}) })
+	}
+	return n, err
+}
