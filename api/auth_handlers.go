@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -35,22 +37,56 @@ func (s *Server) login(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	account, ip := strings.ToLower(strings.TrimSpace(req.EmployeeNo)), c.ClientIP()
-	if blocked, wait := s.throttle.blocked(account, ip); blocked {
-		c.Header("Retry-After", fmt.Sprint(int(math.Ceil(wait.Seconds()))))
-		s.failCode(c, models.ERateLimited, "too many failed logins; try again in %d minutes", int(math.Ceil(wait.Minutes())))
+	no, ok := models.NormalizeEmployeeNo(req.EmployeeNo)
+	if !ok {
+		s.fail(c, models.Invalid(models.FieldProblem{Field: "employee_no", Message: "is not a valid employee number (letters, digits, '_' or '-')"}))
 		return
 	}
-	sess, err := s.store.Login(c.Request.Context(), requestID(c), req.EmployeeNo, req.Password, s.opts.TokenTTL)
+	// Each attempt is reserved in the database before the password is
+	// checked: however many arrive at once, on however many instances, at
+	// most MaxAccountFailures per account (MaxIPFailures per address) are
+	// evaluated in a window.
+	ctx := c.Request.Context()
+	account, ip := models.AccountKey(no), models.AddressKey(c.ClientIP())
+	if !s.reserve(c, ip, models.MaxIPFailures) {
+		return
+	}
+	if !s.reserve(c, account, models.MaxAccountFailures) {
+		s.store.ReleaseAttempt(context.WithoutCancel(ctx), ip)
+		return
+	}
+	sess, err := s.store.Login(ctx, requestID(c), no, req.Password, s.opts.TokenTTL)
 	if err != nil {
-		if models.ErrorCode(err) == models.EUnauthorized {
-			s.throttle.fail(account, ip)
+		if models.ErrorCode(err) != models.EUnauthorized { // not a failed guess: give both back
+			s.store.ReleaseAttempt(context.WithoutCancel(ctx), account)
+			s.store.ReleaseAttempt(context.WithoutCancel(ctx), ip)
 		}
 		s.fail(c, err)
 		return
 	}
-	s.throttle.succeed(account)
+	// A success gives back its own reservation only: the failures of the
+	// window stay counted, or a right password inside a burst would open
+	// the account to five more guesses.
+	s.store.ReleaseAttempt(context.WithoutCancel(ctx), account)
+	s.store.ReleaseAttempt(context.WithoutCancel(ctx), ip)
 	c.JSON(http.StatusOK, loginResponse{Token: sess.Token, ExpiresAt: rfc3339(sess.ExpiresAt), Staff: sess.Staff})
+}
+
+// reserve takes one attempt for key; when it is used up it answers 429
+// with Retry-After and returns false.
+func (s *Server) reserve(c *gin.Context, key string, limit int) bool {
+	err := s.store.ReserveAttempt(c.Request.Context(), key, limit)
+	var te *models.ThrottledError
+	switch {
+	case errors.As(err, &te):
+		c.Header("Retry-After", fmt.Sprint(int(math.Ceil(te.Wait.Seconds()))))
+		s.fail(c, te.Throttled())
+		return false
+	case err != nil:
+		s.fail(c, err)
+		return false
+	}
+	return true
 }
 
 func (s *Server) logout(c *gin.Context) {
@@ -83,6 +119,9 @@ func (s *Server) changePassword(c *gin.Context) {
 		return
 	}
 	if err := s.store.ChangePassword(c.Request.Context(), actor(c), c.GetString(ctxToken), req.CurrentPassword, req.NewPassword); err != nil {
+		if models.ErrorCode(err) == models.ERateLimited {
+			c.Header("Retry-After", fmt.Sprint(int(models.ThrottleWindow.Seconds())))
+		}
 		s.fail(c, err)
 		return
 	}

@@ -24,7 +24,8 @@ type Options struct {
 	MaxUploadBytes int64
 	Organisation   string
 	Logger         *slog.Logger
-	// Now is the clock of the login throttle (default time.Now).
+	// Now is the clock of generated workbooks (default time.Now); the
+	// login throttle counts in the store, on the store's clock.
 	Now func() time.Time
 	// Metrics receives the HTTP instruments and is served at /metrics;
 	// when nil, New makes a fresh set with the store's pool statistics.
@@ -38,7 +39,6 @@ type Server struct {
 	log      *slog.Logger
 	engine   *gin.Engine
 	routes   map[string]access
-	throttle *loginThrottle
 	draining atomic.Bool
 	metrics  *metrics.Metrics
 	// openapiJSON is the embedded document converted once at start.
@@ -83,7 +83,6 @@ func New(store *models.Store, opts Options) (*Server, error) {
 		log:      opts.Logger,
 		engine:   gin.New(),
 		routes:   map[string]access{},
-		throttle: newLoginThrottle(opts.Now),
 		metrics:  opts.Metrics,
 
 		openapiJSON: doc,

@@ -7,11 +7,13 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
+
+	"firstask/migrations"
 )
 
 // authToken is a login session. Only the SHA-256 of the token is stored.
@@ -50,37 +52,75 @@ func randomString(n int) string {
 // GeneratePassword returns a random 16-character password.
 func GeneratePassword() string { return randomString(12) }
 
-// dummyHash is compared against when the account does not exist, so that
-// a failed login takes the same time whether or not the number is known.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("firstask-dummy-password"), bcrypt.DefaultCost)
+// dummyHashes holds, per bcrypt cost, the hash compared against when the
+// account does not exist, so that a failed login takes the same time
+// whether or not the number is known, at the cost stored hashes have.
+var dummyHashes sync.Map
+
+func (s *Store) compareDummy(password string) {
+	h, ok := dummyHashes.Load(s.bcryptCost)
+	if !ok {
+		b, err := bcrypt.GenerateFromPassword([]byte("firstask-dummy-password"), s.bcryptCost)
+		if err != nil {
+			return
+		}
+		h, _ = dummyHashes.LoadOrStore(s.bcryptCost, b)
+	}
+	_ = bcrypt.CompareHashAndPassword(h.([]byte), []byte(password))
+}
 
 // ErrBadCredentials is returned for a wrong employee number or password and
 // for deactivated accounts alike, so that a login never reveals which.
 var ErrBadCredentials = Errorf(EUnauthorized, "wrong employee number or password")
 
-// Login checks the password and issues a token valid for ttl.
+// byEmployeeNo selects the staff member with an employee number in any
+// case (MySQL's collation compares case-insensitively; SQLite has an index
+// on UPPER(employee_no)).
+func (s *Store) byEmployeeNo(db *gorm.DB, no string) *gorm.DB {
+	if s.dialect == migrations.SQLite {
+		return db.Where("UPPER(employee_no) = ?", upperASCII(no))
+	}
+	return db.Where("employee_no = ?", no)
+}
+
+// Login checks the password and issues a token valid for ttl. The number
+// is taken in its normal form (NormalizeEmployeeNo; 422 when it has none).
+// The password is checked outside any transaction: only the token is
+// written, in a short one that makes sure the account did not change
+// meanwhile.
 func (s *Store) Login(ctx context.Context, requestID, employeeNo, password string, ttl time.Duration) (Session, error) {
+	no, ok := NormalizeEmployeeNo(employeeNo)
+	if !ok {
+		return Session{}, Invalid(FieldProblem{"employee_no", "is not a valid employee number (letters, digits, '_' or '-')"})
+	}
+	var st Staff
+	err := s.byEmployeeNo(s.db.WithContext(ctx), no).Take(&st).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		s.compareDummy(password)
+		return Session{}, ErrBadCredentials
+	} else if err != nil {
+		return Session{}, translate(err)
+	}
+	if bcrypt.CompareHashAndPassword([]byte(st.PasswordHash), []byte(password)) != nil || !st.Active {
+		return Session{}, ErrBadCredentials
+	}
 	var sess Session
-	err := s.write(ctx, System(requestID), func(tx *Tx) error {
-		var st Staff
-		err := tx.db.Where("employee_no = ?", strings.TrimSpace(employeeNo)).Take(&st).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
-			return ErrBadCredentials
-		} else if err != nil {
+	err = s.write(ctx, System(requestID), func(tx *Tx) error {
+		var cur Staff
+		if err := tx.db.Where("id = ?", st.ID).Take(&cur).Error; err != nil {
 			return err
 		}
-		if bcrypt.CompareHashAndPassword([]byte(st.PasswordHash), []byte(password)) != nil || !st.Active {
-			return ErrBadCredentials
+		if !cur.Active || cur.PasswordHash != st.PasswordHash {
+			return ErrBadCredentials // deactivated or password changed during the check
 		}
 		token := "fa_" + randomString(32)
-		t := authToken{TokenHash: HashToken(token), StaffID: st.ID, CreatedAt: tx.now, ExpiresAt: tx.now.Add(ttl)}
+		t := authToken{TokenHash: HashToken(token), StaffID: cur.ID, CreatedAt: tx.now, ExpiresAt: tx.now.Add(ttl)}
 		if err := tx.db.Create(&t).Error; err != nil {
 			return err
 		}
-		tx.actor = Actor{StaffID: st.ID, Role: st.Role, DepartmentID: st.DepartmentID, RequestID: requestID}
-		tx.audit("auth.login", "staff", st.ID, nil, map[string]any{"token_id": t.ID, "expires_at": t.ExpiresAt})
-		sess = Session{Token: token, ExpiresAt: t.ExpiresAt, Staff: st}
+		tx.actor = Actor{StaffID: cur.ID, Role: cur.Role, DepartmentID: cur.DepartmentID, RequestID: requestID}
+		tx.audit("auth.login", "staff", cur.ID, nil, map[string]any{"token_id": t.ID, "expires_at": t.ExpiresAt})
+		sess = Session{Token: token, ExpiresAt: t.ExpiresAt, Staff: cur}
 		return nil
 	})
 	return sess, err
@@ -122,7 +162,10 @@ func (tx *Tx) revokeTokens(staffID int64, keepHash string) error {
 }
 
 // ChangePassword sets a new password for the actor after checking the
-// current one, and signs out every other session.
+// current one, and signs out every other session. Checks of the current
+// password are throttled like sign-in (MaxAccountFailures wrong ones per
+// ThrottleWindow, counted in the database; 429 beyond), and bcrypt runs
+// outside the write transaction.
 func (s *Store) ChangePassword(ctx context.Context, a Actor, currentToken, oldPassword, newPassword string) error {
 	var v Validation
 	v.Check(oldPassword != "", "current_password", "is required")
@@ -130,27 +173,46 @@ func (s *Store) ChangePassword(ctx context.Context, a Actor, currentToken, oldPa
 	if err := v.Err(); err != nil {
 		return err
 	}
+	key := PasswordKey(a.StaffID)
+	if err := s.ReserveAttempt(ctx, key, MaxAccountFailures); err != nil {
+		var te *ThrottledError
+		if errors.As(err, &te) {
+			return te.Throttled()
+		}
+		return err
+	}
+	var st Staff
+	if err := s.db.WithContext(ctx).Where("id = ?", a.StaffID).Take(&st).Error; err != nil {
+		s.ReleaseAttempt(context.WithoutCancel(ctx), key)
+		return translate(err)
+	}
+	if bcrypt.CompareHashAndPassword([]byte(st.PasswordHash), []byte(oldPassword)) != nil {
+		return Invalid(FieldProblem{"current_password", "is wrong"}) // the reservation stays: a failure
+	}
+	if err := s.ReleaseAttempt(ctx, key); err != nil {
+		return err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(newPassword), s.bcryptCost)
+	if err != nil {
+		return err
+	}
 	return s.write(ctx, a, func(tx *Tx) error {
-		st, err := tx.staff(a.StaffID)
+		cur, err := tx.staff(a.StaffID)
 		if err != nil {
 			return err
 		}
-		if bcrypt.CompareHashAndPassword([]byte(st.PasswordHash), []byte(oldPassword)) != nil {
-			return Invalid(FieldProblem{"current_password", "is wrong"})
+		if cur.PasswordHash != st.PasswordHash {
+			return Errorf(EConflict, "the password was changed meanwhile; sign in again")
 		}
-		hash, err := bcrypt.GenerateFromPassword([]byte(newPassword), tx.store.bcryptCost)
-		if err != nil {
-			return err
-		}
-		if err := tx.db.Model(&Staff{}).Where("id = ?", st.ID).Updates(map[string]any{
+		if err := tx.db.Model(&Staff{}).Where("id = ?", cur.ID).Updates(map[string]any{
 			"password_hash": string(hash), "password_changed_at": tx.now, "updated_at": tx.now,
 		}).Error; err != nil {
 			return err
 		}
-		if err := tx.revokeTokens(st.ID, HashToken(currentToken)); err != nil {
+		if err := tx.revokeTokens(cur.ID, HashToken(currentToken)); err != nil {
 			return err
 		}
-		tx.audit("auth.password_change", "staff", st.ID, nil, nil)
+		tx.audit("auth.password_change", "staff", cur.ID, nil, nil)
 		return nil
 	})
 }

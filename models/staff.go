@@ -59,6 +59,26 @@ type StaffInput struct {
 	Phone          *string         `json:"phone"`
 	Active         *bool           `json:"active"`
 	Password       *string         `json:"password"`
+
+	// passwordHash (and generatedPassword, when none was given) are worked
+	// out before the write transaction so that bcrypt never runs while
+	// SQLite's write lock is held.
+	passwordHash, generatedPassword string
+}
+
+// hashPassword fills in.passwordHash outside any transaction, generating
+// a password when creating without one.
+func (in *StaffInput) hashPassword(cost int, creating bool) error {
+	if in.Password == nil && creating {
+		in.generatedPassword = GeneratePassword()
+		in.Password = &in.generatedPassword
+	}
+	if in.Password == nil {
+		return nil
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(*in.Password), cost)
+	in.passwordHash = string(hash)
+	return err
 }
 
 // Password rules.
@@ -89,7 +109,14 @@ func (in StaffInput) validate(creating bool) error {
 		v.Check(in.DepartmentID != nil, "department_id", "is required")
 	}
 	if in.EmployeeNo != nil {
-		v.Check(ValidEmployeeNo(*in.EmployeeNo), "employee_no", "must be 1–32 letters, digits, '_' or '-'")
+		// One form everywhere (see NormalizeEmployeeNo): full-width and
+		// padded spellings are taken as the plain number; invisible and
+		// control characters are refused.
+		no, ok := NormalizeEmployeeNo(*in.EmployeeNo)
+		v.Check(ok, "employee_no", "must be 1–32 letters, digits, '_' or '-'")
+		if ok {
+			*in.EmployeeNo = no
+		}
 	}
 	if in.Name != nil {
 		n := strings.TrimSpace(*in.Name)
@@ -212,6 +239,9 @@ func (s *Store) CreateStaff(ctx context.Context, a Actor, in StaffInput) (Create
 	if err := in.validate(true); err != nil {
 		return CreatedStaff{}, err
 	}
+	if err := in.hashPassword(s.bcryptCost, true); err != nil {
+		return CreatedStaff{}, err
+	}
 	var out CreatedStaff
 	err := s.write(ctx, a, func(tx *Tx) error {
 		st, generated, err := tx.createStaff(a, in)
@@ -244,18 +274,13 @@ func (tx *Tx) createStaff(a Actor, in StaffInput) (Staff, string, error) {
 	if err := tx.checkActiveDepartment(st.DepartmentID); err != nil {
 		return st, "", err
 	}
-	password, generated := "", ""
-	if in.Password != nil {
-		password = *in.Password
-	} else {
-		generated = GeneratePassword()
-		password = generated
+	if in.passwordHash == "" {
+		if err := in.hashPassword(tx.store.bcryptCost, true); err != nil {
+			return st, "", err
+		}
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), tx.store.bcryptCost)
-	if err != nil {
-		return st, "", err
-	}
-	st.PasswordHash = string(hash)
+	generated := in.generatedPassword
+	st.PasswordHash = in.passwordHash
 	st.CreatedAt, st.UpdatedAt = tx.now, tx.now
 	if err := tx.db.Create(&st).Error; err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
@@ -295,6 +320,9 @@ func (tx *Tx) checkGrant(a Actor, from, to Role) error {
 // password revokes their tokens; nobody can deactivate or demote themselves.
 func (s *Store) UpdateStaff(ctx context.Context, a Actor, id int64, in StaffInput) (Staff, error) {
 	if err := in.validate(false); err != nil {
+		return Staff{}, err
+	}
+	if err := in.hashPassword(s.bcryptCost, false); err != nil {
 		return Staff{}, err
 	}
 	var st Staff
@@ -347,11 +375,7 @@ func (s *Store) UpdateStaff(ctx context.Context, a Actor, id int64, in StaffInpu
 			if err := tx.checkGrant(a, st.Role, st.Role); err != nil {
 				return err
 			}
-			hash, err := bcrypt.GenerateFromPassword([]byte(*in.Password), tx.store.bcryptCost)
-			if err != nil {
-				return err
-			}
-			st.PasswordHash = string(hash)
+			st.PasswordHash = in.passwordHash
 			revoke = true
 		}
 		st.UpdatedAt = tx.now

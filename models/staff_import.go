@@ -249,6 +249,9 @@ func (tx *Tx) planStaffImport(a Actor, rows []StaffImportRow) ([]importPlan, err
 		before := len(pl)
 		p := importPlan{row: r}
 		no := NormalizeCell(r.EmployeeNo)
+		if n, ok := NormalizeEmployeeNo(no); ok {
+			no = n // the one form of sign-in and creation
+		}
 		switch {
 		case no == "":
 			pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, ReasonMissing, "employee number")

@@ -29,6 +29,9 @@ type Store struct {
 	notifyHooks []NotifyHook
 	schedules   scheduleCache
 	outboxWake  atomic.Pointer[func()]
+	// throttlePurged is when (Unix seconds) this process last purged the
+	// login throttle's ended windows.
+	throttlePurged atomic.Int64
 }
 
 // Options tunes a Store.
