@@ -78,12 +78,12 @@ func New(store *models.Store, opts Options) (*Server, error) {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{
-		store:    store,
-		opts:     opts,
-		log:      opts.Logger,
-		engine:   gin.New(),
-		routes:   map[string]access{},
-		metrics:  opts.Metrics,
+		store:   store,
+		opts:    opts,
+		log:     opts.Logger,
+		engine:  gin.New(),
+		routes:  map[string]access{},
+		metrics: opts.Metrics,
 
 		openapiJSON: doc,
 	}
