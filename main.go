@@ -106,7 +106,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	// After the first signal a second one ends the process at once.
 	context.AfterFunc(ctx, stop)
 
-	store, err := models.Open(string(cfg.Driver), cfg.DSN, models.Options{BcryptCost: cfg.BcryptCost, Location: cfg.Location})
+	store, err := models.Open(string(cfg.Driver), cfg.DSN, models.Options{BcryptCost: cfg.BcryptCost, Location: cfg.Location, AuditKey: cfg.AuditKey})
 	if err != nil {
 		fmt.Fprintln(stderr, "firstask:", err)
 		return 1
@@ -253,6 +253,8 @@ func serve(ctx context.Context, store *models.Store, cfg config.Config, log *slo
 	go func() { errc <- httpSrv.Serve(ln) }()
 	bg := startWorkers(log, backgroundWorkers(store, cfg, log, m), 5*time.Second)
 	log.Info("firstask listening", slog.String("addr", ln.Addr().String()), slog.String("database", string(cfg.Driver)))
+	logAuditHead(ctx, store, cfg, log, "start")
+	defer logAuditHead(context.Background(), store, cfg, log, "stop")
 
 	select {
 	case err := <-errc:
@@ -292,6 +294,21 @@ func shutdown(srv *api.Server, httpSrv *http.Server, bg *workers, cfg config.Con
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// logAuditHead writes the audit chain's (signed) head to the log: an
+// anchor outside the database for GET /audit/verify?anchor_seq=&anchor_hash=
+// (docs/security.md).
+func logAuditHead(ctx context.Context, store *models.Store, cfg config.Config, log *slog.Logger, when string) {
+	if cfg.AuditKey == nil && when == "start" {
+		log.Warn("no audit key (FIRSTASK_AUDIT_KEY_FILE): anyone with write access to the database can rewrite the audit chain unnoticed")
+	}
+	h, err := store.AuditHead(ctx)
+	if err != nil {
+		log.Error("audit head", slog.String("at", when), slog.Any("error", err))
+		return
+	}
+	log.Info("audit head", slog.String("at", when), slog.Int64("seq", h.Seq), slog.String("hash", h.Hash), slog.String("signature", h.Signature))
 }
 
 // worker is a background loop that serve runs from start-up (after the

@@ -53,6 +53,11 @@ func (s *Server) fail(c *gin.Context, err error) {
 		rid := requestID(c)
 		s.log.Error("internal error", slog.String("request_id", rid), slog.String("route", c.FullPath()), slog.Any("error", err))
 		body = ErrorDetail{Code: models.EInternal, Message: "internal error; quote request id " + rid}
+		if e != nil && e.Code == models.EInternal {
+			// A known fault an operator must fix (the audit head row is
+			// gone): name it instead of hiding it.
+			body.Message = e.Message + "; request id " + rid
+		}
 	}
 	c.AbortWithStatusJSON(status, ErrorBody{Error: body})
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -140,7 +141,18 @@ func (s *Server) listAudit(c *gin.Context) {
 }
 
 func (s *Server) verifyAudit(c *gin.Context) {
-	res, err := s.store.VerifyAudit(c.Request.Context(), actor(c))
+	// An anchor recorded earlier (the head of a previous verification):
+	// ?anchor_seq=N&anchor_hash=H.
+	var anchor *models.AuditAnchor
+	if seq, hash := c.Query("anchor_seq"), c.Query("anchor_hash"); seq != "" || hash != "" {
+		n, err := strconv.ParseInt(seq, 10, 64)
+		if err != nil || n < 1 || len(hash) != 64 {
+			s.fail(c, models.Invalid(models.FieldProblem{Field: "anchor_seq", Message: "give anchor_seq (a positive number) and anchor_hash (64 hex digits) together"}))
+			return
+		}
+		anchor = &models.AuditAnchor{Seq: n, Hash: hash}
+	}
+	res, err := s.store.VerifyAuditAnchor(c.Request.Context(), actor(c), anchor)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"os"
 	"strings"
 	"time"
 
@@ -49,6 +50,9 @@ type Config struct {
 	// HTTP connection limits: see api.HTTPLimits.
 	HeaderTimeout, BodyTimeout, UploadTimeout, IdleTimeout time.Duration
 	MaxHeaderBytes                                         int
+	// AuditKey keys the audit chain (from FIRSTASK_AUDIT_KEY_FILE or
+	// FIRSTASK_AUDIT_KEY); nil when neither is set.
+	AuditKey []byte
 	// WebhookAllowPrivate admits webhook targets in private ranges.
 	WebhookAllowPrivate bool
 }
@@ -84,6 +88,8 @@ var Settings = []Setting{
 	{"FIRSTASK_UPLOAD_TIMEOUT", "upload-timeout", "2m", "time a client has to send an uploaded workbook"},
 	{"FIRSTASK_IDLE_TIMEOUT", "idle-timeout", "60s", "how long an idle keep-alive connection is kept open"},
 	{"FIRSTASK_MAX_HEADER_BYTES", "max-header-bytes", "65536", "largest request line plus headers (431 above)"},
+	{"FIRSTASK_AUDIT_KEY_FILE", "audit-key-file", "", "file holding the audit chain's HMAC key (at least 32 bytes; keep it outside the database and its backups)"},
+	{"FIRSTASK_AUDIT_KEY", "audit-key", "", "the audit chain's HMAC key itself (at least 32 characters), when no key file is used"},
 	{"FIRSTASK_WEBHOOK_ALLOW_PRIVATE", "webhook-allow-private", "false", "let webhooks reach private addresses (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7), e.g. an on-premises gateway; loopback, link-local and metadata addresses are refused always"},
 }
 
@@ -200,6 +206,9 @@ func parse(v map[string]*string) (Config, error) {
 		return cfg, fmt.Errorf("FIRSTASK_MAX_HEADER_BYTES: %q is not a whole number between 4096 and 1048576", *v["max-header-bytes"])
 	}
 	cfg.MaxHeaderBytes = int(hb)
+	if cfg.AuditKey, err = auditKey(*v["audit-key-file"], *v["audit-key"]); err != nil {
+		return cfg, err
+	}
 	if cfg.WebhookAllowPrivate, err = parseBool("FIRSTASK_WEBHOOK_ALLOW_PRIVATE", *v["webhook-allow-private"]); err != nil {
 		return cfg, err
 	}
@@ -274,6 +283,28 @@ func positiveDuration(name, s string) (time.Duration, error) {
 		return 0, fmt.Errorf("%s: %q is not a positive duration such as 12h", name, s)
 	}
 	return d, nil
+}
+
+// auditKey reads the audit key from a file or takes it as given.
+func auditKey(file, value string) ([]byte, error) {
+	if file != "" && value != "" {
+		return nil, errors.New("FIRSTASK_AUDIT_KEY_FILE and FIRSTASK_AUDIT_KEY: give one, not both")
+	}
+	key, name := []byte(value), "FIRSTASK_AUDIT_KEY"
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("FIRSTASK_AUDIT_KEY_FILE: %v", err)
+		}
+		key, name = []byte(strings.TrimSpace(string(b))), "FIRSTASK_AUDIT_KEY_FILE"
+	}
+	if len(key) == 0 {
+		return nil, nil
+	}
+	if len(key) < 32 {
+		return nil, fmt.Errorf("%s: the key has %d bytes; use at least 32 (e.g. openssl rand -hex 32)", name, len(key))
+	}
+	return key, nil
 }
 
 func parseBool(name, s string) (bool, error) {

@@ -2,14 +2,17 @@ package models
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -68,6 +71,9 @@ func (tx *Tx) flushAudit() error {
 	}
 	var head auditHead
 	if err := tx.db.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = 1").Take(&head).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return ErrAuditHeadMissing
+		}
 		return fmt.Errorf("audit head: %w", err)
 	}
 	rows := make([]AuditEntry, 0, len(tx.audits))
@@ -93,7 +99,7 @@ func (tx *Tx) flushAudit() error {
 		if e.After, err = marshalAudit(a.after); err != nil {
 			return err
 		}
-		e.Hash = e.computeHash()
+		e.Hash = e.computeHash(tx.store.auditKey)
 		head.Seq, head.Hash = e.Seq, e.Hash
 		rows = append(rows, e)
 	}
@@ -116,8 +122,10 @@ func marshalAudit(v any) (*string, error) {
 	return &s, nil
 }
 
-// computeHash is SHA-256 over the entry's content and the previous hash.
-func (e *AuditEntry) computeHash() string {
+// computeHash is the entry's link: over its content and the previous hash,
+// HMAC-SHA256 with the audit key when one is configured, else plain
+// SHA-256 (which anyone with write access to the database can recompute).
+func (e *AuditEntry) computeHash(key []byte) string {
 	actor := ""
 	if e.ActorID != nil {
 		actor = strconv.FormatInt(*e.ActorID, 10)
@@ -135,7 +143,13 @@ func (e *AuditEntry) computeHash() string {
 		strconv.FormatInt(e.EntityID, 10),
 		opt(e.Before), opt(e.After), e.RequestID, e.PrevHash,
 	}
-	sum := sha256.Sum256([]byte(strings.Join(parts, "\x1f")))
+	content := []byte(strings.Join(parts, "\x1f"))
+	if key != nil {
+		m := hmac.New(sha256.New, key)
+		m.Write(content)
+		return hex.EncodeToString(m.Sum(nil))
+	}
+	sum := sha256.Sum256(content)
 	return hex.EncodeToString(sum[:])
 }
 
@@ -184,15 +198,31 @@ type AuditVerification struct {
 	Checked  int64  `json:"checked"`
 	BrokenAt *int64 `json:"broken_at_seq,omitempty"`
 	Reason   string `json:"reason,omitempty"`
+	// KeyedFrom is the first entry hashed with the audit key (entries
+	// before it predate the key); absent when none is.
+	KeyedFrom *int64 `json:"keyed_from_seq,omitempty"`
+	// Head is the chain's head, signed with the audit key, for an operator
+	// or monitor to record outside the database (absent when the head row
+	// is missing).
+	Head *SignedAuditHead `json:"head,omitempty"`
 }
 
 // VerifyAudit walks the chain in order and reports the first entry whose
 // hash does not match its content or whose link to the previous entry is
 // broken, and whether the head still points at the last entry.
 func (s *Store) VerifyAudit(ctx context.Context, a Actor) (AuditVerification, error) {
+	return s.VerifyAuditAnchor(ctx, a, nil)
+}
+
+// VerifyAuditAnchor is VerifyAudit that also checks an anchor recorded
+// outside the database earlier (a head from a previous verification): the
+// entry at its seq must still exist with its hash, so that a chain cut
+// back and re-grown, or rewritten and re-hashed, no longer passes.
+func (s *Store) VerifyAuditAnchor(ctx context.Context, a Actor, anchor *AuditAnchor) (AuditVerification, error) {
 	var res AuditVerification
 	err := s.read(ctx, a, func(tx *Tx) error {
 		prevHash, prevSeq := "", int64(0)
+		anchorSeen := false
 		for {
 			var batch []AuditEntry
 			if err := tx.db.Where("seq > ?", prevSeq).Order("seq").Limit(1000).Find(&batch).Error; err != nil {
@@ -204,13 +234,29 @@ func (s *Store) VerifyAudit(ctx context.Context, a Actor) (AuditVerification, er
 					seq := e.Seq
 					res.BrokenAt, res.Reason = &seq, reason
 				}
+				keyed := s.auditKey != nil && e.computeHash(s.auditKey) == e.Hash
 				switch {
 				case e.Seq != prevSeq+1:
 					fail(fmt.Sprintf("entry %d is missing", prevSeq+1))
 				case e.PrevHash != prevHash:
 					fail("the link to the previous entry is broken")
-				case e.computeHash() != e.Hash:
+				case keyed:
+					if res.KeyedFrom == nil {
+						seq := e.Seq
+						res.KeyedFrom = &seq
+					}
+				case res.KeyedFrom != nil:
+					// After the first keyed entry every entry must be keyed:
+					// a plain hash here was computed without the key.
+					fail("the entry's content does not match its keyed hash")
+				case e.computeHash(nil) != e.Hash:
 					fail("the entry's content does not match its hash")
+				}
+				if res.BrokenAt == nil && anchor != nil && e.Seq == anchor.Seq {
+					anchorSeen = true
+					if e.Hash != anchor.Hash {
+						fail("the entry differs from the anchor recorded outside the database")
+					}
 				}
 				if res.BrokenAt != nil {
 					return nil
@@ -222,13 +268,30 @@ func (s *Store) VerifyAudit(ctx context.Context, a Actor) (AuditVerification, er
 				break
 			}
 		}
+		if anchor != nil && !anchorSeen {
+			seq := prevSeq + 1
+			res.BrokenAt, res.Reason = &seq, fmt.Sprintf("the anchored entry %d is gone: the chain was cut", anchor.Seq)
+			return nil
+		}
 		var head auditHead
-		if err := tx.db.Where("id = 1").Take(&head).Error; err != nil {
+		err := tx.db.Where("id = 1").Take(&head).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			seq := prevSeq + 1
+			res.BrokenAt, res.Reason = &seq, "the audit head row (audit_head id 1) is missing"
+			return nil
+		}
+		if err != nil {
 			return err
 		}
+		res.Head = s.signHead(head)
 		if head.Seq != prevSeq || head.Hash != prevHash {
 			seq := prevSeq + 1
 			res.BrokenAt, res.Reason = &seq, "entries after this point were removed"
+			return nil
+		}
+		if s.auditKey != nil && prevSeq > 0 && res.KeyedFrom == nil {
+			seq := prevSeq
+			res.BrokenAt, res.Reason = &seq, "no entry carries the audit key: the chain was rewritten, or the key is not the one it was written with"
 			return nil
 		}
 		res.OK = true

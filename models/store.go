@@ -32,6 +32,7 @@ type Store struct {
 	// throttlePurged is when (Unix seconds) this process last purged the
 	// login throttle's ended windows.
 	throttlePurged atomic.Int64
+	auditKey       []byte
 }
 
 // Options tunes a Store.
@@ -42,6 +43,10 @@ type Options struct {
 	Location *time.Location
 	// Now is the clock (default time.Now); tests inject their own.
 	Now func() time.Time
+	// AuditKey keys the audit chain's hashes (HMAC-SHA256) and signs its
+	// head. It comes from the configuration, never from the database, so
+	// that database access alone cannot rewrite the chain unnoticed.
+	AuditKey []byte
 }
 
 // Open connects to the database. driver is "sqlite" or "mysql" and dsn the
@@ -96,6 +101,7 @@ func Open(driver, dsn string, opts Options) (*Store, error) {
 	if opts.Now != nil {
 		s.now = opts.Now
 	}
+	s.auditKey = opts.AuditKey
 	// Every inbox notification is also an outgoing webhook event, queued
 	// in the same transaction.
 	s.OnNotify(queueNotificationEvent)
