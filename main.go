@@ -273,8 +273,11 @@ func serve(ctx context.Context, store *models.Store, cfg config.Config, log *slo
 // stop. The database closes after this returns.
 func shutdown(srv *api.Server, httpSrv *http.Server, bg *workers, cfg config.Config, log *slog.Logger) error {
 	log.Info("shutting down: /readyz now fails", slog.String("delay", cfg.ShutdownDelay.String()), slog.String("timeout", cfg.ShutdownTimeout.String()))
+	// Drain also makes every answer carry "Connection: close": keep-alive
+	// connections end after their next answer. Idle ones are not closed
+	// here (that reset requests already on their way); Shutdown closes
+	// whatever is still idle after the delay.
 	srv.Drain()
-	httpSrv.SetKeepAlivesEnabled(false)
 	time.Sleep(cfg.ShutdownDelay)
 
 	log.Info("shutting down: finishing in-flight requests")

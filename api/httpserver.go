@@ -48,12 +48,27 @@ func (l *HTTPLimits) defaults() {
 func (s *Server) HTTPServer(l HTTPLimits, errorLog *log.Logger) *http.Server {
 	l.defaults()
 	return &http.Server{
-		Handler:           bodyDeadline(s.Handler(), l),
+		Handler:           s.closeWhenDraining(bodyDeadline(s.Handler(), l)),
 		ReadHeaderTimeout: l.HeaderTimeout,
 		IdleTimeout:       l.IdleTimeout,
 		MaxHeaderBytes:    l.MaxHeaderBytes,
 		ErrorLog:          errorLog,
 	}
+}
+
+// closeWhenDraining answers with "Connection: close" once Drain was
+// called: during the shutdown delay connections keep being accepted and
+// served, and each keep-alive connection is closed by the server right
+// after its next answer, never under a request the client is sending
+// (closing idle keep-alive connections at SIGTERM reset 20–66 requests per
+// run at 32 concurrent clients).
+func (s *Server) closeWhenDraining(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.draining.Load() {
+			w.Header().Set("Connection", "close")
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 type uploadAllowanceKey struct{}
