@@ -2,10 +2,8 @@ package api
 
 import (
 	"context"
-	"io"
 	"log"
 	"net/http"
-	"sync"
 	"time"
 )
 
@@ -40,11 +38,12 @@ func (l *HTTPLimits) defaults() {
 
 // HTTPServer is the http.Server for this router with the limits applied.
 //
-// The body deadline is set per request rather than with http.Server's
-// ReadTimeout: that one also runs out under the server's background read
-// while a long answer (a month's export) is written and then cancels the
-// request's context. Here the deadline covers the body only and is lifted
-// once the body has been read to its end.
+// The body deadline is set per request, from the end of the headers,
+// rather than with http.Server.ReadTimeout, which counts from the first
+// byte of the request (slow headers would eat into the body's time) and
+// is the same for every route. net/http lifts the read deadline itself
+// once the body has been read (when it starts its background read), so a
+// long answer such as an export is never cut by it.
 func (s *Server) HTTPServer(l HTTPLimits, errorLog *log.Logger) *http.Server {
 	l.defaults()
 	return &http.Server{
@@ -85,8 +84,6 @@ func bodyDeadline(next http.Handler, l HTTPLimits) http.Handler {
 			next.ServeHTTP(w, r) // not a real connection (a test recorder)
 			return
 		}
-		b := &deadlineBody{ReadCloser: r.Body, rc: rc}
-		r.Body = b
 		r = r.WithContext(context.WithValue(r.Context(), uploadAllowanceKey{}, func() {
 			rc.SetReadDeadline(time.Now().Add(l.UploadTimeout))
 		}))
@@ -100,21 +97,4 @@ func allowUpload(r *http.Request) {
 	if f, ok := r.Context().Value(uploadAllowanceKey{}).(func()); ok {
 		f()
 	}
-}
-
-// deadlineBody lifts the read deadline when the body has been read to its
-// end, so the server's background read (which notices a client going
-// away) does not time out during a long answer.
-type deadlineBody struct {
-	io.ReadCloser
-	rc   *http.ResponseController
-	once sync.Once
-}
-
-func (b *deadlineBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if err == io.EOF {
-		b.once.Do(func() { b.rc.SetReadDeadline(time.Time{}) })
-	}
-	return n, err
 }

@@ -139,3 +139,31 @@ func TestUploadsHaveTheirOwnAllowance(t *testing.T) {
 		t.Fatalf("idle connection still open after %s (%v)", time.Since(start), err)
 	}
 }
+
+// TestBodyDeadlineSparesLongAnswers: a request whose body was read in time
+// but whose answer takes longer than the body timeout (an export) keeps its
+// context; http.Server.ReadTimeout would have cancelled it.
+func TestBodyDeadlineSparesLongAnswers(t *testing.T) {
+	ctxErr := make(chan error, 1)
+	h := bodyDeadline(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		time.Sleep(3 * shortLimits.BodyTimeout)
+		ctxErr <- r.Context().Err()
+		w.WriteHeader(http.StatusNoContent)
+	}), shortLimits)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: time.Second}
+	go hs.Serve(ln)
+	defer hs.Close()
+	res, err := http.Post("http://"+ln.Addr().String()+"/", "application/json", strings.NewReader(`{"a":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if err := <-ctxErr; res.StatusCode != http.StatusNoContent || err != nil {
+		t.Fatalf("status %d, context %v", res.StatusCode, err)
+	}
+}
