@@ -412,30 +412,18 @@ func addSummaryCharts(f *excelize.File, st *styleSet, wb *AppraisalWorkbook) err
 		{lang.pick("平均最终得分", "Average Final Score"), 8, st.cScore},
 	}
 	const headerRow = streamHeaderRow
-	t, err := startStreamTable(f, st, sheet, lang.pick("各部门平均最终得分排名", "Departments ranked by average final score"), wb.generated(), cols, tableOpts{
-		orientation: "portrait", head: wb.head(lang.pick("图表", "charts")), noFilter: true,
-	})
-	if err != nil {
-		return err
-	}
-	values := make([]any, len(cols))
-	for i, k := range order {
-		src := firstData + k
-		values[0] = i + 1
-		values[1] = excelize.Cell{Formula: fmt.Sprintf("%s!$A$%d", qs, src), Value: wb.Departments[k].Name}
-		values[2] = excelize.Cell{Formula: fmt.Sprintf("%s!$C$%d", qs, src), Value: wb.Departments[k].AverageFinal}
-		if err := t.add(values); err != nil {
-			return err
-		}
-	}
-	if err := t.finish(0); err != nil {
-		return err
+	// The charts go in before the table is streamed: the stream writer
+	// writes the sheet's drawing reference when it flushes, and a streamed
+	// sheet cannot take a chart afterwards.
+	if _, err := f.NewSheet(sheet); err != nil {
+		return fmt.Errorf("reports: sheet %q: %w", sheet, err)
 	}
 	first, last := headerRow+1, headerRow+n
 	dark := excelize.Font{Color: "000000", Size: 9, Family: fontName}
-	zero := 0.0
+	zero, single := 0.0, false
 	byDept := &excelize.Chart{
-		Type: excelize.Bar,
+		Type:       excelize.Bar,
+		VaryColors: &single,
 		Series: []excelize.ChartSeries{{
 			Name:       fmt.Sprintf("%s!$C$%d", q, headerRow),
 			Categories: fmt.Sprintf("%s!$B$%d:$B$%d", q, first, last),
@@ -471,5 +459,31 @@ func addSummaryCharts(f *excelize.File, st *styleSet, wb *AppraisalWorkbook) err
 	if err := f.AddChart(sheet, "E18", byDept); err != nil {
 		return fmt.Errorf("reports: average chart: %w", err)
 	}
-	return nil
+	// Readers size the printed range by the cells; the charts must be in
+	// it (about 64 px a column and 20 px a row, with room to spare).
+	bottom := max(last, 18+int(byDept.Dimension.Height)/20+2)
+	if err := f.SetDefinedName(&excelize.DefinedName{
+		Name:     "_xlnm.Print_Area",
+		RefersTo: fmt.Sprintf("%s!$A$1:$%s$%d", q, colName(5+chartWidthPx/64+1), bottom),
+		Scope:    sheet,
+	}); err != nil {
+		return fmt.Errorf("reports: chart sheet print area: %w", err)
+	}
+	t, err := startStreamTable(f, st, sheet, lang.pick("各部门平均最终得分排名", "Departments ranked by average final score"), wb.generated(), cols, tableOpts{
+		orientation: "portrait", head: wb.head(lang.pick("图表", "charts")), noFilter: true,
+	})
+	if err != nil {
+		return err
+	}
+	values := make([]any, len(cols))
+	for i, k := range order {
+		src := firstData + k
+		values[0] = i + 1
+		values[1] = excelize.Cell{Formula: fmt.Sprintf("%s!$A$%d", qs, src), Value: wb.Departments[k].Name}
+		values[2] = excelize.Cell{Formula: fmt.Sprintf("%s!$C$%d", qs, src), Value: wb.Departments[k].AverageFinal}
+		if err := t.add(values); err != nil {
+			return err
+		}
+	}
+	return t.finish(0)
 }

@@ -187,6 +187,9 @@ func ratio(p *float64) any {
 	return *p
 }
 
+// detailsReasonW is the width of the details' 事由 column, whose text wraps.
+const detailsReasonW = 30.0
+
 // Columns of the appraisal sheet that the summary's formulas refer to.
 const (
 	colDept       = "D"
@@ -284,7 +287,7 @@ func writeDetailsSheet(f *excelize.File, st *styleSet, wb *AppraisalWorkbook) er
 		{lang.pick("首问编号", "Inquiry Ref"), 18, st.cText},
 		{lang.pick("状态", "State"), lang.width(8, 14), st.cText},
 		{lang.pick("结转说明", "Carried Over"), lang.width(22, 30), st.cText},
-		{lang.pick("事由", "Reason"), 30, st.cText},
+		{lang.pick("事由", "Reason"), detailsReasonW, st.cTextWrap},
 	}
 	title := lang.title(wb.Organisation+" "+wb.Department, wb.Month, lang.pick("考核明细", "appraisal details"), wb.Closed)
 	t, err := startStreamTable(f, st, lang.sheetDetails(), title, wb.generated(), cols, tableOpts{head: wb.head(lang.pick("考核明细", "appraisal details"))})
@@ -302,7 +305,13 @@ func writeDetailsSheet(f *excelize.File, st *styleSet, wb *AppraisalWorkbook) er
 			values[4], values[5], values[6], values[7] = text(d.Kind), text(d.Type), text(d.Severity), text(d.Sanction)
 			values[8], values[9], values[10], values[11] = d.Points, text(d.InquiryRef), text(d.State), text(d.CarriedOver)
 			values[12] = text(d.Reason)
-			if err = t.add(values); err != nil {
+			var opts []excelize.RowOpts
+			if d.Reason != "" {
+				if n := wrappedLines(d.Reason, detailsReasonW); n > 1 {
+					opts = append(opts, excelize.RowOpts{Height: float64(n)*lineH + 2})
+				}
+			}
+			if err = t.add(values, opts...); err != nil {
 				break
 			}
 		}

@@ -56,6 +56,7 @@ type styleSet struct {
 	cText, cCenter, cScore, cCount   int
 	cPercent, cRatio, cDate, cPoints int
 	cScoreEdit, cTextEdit, cCode     int
+	cTextWrap                        int
 	lockedHeader                     int // header of a protected, rule-derived column
 }
 
@@ -103,15 +104,16 @@ func newStyleSet(f *excelize.File) (*styleSet, error) {
 		{&s.boxedPoints, excelize.Style{Border: border, CustomNumFmt: custom(fmtPoints), Alignment: vcenter}},
 		{&s.signature, excelize.Style{Alignment: &excelize.Alignment{Vertical: "bottom"}}},
 		{&s.cText, excelize.Style{Border: border, Alignment: vcenter}},
+		{&s.cTextWrap, excelize.Style{Border: border, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}},
 		{&s.cCode, excelize.Style{Border: border, NumFmt: numFmtText, Alignment: vcenter}},
 		{&s.cCenter, excelize.Style{Border: border, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}},
-		{&s.cScore, excelize.Style{Border: border, CustomNumFmt: custom(fmtScore)}},
-		{&s.cCount, excelize.Style{Border: border, NumFmt: numFmtInt}},
-		{&s.cPercent, excelize.Style{Border: border, CustomNumFmt: custom(fmtPercent)}},
-		{&s.cRatio, excelize.Style{Border: border, CustomNumFmt: custom(fmtRatio)}},
-		{&s.cDate, excelize.Style{Border: border, CustomNumFmt: custom(fmtDate), Alignment: &excelize.Alignment{Horizontal: "left"}}},
-		{&s.cPoints, excelize.Style{Border: border, CustomNumFmt: custom(fmtPoints)}},
-		{&s.cScoreEdit, excelize.Style{Border: border, CustomNumFmt: custom(fmtScore), Protection: unlocked}},
+		{&s.cScore, excelize.Style{Border: border, CustomNumFmt: custom(fmtScore), Alignment: vcenter}},
+		{&s.cCount, excelize.Style{Border: border, NumFmt: numFmtInt, Alignment: vcenter}},
+		{&s.cPercent, excelize.Style{Border: border, CustomNumFmt: custom(fmtPercent), Alignment: vcenter}},
+		{&s.cRatio, excelize.Style{Border: border, CustomNumFmt: custom(fmtRatio), Alignment: vcenter}},
+		{&s.cDate, excelize.Style{Border: border, CustomNumFmt: custom(fmtDate), Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "center"}}},
+		{&s.cPoints, excelize.Style{Border: border, CustomNumFmt: custom(fmtPoints), Alignment: vcenter}},
+		{&s.cScoreEdit, excelize.Style{Border: border, CustomNumFmt: custom(fmtScore), Protection: unlocked, Alignment: vcenter}},
 		{&s.cTextEdit, excelize.Style{Border: border, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}, Protection: unlocked}},
 		{&s.lockedHeader, excelize.Style{
 			Font:      &excelize.Font{Bold: true},
@@ -139,15 +141,16 @@ func newStyleSet(f *excelize.File) (*styleSet, error) {
 // more, boldFactor).
 const (
 	latinFactor = 1.15
+	cjkFactor   = 2.2 // Noto Sans CJK, fontconfig's stand-in for fontName, runs a little wide
 	boldFactor  = 1.1
 )
 
 // textWidth is the printed width of s in narrow characters of the column
-// width unit: a CJK character counts two, a Latin one latinFactor.
+// width unit: a CJK character counts cjkFactor, a Latin one latinFactor.
 func textWidth(s string) float64 {
 	wide := displayWidth(s) - utf8.RuneCountInString(s) // each wide rune counted once more
 	narrow := utf8.RuneCountInString(s) - wide
-	return float64(2*wide) + float64(narrow)*latinFactor
+	return float64(wide)*cjkFactor + float64(narrow)*latinFactor
 }
 
 // colWidth is the width of a column that must show its header and its
