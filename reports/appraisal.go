@@ -229,8 +229,17 @@ func (wb *AppraisalWorkbook) gradeCriteria() [4]string {
 	return out
 }
 
-// formulaText quotes s as a string literal of a formula.
-func formulaText(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+// criterion is the COUNTIFS/SUMIFS criterion "equals s" as a string
+// literal. A name that a criterion would misread gets "=" first (so that a
+// leading <, > or = is no operator) and its wildcards * and ? (and the
+// escape ~) escaped with ~; other names are written as they are, which
+// every calculation engine reads the same.
+func criterion(s string) string {
+	if strings.ContainsAny(s, "*?~") || strings.ContainsAny(s[:min(1, len(s))], "<>=") {
+		s = "=" + strings.NewReplacer("~", "~~", "*", "~*", "?", "~?").Replace(s)
+	}
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
 
 func writeSummary(f *excelize.File, st *styleSet, wb *AppraisalWorkbook, title string) error {
 	lang, sheet := wb.Lang, wb.Lang.sheetSummary()
@@ -267,16 +276,17 @@ func writeSummary(f *excelize.File, st *styleSet, wb *AppraisalWorkbook, title s
 		sumFinal  float64
 		ded, add  float64
 	)
-	// Each figure is a formula over the appraisal sheet (exact matches
-	// through SUMPRODUCT, so that * or ? in a department name is no
-	// wildcard), with the caller's figure as its cached value.
+	// Each figure is a formula over the appraisal sheet (COUNTIFS and
+	// SUMIFS, which every reader calculates, on the department's name as
+	// an exact-match criterion), with the caller's figure as its cached
+	// value.
 	dept, final := wb.appraisalRange(colDept), wb.appraisalRange(colFinal)
 	gradeCol := wb.appraisalRange(colGrade)
 	criteria := wb.gradeCriteria()
 	values := make([]any, len(cols))
 	for _, d := range wb.Departments {
 		row := t.row + 1
-		a := fmt.Sprintf("$A%d", row)
+		a := criterion(d.Name)
 		values[0], values[1], values[2] = d.Name, d.Headcount, d.AverageFinal
 		for i, n := range d.GradeCounts {
 			values[3+i] = n
@@ -284,13 +294,13 @@ func writeSummary(f *excelize.File, st *styleSet, wb *AppraisalWorkbook, title s
 		values[7], values[8] = round2(d.TotalDeductions), round2(d.TotalAdditions)
 		if formulas {
 			fx := make([]string, len(cols))
-			fx[1] = fmt.Sprintf("SUMPRODUCT(--(%s=%s))", dept, a)
-			fx[2] = fmt.Sprintf("IF(B%d=0,0,SUMPRODUCT((%s=%s)*%s)/B%d)", row, dept, a, final, row)
+			fx[1] = fmt.Sprintf("COUNTIFS(%s,%s)", dept, a)
+			fx[2] = fmt.Sprintf("IF(B%d=0,0,SUMIFS(%s,%s,%s)/B%d)", row, final, dept, a, row)
 			for i, c := range criteria {
-				fx[3+i] = fmt.Sprintf("SUMPRODUCT((%s=%s)*(%s=%s))", dept, a, gradeCol, formulaText(c))
+				fx[3+i] = fmt.Sprintf("COUNTIFS(%s,%s,%s,%s)", dept, a, gradeCol, criterion(c))
 			}
-			fx[7] = fmt.Sprintf("SUMPRODUCT((%s=%s)*%s)", dept, a, wb.appraisalRange(colDeductions))
-			fx[8] = fmt.Sprintf("SUMPRODUCT((%s=%s)*%s)", dept, a, wb.appraisalRange(colAdditions))
+			fx[7] = fmt.Sprintf("SUMIFS(%s,%s,%s)", wb.appraisalRange(colDeductions), dept, a)
+			fx[8] = fmt.Sprintf("SUMIFS(%s,%s,%s)", wb.appraisalRange(colAdditions), dept, a)
 			for i := 1; i < len(fx); i++ {
 				values[i] = excelize.Cell{Formula: fx[i], Value: values[i]}
 			}
