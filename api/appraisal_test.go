@@ -75,7 +75,7 @@ func TestAppraisalWorkbook(t *testing.T) {
 			t.Fatalf("Content-Disposition %q", cd)
 		}
 		f := openBook(t, res.Body)
-		if got := strings.Join(f.GetSheetList(), ","); got != "汇总,考核表,明细,服务指标" {
+		if got := strings.Join(f.GetSheetList(), ","); got != "汇总,考核表,明细,服务指标,图表" {
 			t.Fatalf("sheets %s", got)
 		}
 		if title, _ := f.GetCellValue("汇总", "A1"); !strings.Contains(title, "2026-10") || !strings.Contains(title, "暂定") {
@@ -142,7 +142,7 @@ func TestAppraisalWorkbook(t *testing.T) {
 	t.Run("English", func(t *testing.T) {
 		e.t = t
 		f := openBook(t, e.as("admin", "GET", "/api/v1/periods/2026-10/appraisal.xlsx?lang=en", nil).want(http.StatusOK).Body)
-		if got := strings.Join(f.GetSheetList(), ","); got != "Summary,Appraisal,Details,Service" {
+		if got := strings.Join(f.GetSheetList(), ","); got != "Summary,Appraisal,Details,Service,Charts" {
 			t.Fatalf("sheets %s", got)
 		}
 	})
