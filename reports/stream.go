@@ -23,7 +23,8 @@ type streamTable struct {
 	sw     *excelize.StreamWriter
 	sheet  string
 	cols   []column
-	empty  []any // an empty ruled cell per column
+	cells  []excelize.Cell // the row being written, reused
+	ptrs   []any           // &cells[i], boxed once
 	row    int   // last row written
 	header int   // the header row
 	filter bool
@@ -90,7 +91,6 @@ func startStreamTable(f *excelize.File, st *styleSet, sheet, title, note string,
 		}
 	}
 	hdr := make([]any, len(cols))
-	empty := make([]any, len(cols))
 	lines := 1
 	for i, c := range cols {
 		style := st.header
@@ -98,34 +98,38 @@ func startStreamTable(f *excelize.File, st *styleSet, sheet, title, note string,
 			style = st.lockedHeader
 		}
 		hdr[i] = excelize.Cell{StyleID: style, Value: c.header}
-		empty[i] = excelize.Cell{StyleID: c.style}
 		lines = max(lines, headerLines(c.header, colWidth(c.header, c.width)))
 	}
 	if err := sw.SetRow(cell(1, o.headerRow), hdr, excelize.RowOpts{Height: max(tableHeaderH, float64(lines)*15+4)}); err != nil {
 		return nil, fmt.Errorf("reports: header of %q: %w", sheet, err)
 	}
-	return &streamTable{f: f, sw: sw, sheet: sheet, cols: cols, empty: empty, row: o.headerRow, header: o.headerRow, filter: !o.noFilter}, nil
+	t := &streamTable{f: f, sw: sw, sheet: sheet, cols: cols, row: o.headerRow, header: o.headerRow, filter: !o.noFilter}
+	t.cells = make([]excelize.Cell, len(cols))
+	t.ptrs = make([]any, len(cols))
+	for i := range t.cells {
+		t.ptrs[i] = &t.cells[i]
+	}
+	return t, nil
 }
 
 // add writes the next data row, each cell with its column's style (a value
 // that is already an excelize.Cell keeps its own style if it has one);
-// values may be reused by the caller after.
+// values may be reused by the caller after. The cells go through one
+// reused []excelize.Cell, so that no cell of 200,000 rows is allocated.
 func (t *streamTable) add(values []any, opts ...excelize.RowOpts) error {
 	t.row++
 	for i, v := range values {
 		switch c := v.(type) {
-		case nil:
-			values[i] = t.empty[i]
 		case excelize.Cell:
 			if c.StyleID == 0 {
 				c.StyleID = t.cols[i].style
-				values[i] = c
 			}
-		default:
-			values[i] = excelize.Cell{StyleID: t.cols[i].style, Value: v}
+			t.cells[i] = c
+		default: // nil too: an empty cell, ruled
+			t.cells[i] = excelize.Cell{StyleID: t.cols[i].style, Value: v}
 		}
 	}
-	if err := t.sw.SetRow(cell(1, t.row), values, opts...); err != nil {
+	if err := t.sw.SetRow(cell(1, t.row), t.ptrs[:len(values)], opts...); err != nil {
 		return fmt.Errorf("reports: %q row %d: %w", t.sheet, t.row, err)
 	}
 	return nil
