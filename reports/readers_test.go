@@ -286,3 +286,74 @@ func TestAppraisalFiling(t *testing.T) {
 		t.Errorf("company %q", app.Company)
 	}
 }
+
+// TestEnglishWidths: in English every header of the appraisal workbook fits
+// its column in at most two lines, and the personal sheet's label column
+// holds its longest label ("Highest Sanction").
+func TestEnglishWidths(t *testing.T) {
+	wb := orgAppraisal(2, 2, LangEN)
+	f := openXLSX(t, appraisalBytes(t, wb))
+	for _, sheet := range []string{"Summary", "Appraisal", "Details", "Service"} {
+		headerRow := streamHeaderRow
+		if sheet == "Summary" {
+			headerRow = summaryHeaderRow
+		}
+		rows, err := f.GetRows(sheet)
+		must(t, err)
+		for i, h := range rows[headerRow-1] {
+			w, err := f.GetColWidth(sheet, colName(i+1))
+			must(t, err)
+			if n := headerLines(h, w); n > 2 {
+				t.Errorf("%s: header %q wraps into %d lines in width %.1f", sheet, h, n, w)
+			}
+		}
+	}
+	// "Public criticism" fits its cell.
+	w, err := f.GetColWidth("Appraisal", "L")
+	must(t, err)
+	if w < textWidth("Public criticism")+1 {
+		t.Errorf("Highest Sanction column %.1f narrower than its longest value", w)
+	}
+	pf := openXLSX(t, writeBytes(t, func(b *bytes.Buffer) error { return WritePersonalSheet(b, orgPersonal(LangEN)) }))
+	w, err = pf.GetColWidth("Personal", "A")
+	must(t, err)
+	if w < textWidth("Highest Sanction")*boldFactor+1 {
+		t.Errorf("personal label column %.1f cuts \"Highest Sanction\"", w)
+	}
+}
+
+// TestPersonalSheetReasons: the 备注 cell holds the reason, the state and
+// the month a carried-over line came from; the date is local; a wrapped
+// line gets the height it needs.
+func TestPersonalSheetReasons(t *testing.T) {
+	f := openXLSX(t, writeBytes(t, func(b *bytes.Buffer) error { return WritePersonalSheet(b, orgPersonal(LangZH)) }))
+	sheet := "个人考核单"
+	rows, err := f.GetRows(sheet)
+	must(t, err)
+	found := 0
+	for i, r := range rows {
+		if len(r) < 4 {
+			continue
+		}
+		switch r[0] {
+		case "2026-10-09": // 23:30 UTC on 8 Oct
+			found++
+			if r[3] != "来访人反映其报修事项在窗口等候超过三十分钟，首问人未在时限内移交至工程部，经主管核实属实\n已查实\n教育" {
+				t.Errorf("remark %q", r[3])
+			}
+			h, err := f.GetRowHeight(sheet, i+1)
+			must(t, err)
+			if lines := wrappedLines(r[3], 24); h < float64(lines)*lineH {
+				t.Errorf("row %d is %.0f pt high for %d lines", i+1, h, lines)
+			}
+		case "2026-10-15":
+			found++
+			if r[3] != "对来访人使用忌语\n申诉驳回\n自 2026-09 结转\n口头警告" {
+				t.Errorf("remark %q", r[3])
+			}
+		}
+	}
+	if found != 2 {
+		t.Errorf("found %d of the 2 dated lines: %q", found, rows)
+	}
+}

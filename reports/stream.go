@@ -25,8 +25,8 @@ type streamTable struct {
 	cols   []column
 	cells  []excelize.Cell // the row being written, reused
 	ptrs   []any           // &cells[i], boxed once
-	row    int   // last row written
-	header int   // the header row
+	row    int             // last row written
+	header int             // the header row
 	filter bool
 }
 
