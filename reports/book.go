@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"archive/zip"
 	"errors"
 	"fmt"
 	"io"
@@ -81,7 +80,8 @@ func finish(f *excelize.File, w io.Writer, err error) error {
 		// it grows, for 200,000 detail rows) and copy it over. The bytes are
 		// the same; the buffer stays empty (it is only read back to mark
 		// ZIP64 entries, parts over 4 GiB, which these workbooks never hold).
-		f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+		// The writer also fixes two spellings exceljs refuses (zipfix.go).
+		f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newFixingZip(w) })
 		if werr := f.Write(w); werr != nil {
 			err = fmt.Errorf("reports: writing workbook: %w", werr)
 		}

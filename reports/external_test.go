@@ -264,3 +264,66 @@ func TestAppraisalPrintsInLibreOffice(t *testing.T) {
 		t.Errorf("recalculated average of %s: %q, want %.2f", names[0], lines[4], wantAvg)
 	}
 }
+
+// TestWorkbooksOpenInExcelJS opens every kind of workbook with exceljs 4.4
+// (Node), which refused every firstask workbook before (descending column
+// definitions, unprefixed core properties, the drawing's relationship
+// prefix). FIRSTASK_EXCELJS_NODE_PATH is the node_modules directory that
+// holds exceljs; .ci/run installs it there with npm.
+func TestWorkbooksOpenInExcelJS(t *testing.T) {
+	modules := os.Getenv("FIRSTASK_EXCELJS_NODE_PATH")
+	node, err := exec.LookPath("node")
+	_, serr := os.Stat(filepath.Join(modules, "exceljs", "package.json"))
+	needTool(t, "node with exceljs (FIRSTASK_EXCELJS_NODE_PATH)", modules != "" && err == nil && serr == nil)
+
+	dir := t.TempDir()
+	files := map[string][]byte{
+		"appraisal.xlsx":    appraisalBytes(t, orgAppraisal(3, 2, LangZH)),
+		"appraisal-en.xlsx": appraisalBytes(t, orgAppraisal(3, 2, LangEN)),
+		"personal.xlsx":     writeBytes(t, func(b *bytes.Buffer) error { return WritePersonalSheet(b, orgPersonal(LangZH)) }),
+		"results.xlsx": writeBytes(t, func(b *bytes.Buffer) error {
+			return WriteResultsTemplate(b, "2026-11", LangZH, []TemplateRow{{EmployeeNo: "001", Name: "张三", Department: "客服中心"}})
+		}),
+		"staff.xlsx": writeBytes(t, func(b *bytes.Buffer) error {
+			return WriteStaffImportTemplate(b, StaffTemplate{Lang: LangZH, Departments: []DepartmentCode{{"KF", "客服中心"}}})
+		}),
+	}
+	args := []string{"testdata/exceljs-read.js"}
+	for name, b := range files {
+		p := filepath.Join(dir, name)
+		must(t, os.WriteFile(p, b, 0o600))
+		args = append(args, p)
+	}
+	cmd := exec.Command(node, args...)
+	cmd.Env = append(os.Environ(), "NODE_PATH="+modules)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("exceljs: %v\n%s", err, stderr.String())
+	}
+	var got map[string]struct {
+		Sheets  []string
+		Title   string
+		Created string
+		Company string
+		Cells   map[string][]string
+	}
+	must(t, json.Unmarshal(stdout, &got))
+	for name := range files {
+		if len(got[filepath.Join(dir, name)].Sheets) == 0 {
+			t.Errorf("exceljs read no sheet of %s", name)
+		}
+	}
+	a := got[filepath.Join(dir, "appraisal.xlsx")]
+	if want := []string{"汇总", "考核表", "明细", "服务指标", "图表"}; fmt.Sprint(a.Sheets) != fmt.Sprint(want) {
+		t.Errorf("exceljs sheets %q", a.Sheets)
+	}
+	if a.Title != "示例物业管理有限公司 2026-11 月度考核表 (暂定)" || a.Company != "示例物业管理有限公司" || !strings.HasPrefix(a.Created, "2026-11-20T01:30") {
+		t.Errorf("exceljs properties: title %q, company %q, created %q", a.Title, a.Company, a.Created)
+	}
+	final := a.Cells["考核表!J4"]
+	if len(final) != 2 || final[0] != "=ROUND(MAX(0,E4-G4+I4),2)" || !sameNumber(final[1], strconv.FormatFloat(orgAppraisal(3, 2, LangZH).Rows[0].Final, 'f', -1, 64)) {
+		t.Errorf("考核表!J4 in exceljs: %q", final)
+	}
+}
