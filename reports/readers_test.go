@@ -261,6 +261,14 @@ func TestAppraisalFiling(t *testing.T) {
 		}
 	}
 	sign := cellValue(t, f, "考核表", fmt.Sprintf("A%d", 4+len(wb.Rows)+1))
+	// A long note wraps onto rows high enough for it.
+	long := wb
+	long.Rows = slices.Clone(wb.Rows)
+	long.Rows[0].Note = "基础分取默认值；受处分影响不评优秀；含更正 2 条"
+	lf := openXLSX(t, appraisalBytes(t, long))
+	if h, err := lf.GetRowHeight("考核表", 4); err != nil || h < 2*lineH {
+		t.Errorf("row with a wrapped note is %.0f pt high (%v)", h, err)
+	}
 	for _, want := range []string{"制表人", "审核人", "日期"} {
 		if !strings.Contains(sign, want) {
 			t.Errorf("signature block %q lacks %s", sign, want)

@@ -191,8 +191,12 @@ func ratio(p *float64) any {
 	return *p
 }
 
-// detailsReasonW is the width of the details' 事由 column, whose text wraps.
-const detailsReasonW = 30.0
+// Widths of the columns whose text wraps: the details' 事由 and the
+// appraisal sheet's 备注; their rows get the height the text needs.
+const (
+	detailsReasonW = 30.0
+	noteW          = 20.0
+)
 
 // Columns of the appraisal sheet that the summary's formulas refer to.
 const (
@@ -227,7 +231,7 @@ func writeAppraisalSheet(f *excelize.File, st *styleSet, wb *AppraisalWorkbook) 
 		{lang.pick("等级", "Grade"), 6, st.cCenter},
 		{lang.pick("最高处分", "Highest Sanction"), sanctionW, st.cText},
 		{lang.pick("扣发奖金%", "Bonus Deduction %"), 7, st.cPercent},
-		{lang.pick("备注", "Note"), 20, st.cTextEdit},
+		{lang.pick("备注", "Note"), noteW, st.cTextEdit},
 	}
 	// Rule-derived columns: counted from the records or decided by the
 	// rule set. They are locked (the sheet is protected without a password)
@@ -262,7 +266,11 @@ func writeAppraisalSheet(f *excelize.File, st *styleSet, wb *AppraisalWorkbook) 
 			Value:   r.Final,
 		}
 		values[10], values[11], values[12], values[13] = text(r.Grade), text(r.HighestSanction), r.BonusDeductionPercent, text(r.Note)
-		if err := t.add(values); err != nil {
+		var opts []excelize.RowOpts
+		if n := wrappedLines(r.Note, noteW); r.Note != "" && n > 1 {
+			opts = append(opts, excelize.RowOpts{Height: float64(n)*lineH + 2})
+		}
+		if err := t.add(values, opts...); err != nil {
 			return err
 		}
 	}
