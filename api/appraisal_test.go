@@ -23,7 +23,7 @@ func appraisalFixture(t *testing.T) *testEnv {
 	e.upload("hr", resultsPath, "bases.xlsx", xlsxOf(t, []any{"工号", "基础绩效分"}, []any{"staffA", 96}, []any{"staffB", 88.5})).want(http.StatusOK)
 	e.verify("hr", e.report("supA", "staffA", "late_referral", "minor", shAt(2026, time.October, 12, 10)).ID)
 	e.verify("hr", e.report("supA", "staffA", "rude_or_forbidden_phrase", "ordinary", shAt(2026, time.October, 13, 10)).ID)
-	e.praise("supA", "staffA", "visitor_commendation", shAt(2026, time.October, 14, 9))
+	e.praise("supA", "staffA", "visitor_commendation", shAt(2026, time.October, 14, 7)) // 23:00 UTC on the 13th
 	e.praise("supA", "staffA1", "supervisor_praise", shAt(2026, time.October, 14, 10))
 	e.verify("hr", e.report("supB", "staffB", "buck_passing", "serious", shAt(2026, time.October, 9, 15)).ID)
 	e.mkInquiry("staffA", map[string]any{"disposition": "referred",
@@ -106,6 +106,12 @@ func TestAppraisalWorkbook(t *testing.T) {
 		details, _ := f.GetRows("明细")
 		if got := len(details) - 3; got != len(ms.Records) {
 			t.Fatalf("%d detail rows, want %d records", got, len(ms.Records))
+		}
+		// Dates are the organisation's, not UTC's.
+		for i, rec := range ms.Records {
+			if want := rec.OccurredAt.In(e.store.Location()).Format("2006-01-02"); details[3+i][0] != want {
+				t.Fatalf("detail %d dated %q, want the local %s", i, details[3+i][0], want)
+			}
 		}
 		summary, _ := f.GetRows("汇总", excelize.Options{RawCellValue: true})
 		heads := 0
