@@ -53,6 +53,7 @@ func (s *Server) appraisalWorkbook(c *gin.Context) {
 	wb.Service = serviceRows(svc)
 	wb.Organisation = s.opts.Organisation
 	wb.GeneratedAt = s.opts.Now().In(s.store.Location())
+	wb.Location = s.store.Location()
 	ascii := "appraisal-" + month.String()
 	name := pick(lang, "月度考核表-", "appraisal-") + month.String()
 	if wb.Department != "" {
@@ -267,6 +268,7 @@ func (s *Server) personalSheet(c *gin.Context, staffID int64) {
 		Base: r.Base, BaseUploaded: r.BaseUploaded, Deductions: r.Deductions, Additions: r.Additions,
 		Final: r.Final, Grade: r.Grade.Label(l), HighestSanction: sanctionLabel(r.HighestSanction, l),
 		BonusDeductionPercent: r.BonusDeductionPercent,
+		Location:              s.store.Location(), GeneratedAt: s.opts.Now(),
 	}
 	if p.Grade != string(r.Grade) {
 		p.Grade = string(r.Grade) + " " + p.Grade

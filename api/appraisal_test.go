@@ -23,7 +23,7 @@ func appraisalFixture(t *testing.T) *testEnv {
 	e.upload("hr", resultsPath, "bases.xlsx", xlsxOf(t, []any{"工号", "基础绩效分"}, []any{"staffA", 96}, []any{"staffB", 88.5})).want(http.StatusOK)
 	e.verify("hr", e.report("supA", "staffA", "late_referral", "minor", shAt(2026, time.October, 12, 10)).ID)
 	e.verify("hr", e.report("supA", "staffA", "rude_or_forbidden_phrase", "ordinary", shAt(2026, time.October, 13, 10)).ID)
-	e.praise("supA", "staffA", "visitor_commendation", shAt(2026, time.October, 14, 9))
+	e.praise("supA", "staffA", "visitor_commendation", shAt(2026, time.October, 14, 7)) // 23:00 UTC on the 13th
 	e.praise("supA", "staffA1", "supervisor_praise", shAt(2026, time.October, 14, 10))
 	e.verify("hr", e.report("supB", "staffB", "buck_passing", "serious", shAt(2026, time.October, 9, 15)).ID)
 	e.mkInquiry("staffA", map[string]any{"disposition": "referred",
@@ -75,7 +75,7 @@ func TestAppraisalWorkbook(t *testing.T) {
 			t.Fatalf("Content-Disposition %q", cd)
 		}
 		f := openBook(t, res.Body)
-		if got := strings.Join(f.GetSheetList(), ","); got != "汇总,考核表,明细,服务指标" {
+		if got := strings.Join(f.GetSheetList(), ","); got != "汇总,考核表,明细,服务指标,图表" {
 			t.Fatalf("sheets %s", got)
 		}
 		if title, _ := f.GetCellValue("汇总", "A1"); !strings.Contains(title, "2026-10") || !strings.Contains(title, "暂定") {
@@ -106,6 +106,12 @@ func TestAppraisalWorkbook(t *testing.T) {
 		details, _ := f.GetRows("明细")
 		if got := len(details) - 3; got != len(ms.Records) {
 			t.Fatalf("%d detail rows, want %d records", got, len(ms.Records))
+		}
+		// Dates are the organisation's, not UTC's.
+		for i, rec := range ms.Records {
+			if want := rec.OccurredAt.In(e.store.Location()).Format("2006-01-02"); details[3+i][0] != want {
+				t.Fatalf("detail %d dated %q, want the local %s", i, details[3+i][0], want)
+			}
 		}
 		summary, _ := f.GetRows("汇总", excelize.Options{RawCellValue: true})
 		heads := 0
@@ -142,7 +148,7 @@ func TestAppraisalWorkbook(t *testing.T) {
 	t.Run("English", func(t *testing.T) {
 		e.t = t
 		f := openBook(t, e.as("admin", "GET", "/api/v1/periods/2026-10/appraisal.xlsx?lang=en", nil).want(http.StatusOK).Body)
-		if got := strings.Join(f.GetSheetList(), ","); got != "Summary,Appraisal,Details,Service" {
+		if got := strings.Join(f.GetSheetList(), ","); got != "Summary,Appraisal,Details,Service,Charts" {
 			t.Fatalf("sheets %s", got)
 		}
 	})

@@ -195,8 +195,19 @@ func (s *Server) listResultUploads(c *gin.Context) {
 
 func (s *Server) staffImportTemplate(c *gin.Context) {
 	lang := workbookLang(c)
+	depts, err := s.store.ListDepartments(c.Request.Context(), actor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	t := reports.StaffTemplate{Lang: lang, Organisation: s.opts.Organisation}
+	for _, d := range depts {
+		if d.Active {
+			t.Departments = append(t.Departments, reports.DepartmentCode{Code: d.Code, Name: d.Name})
+		}
+	}
 	a := newAttachment(c, pick(lang, "员工导入模板.xlsx", "staff-import.xlsx"), "staff-import.xlsx")
-	s.finishAttachment(c, a, reports.WriteStaffTemplate(a, lang, nil))
+	s.finishAttachment(c, a, reports.WriteStaffImportTemplate(a, t))
 }
 
 func (s *Server) importStaff(c *gin.Context) {

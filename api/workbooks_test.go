@@ -409,6 +409,13 @@ func TestStaffImport(t *testing.T) {
 		if strings.Join(rows[0], ",") != "工号,姓名,部门编码,角色,用工类型,电话,在职,初始密码" {
 			t.Fatalf("header %q", rows[0])
 		}
+		// The second sheet lists the departments' codes and names.
+		if sheets := f.GetSheetList(); len(sheets) != 2 || sheets[1] != "部门编码" {
+			t.Fatalf("sheets %q", sheets)
+		}
+		if depts, _ := f.GetRows("部门编码"); len(depts) < 3 || depts[0][0] != "部门编码" || depts[1][0] == "" || depts[1][1] == "" {
+			t.Fatalf("department list %q", depts)
+		}
 		for i, r := range [][]any{
 			{"N001", "新员工", "A", "员工", "派遣", "13800138000", "是", "initial-pass-1"},
 			{"N002", "新主管", "B", "supervisor", "", "", "", ""},

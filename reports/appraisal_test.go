@@ -28,8 +28,8 @@ func sampleAppraisal(lang Lang) AppraisalWorkbook {
 		GeneratedAt:  time.Date(2026, 11, 1, 9, 30, 0, 0, shanghai),
 		GradeLabels:  [4]string{"优秀", "良好", "合格", "不合格"},
 		Departments: []DepartmentSummary{
-			{Name: "客服中心", Headcount: 2, AverageFinal: 94.5, GradeCounts: [4]int{1, 1, 0, 0}, TotalDeductions: 12, TotalAdditions: 15},
-			{Name: "工程部", Headcount: 2, AverageFinal: 53.25, GradeCounts: [4]int{0, 0, 1, 1}, TotalDeductions: 70},
+			{Name: "客服中心", Headcount: 2, AverageFinal: 99.5, GradeCounts: [4]int{1, 1, 0, 0}, TotalDeductions: 12, TotalAdditions: 15},
+			{Name: "工程部", Headcount: 2, AverageFinal: 45, GradeCounts: [4]int{0, 0, 1, 1}, TotalDeductions: 70},
 		},
 		Rows: []AppraisalRow{
 			{Seq: 1, EmployeeNo: "1001", Name: "张三", Department: "客服中心", Base: 96, ViolationCount: 2, Deductions: 12, PraiseCount: 2, Additions: 5, Final: 89, Grade: "良好", HighestSanction: "口头警告", BonusDeductionPercent: 5},
@@ -59,7 +59,7 @@ func TestWriteAppraisal(t *testing.T) {
 	b := appraisalBytes(t, sampleAppraisal(LangZH))
 	f := openXLSX(t, b)
 
-	if got, want := f.GetSheetList(), []string{"汇总", "考核表", "明细", "服务指标"}; !reflect.DeepEqual(got, want) {
+	if got, want := f.GetSheetList(), []string{"汇总", "考核表", "明细", "服务指标", "图表"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("sheets %q, want %q", got, want)
 	}
 
@@ -67,17 +67,17 @@ func TestWriteAppraisal(t *testing.T) {
 		if got := cellValue(t, f, "汇总", "A1"); got != "示例物业 2026-10 月度考核汇总 (已结账)" {
 			t.Errorf("title %q", got)
 		}
-		if got := cellValue(t, f, "汇总", "A2"); got != "生成时间：2026-11-01 09:30" {
+		if got := cellValue(t, f, "汇总", "A2"); !strings.HasPrefix(got, "生成时间：2026-11-01 09:30；") {
 			t.Errorf("note %q", got)
 		}
 		if got, want := rowValues(t, f, "汇总", 4, 9), []string{"部门", "人数", "平均最终得分", "A 优秀", "B 良好", "C 合格", "D 不合格", "扣分合计", "加分合计"}; !reflect.DeepEqual(got, want) {
 			t.Errorf("header %q", got)
 		}
-		if got, want := rowValues(t, f, "汇总", 5, 9), []string{"客服中心", "2", "94.50", "1", "1", "0", "0", "12.00", "15.00"}; !reflect.DeepEqual(got, want) {
+		if got, want := rowValues(t, f, "汇总", 5, 9), []string{"客服中心", "2", "99.50", "1", "1", "0", "0", "12.00", "15.00"}; !reflect.DeepEqual(got, want) {
 			t.Errorf("first department %q, want %q", got, want)
 		}
-		// Total row: weighted average (94.5×2 + 53.25×2) / 4.
-		if got, want := rowValues(t, f, "汇总", 7, 9), []string{"合计", "4", "73.88", "1", "1", "1", "1", "82.00", "15.00"}; !reflect.DeepEqual(got, want) {
+		// Total row: weighted average (99.5×2 + 45×2) / 4.
+		if got, want := rowValues(t, f, "汇总", 7, 9), []string{"合计", "4", "72.25", "1", "1", "1", "1", "82.00", "15.00"}; !reflect.DeepEqual(got, want) {
 			t.Errorf("total %q, want %q", got, want)
 		}
 		parts := zipEntries(t, b)
@@ -86,18 +86,28 @@ func TestWriteAppraisal(t *testing.T) {
 		if chart1 == "" || chart2 == "" {
 			t.Fatalf("charts missing; parts: %v", keys(parts))
 		}
-		for _, ref := range []string{"'汇总'!$A$5:$A$6", "'汇总'!$C$5:$C$6", "<barChart>"} {
-			if !strings.Contains(chart1, ref) {
+		// The charts are on their own sheet: the pie of the summary's
+		// total row, and horizontal bars of the ranking table, whose cells
+		// refer to the summary.
+		for _, ref := range []string{"'图表'!$B$4:$B$5", "'图表'!$C$4:$C$5", "<barChart>", `<barDir val="bar"`, "000000"} {
+			if !strings.Contains(chart2, ref) {
 				t.Errorf("average chart does not reference %s", ref)
 			}
 		}
 		for _, ref := range []string{"'汇总'!$D$4:$G$4", "'汇总'!$D$7:$G$7", "<pieChart>"} {
-			if !strings.Contains(chart2, ref) {
+			if !strings.Contains(chart1, ref) {
 				t.Errorf("grade chart does not reference %s", ref)
 			}
 		}
-		if !strings.Contains(parts["xl/drawings/drawing1.xml"], "chart") {
-			t.Error("summary drawing does not hold the charts")
+		if strings.Contains(chart2, "D9D9D9") {
+			t.Error("axis labels are still light grey")
+		}
+		// Ranked: the higher average first.
+		if got, want := rowValues(t, f, "图表", 4, 3), []string{"1", "客服中心", "99.50"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("ranking row 4 %q, want %q", got, want)
+		}
+		if got, _ := f.GetCellFormula("图表", "C5"); got != "'汇总'!$C$6" {
+			t.Errorf("ranking C5 formula %q", got)
 		}
 	})
 
@@ -122,8 +132,8 @@ func TestWriteAppraisal(t *testing.T) {
 	})
 
 	t.Run("Details", func(t *testing.T) {
-		wantHeader := []string{"日期", "工号", "姓名", "部门", "类别", "类型", "程度", "处分", "分值", "首问编号", "状态", "结转说明"}
-		if got := rowValues(t, f, "明细", 3, 12); !reflect.DeepEqual(got, wantHeader) {
+		wantHeader := []string{"日期", "工号", "姓名", "部门", "类别", "类型", "程度", "处分", "分值", "首问编号", "状态", "结转说明", "事由"}
+		if got := rowValues(t, f, "明细", 3, 13); !reflect.DeepEqual(got, wantHeader) {
 			t.Errorf("header %q", got)
 		}
 		// The date is the organisation's wall-clock date, not UTC's.
@@ -136,7 +146,7 @@ func TestWriteAppraisal(t *testing.T) {
 		if got := cellValue(t, f, "明细", "L6"); got != "2026-09 结转" {
 			t.Errorf("carried over %q", got)
 		}
-		checkTableSheet(t, f, b, "明细", "A3:L6", 12)
+		checkTableSheet(t, f, b, "明细", "A3:M6", 13)
 	})
 
 	t.Run("Service", func(t *testing.T) {
@@ -160,7 +170,7 @@ func TestWriteAppraisal(t *testing.T) {
 				titles[dn.Scope] = dn.RefersTo
 			}
 		}
-		want := map[string]string{"汇总": "'汇总'!$4:$4", "考核表": "'考核表'!$3:$3", "明细": "'明细'!$3:$3", "服务指标": "'服务指标'!$3:$3"}
+		want := map[string]string{"汇总": "'汇总'!$4:$4", "图表": "'图表'!$3:$3", "考核表": "'考核表'!$3:$3", "明细": "'明细'!$3:$3", "服务指标": "'服务指标'!$3:$3"}
 		if !reflect.DeepEqual(titles, want) {
 			t.Errorf("print titles %v, want %v", titles, want)
 		}
@@ -209,7 +219,7 @@ func TestWriteAppraisalEnglish(t *testing.T) {
 	wb.GradeLabels = [4]string{"A Excellent", "Good", "", "D"}
 	b := appraisalBytes(t, wb)
 	f := openXLSX(t, b)
-	if got, want := f.GetSheetList(), []string{"Summary", "Appraisal", "Details", "Service"}; !reflect.DeepEqual(got, want) {
+	if got, want := f.GetSheetList(), []string{"Summary", "Appraisal", "Details", "Service", "Charts"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("sheets %q, want %q", got, want)
 	}
 	if got := cellValue(t, f, "Summary", "A1"); got != "示例物业 Engineering 2026-10 monthly appraisal summary (provisional)" {
@@ -227,7 +237,7 @@ func TestWriteAppraisalEnglish(t *testing.T) {
 	if got := cellValue(t, f, "Details", "A1"); got != "示例物业 Engineering 2026-10 appraisal details (provisional)" {
 		t.Errorf("details title %q", got)
 	}
-	if !strings.Contains(zipEntries(t, b)["xl/charts/chart1.xml"], "&#39;Summary&#39;!$C$5:$C$6") {
+	if !strings.Contains(zipEntries(t, b)["xl/charts/chart1.xml"], "&#39;Summary&#39;!$D$7:$G$7") {
 		t.Error("English chart does not reference the Summary sheet")
 	}
 }

@@ -1,11 +1,12 @@
 package reports
 
 import (
-	"archive/zip"
 	"errors"
 	"fmt"
 	"io"
 	"regexp"
+	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -20,21 +21,47 @@ func checkMonth(month string) error {
 	return nil
 }
 
-// newBook starts a workbook whose first sheet is called first, with the
-// document properties set.
-func newBook(first, title string, lang Lang) (*excelize.File, *styleSet, error) {
+// docMeta is what a workbook says about itself in its document properties.
+type docMeta struct {
+	title   string
+	org     string    // the organisation: company (app.xml) and subject
+	created time.Time // zero: now
+}
+
+// newBook starts a workbook whose first sheet is called first, with true
+// document properties (title, organisation, created and modified now) and
+// the CJK-capable fontName as the default font.
+func newBook(first string, meta docMeta, lang Lang) (*excelize.File, *styleSet, error) {
 	f := excelize.NewFile()
 	if err := f.SetSheetName(f.GetSheetName(0), first); err != nil {
 		_ = f.Close()
 		return nil, nil, fmt.Errorf("reports: naming sheet %q: %w", first, err)
 	}
+	created := meta.created
+	if created.IsZero() {
+		created = time.Now()
+	}
+	stamp := created.UTC().Format(time.RFC3339)
+	org := strings.Join(strings.Fields(meta.org), " ")
 	if err := f.SetDocProps(&excelize.DocProperties{
-		Title:    title,
-		Creator:  "firstask",
-		Language: lang.pick("zh-CN", "en"),
+		Title:          meta.title,
+		Subject:        org,
+		Creator:        "firstask",
+		LastModifiedBy: "firstask",
+		Created:        stamp,
+		Modified:       stamp,
+		Language:       lang.pick("zh-CN", "en"),
 	}); err != nil {
 		_ = f.Close()
 		return nil, nil, fmt.Errorf("reports: document properties: %w", err)
+	}
+	if err := f.SetAppProps(&excelize.AppProperties{Application: "firstask", Company: org}); err != nil {
+		_ = f.Close()
+		return nil, nil, fmt.Errorf("reports: application properties: %w", err)
+	}
+	if err := f.SetDefaultFont(fontName); err != nil {
+		_ = f.Close()
+		return nil, nil, fmt.Errorf("reports: default font: %w", err)
 	}
 	st, err := newStyleSet(f)
 	if err != nil {
@@ -53,7 +80,8 @@ func finish(f *excelize.File, w io.Writer, err error) error {
 		// it grows, for 200,000 detail rows) and copy it over. The bytes are
 		// the same; the buffer stays empty (it is only read back to mark
 		// ZIP64 entries, parts over 4 GiB, which these workbooks never hold).
-		f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+		// The writer also fixes two spellings exceljs refuses (zipfix.go).
+		f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newFixingZip(w) })
 		if werr := f.Write(w); werr != nil {
 			err = fmt.Errorf("reports: writing workbook: %w", werr)
 		}
@@ -61,12 +89,40 @@ func finish(f *excelize.File, w io.Writer, err error) error {
 	return errors.Join(err, f.Close())
 }
 
+// pageHead is what the printed header and footer of every page of a sheet
+// say: the organisation (and department) on the left, the document and
+// month in the middle, the month's status (暂定/已结账) on the right; the
+// footer has the generated-at line, "第 n 页，共 N 页" and the sheet name.
+type pageHead struct {
+	org, doc, status, generated string
+	lang                        Lang
+}
+
+// headerText escapes & (the header/footer control character) and keeps a
+// section short enough for the 255-character limit of the whole header.
+func headerText(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 60 {
+		s = string(r[:60]) + "…"
+	}
+	return strings.ReplaceAll(s, "&", "&&")
+}
+
+// header and footer of the printed pages.
+func (h pageHead) header() string {
+	return "&L" + headerText(h.org) + "&C&B" + headerText(h.doc) + "&R" + headerText(h.status)
+}
+
+func (h pageHead) footer() string {
+	return "&L" + headerText(h.generated) + "&C" + h.lang.pick("第 &P 页，共 &N 页", "Page &P of &N") + "&R&A"
+}
+
 // pageSetup prepares a sheet for printing: A4, fit to one page wide (and
-// tall pages high, 0 = as many as needed), page numbers in the footer. For a
-// streamed sheet it must run before NewStreamWriter, which writes sheetPr
-// (fitToPage) at once; on a normal sheet it must run after AutoFilter, which
-// replaces sheetPr.
-func pageSetup(f *excelize.File, sheet, orientation string, tall int) error {
+// tall pages high, 0 = as many as needed), the header and footer of head on
+// every page. For a streamed sheet it must run before NewStreamWriter, which
+// writes sheetPr (fitToPage) at once; on a normal sheet it must run after
+// AutoFilter, which replaces sheetPr.
+func pageSetup(f *excelize.File, sheet, orientation string, tall int, head pageHead) error {
 	size, wide, fit := pageA4, 1, true
 	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
 		Size:        &size,
@@ -79,7 +135,7 @@ func pageSetup(f *excelize.File, sheet, orientation string, tall int) error {
 	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
 		return fmt.Errorf("reports: sheet properties of %q: %w", sheet, err)
 	}
-	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: footerPage}); err != nil {
+	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddHeader: head.header(), OddFooter: head.footer()}); err != nil {
 		return fmt.Errorf("reports: footer of %q: %w", sheet, err)
 	}
 	return nil

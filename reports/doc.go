@@ -12,21 +12,27 @@
 //     frozen; the score column is validated as a decimal 0–100 on every data
 //     row and 1,000 spare rows, with an input hint and an error message;
 //     employee numbers are text cells, so leading zeros survive.
-//   - Staff import template (WriteStaffTemplate) and upload
-//     (ReadStaffImport): 工号, 姓名, 部门编码, 角色, 用工类型, 电话, 在职, 初始密码,
-//     with drop lists of codes for role and employment type (they read the
-//     same in both languages) and 是/否 (yes/no) for active.
+//   - Staff import template (WriteStaffImportTemplate, WriteStaffTemplate)
+//     and upload (ReadStaffImport): 工号, 姓名, 部门编码, 角色, 用工类型, 电话,
+//     在职, 初始密码, with warning-style drop lists of the language's labels
+//     (员工/主管/人事/管理员, 正式/派遣, 是/否) over 10,000 rows, and a second
+//     sheet 部门编码 (Departments) whose codes the department code list offers.
 //   - Monthly appraisal workbook (WriteAppraisal), sheets in this order:
-//     汇总 Summary (a normal sheet: title, per-department table with a total
-//     row whose average is weighted by headcount, a column chart of the
-//     average final score by department and a pie of the grade distribution,
-//     both drawn from the table's cells), 考核表 Appraisal, 明细 Details and
-//     服务指标 Service (streamed: title, generated-at line, header in row 3
-//     frozen and filtered, number formats, landscape, one page wide, the
-//     header repeated on every page through _xlnm.Print_Titles, page numbers
-//     in the footer). Titles read "<organisation> [<department>] <month>
+//     汇总 Summary (per-department table and a total row whose average is
+//     weighted by headcount, every figure a COUNTIFS/SUMIFS formula over
+//     考核表 with the caller's figure cached), 考核表 Appraisal (最终得分 a
+//     formula of 基础分, 扣分 and 加分; the sheet protected without a
+//     password, 基础分 and 备注 unlocked, rule-derived columns with grey
+//     headers; the 制表人/审核人/日期 block below), 明细 Details, 服务指标
+//     Service and 图表 Charts (a ranking table referring to 汇总, a pie of the
+//     grade distribution and a horizontal bar chart of the ranking). All are
+//     streamed: title, generated-at line, header frozen (and filtered on the
+//     data sheets), ruled cells, one page wide, the header repeated on every
+//     page through _xlnm.Print_Titles, a page header (organisation, month
+//     and document, 暂定/已结账) and footer (generated-at, 第 n 页，共 N 页,
+//     sheet). Titles read "<organisation> [<department>] <month>
 //     月度考核汇总 (已结账|暂定)", in English "… monthly appraisal summary
-//     (closed|provisional)".
+//     (closed|provisional)". Dates and times are in AppraisalWorkbook.Location.
 //   - Personal sheet (WritePersonalSheet): one portrait page with the person,
 //     the itemised records, the totals and the lines
 //     "员工签字：____  日期：____" and "主管签字：____  日期：____".
@@ -80,15 +86,22 @@
 // always closed, so no temporary file stays behind. MaxRows counts non-empty
 // data rows.
 //
+// Every style names fontName (Microsoft YaHei), as does the workbook's
+// default style; document properties hold the title, the organisation and
+// the created time. docs/workbooks.md has the reasons.
+//
 // # Writing large sheets
 //
 // The appraisal, details and service sheets use excelize's stream writer in
-// the order it requires: page setup (which writes sheetPr) before the
-// stream writer is created, widths, column styles and panes before the first
-// row, rows ascending, the title merge, the autofilter and the print titles
-// before Flush. Only columns that need a number format or an alignment
-// carry a style, and empty strings are not written. SetActiveSheet is never
-// called after streaming: it parses every streamed sheet back into memory.
+// the order it requires: page setup (which writes sheetPr), the sheet
+// protection and the charts before the stream writer is created (a flushed
+// stream cannot take a chart), widths (last column first, so that <cols>
+// comes out ascending) and panes before the first row, rows ascending, the
+// title merge, the autofilter and the print titles before Flush. Each cell
+// carries its column's ruled style through one reused row of
+// excelize.Cell, so no cell is allocated; columns carry no style, so the
+// rows below a table are not ruled. SetActiveSheet is never called after
+// streaming: it parses every streamed sheet back into memory.
 // Details come from an iterator (DetailSource = iter.Seq[DetailRow]), so
 // 200,000 records need not be held twice. Service rates are *float64 ratios;
 // nil or NaN leaves the cell empty ("no data" differs from 0 %); department

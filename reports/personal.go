@@ -3,6 +3,8 @@ package reports
 import (
 	"fmt"
 	"io"
+	"math"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -28,15 +30,44 @@ type PersonalSheet struct {
 	Grade                 string
 	HighestSanction       string // "" when none
 	BonusDeductionPercent float64
+	// Location is the organisation's time zone, in which the item dates
+	// are shown; nil leaves each date in its own location.
+	Location *time.Location
+	// GeneratedAt, when set, is shown in the printed footer and is the
+	// document's created time.
+	GeneratedAt time.Time
 }
 
 // PersonalItem is one conduct record on the personal sheet; Points is signed
-// (negative for a deduction).
+// (negative for a deduction). The 备注 cell shows, one per line, Reason (the
+// record's description or the praise reason), State (the verification or
+// appeal state, display-ready), "自 <FromMonth> 结转" for a carried-over or
+// corrected line and Note.
 type PersonalItem struct {
 	Date        time.Time
 	Description string
 	Points      float64
 	Note        string
+	Reason      string
+	State       string
+	FromMonth   string // YYYY-MM the record came from, for a carried-over or corrected line
+}
+
+// remark is the 备注 cell of an item.
+func (it *PersonalItem) remark(lang Lang) string {
+	var parts []string
+	for _, p := range []string{it.Reason, it.State} {
+		if p = strings.TrimSpace(p); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	if it.FromMonth != "" {
+		parts = append(parts, lang.pick("自 "+it.FromMonth+" 结转", "from "+it.FromMonth))
+	}
+	if n := strings.TrimSpace(it.Note); n != "" {
+		parts = append(parts, n)
+	}
+	return strings.Join(parts, "\n")
 }
 
 // The signature lines of the personal sheet: room to write, and height for a pen.
@@ -53,7 +84,7 @@ func WritePersonalSheet(w io.Writer, p PersonalSheet) error {
 	lang := p.Lang
 	sheet := lang.pick("个人考核单", "Personal")
 	title := lang.title(p.Organisation, p.Month, lang.pick("个人月度考核单", "personal monthly appraisal"), p.Closed)
-	f, st, err := newBook(sheet, title, lang)
+	f, st, err := newBook(sheet, docMeta{title: title, org: p.Organisation, created: p.GeneratedAt}, lang)
 	if err != nil {
 		return err
 	}
@@ -82,7 +113,13 @@ func writePersonal(f *excelize.File, st *styleSet, sheet, title string, p *Perso
 			err = f.MergeCell(sheet, from, to)
 		}
 	}
-	for i, wdt := range []float64{14, 40, 14, 24} {
+	// The label columns fit the longest label of the language.
+	labelW := 14.0
+	for _, l := range []string{"Employee No", "Department", "Base Score", "Deductions", "Final Score", "Highest Sanction", "Bonus Deduction", "Base Source"} {
+		labelW = max(labelW, math.Ceil(textWidth(lang.pick("基础分来源", l))*boldFactor)+2)
+	}
+	widths := []float64{labelW, 40, labelW, 24}
+	for i, wdt := range widths {
 		if err = f.SetColWidth(sheet, colName(i+1), colName(i+1), wdt); err != nil {
 			return fmt.Errorf("reports: personal sheet widths: %w", err)
 		}
@@ -128,12 +165,23 @@ func writePersonal(f *excelize.File, st *styleSet, sheet, title string, p *Perso
 	for _, it := range p.Items {
 		date := ""
 		if !it.Date.IsZero() {
-			date = it.Date.Format(dateLayout)
+			d := it.Date
+			if p.Location != nil {
+				d = d.In(p.Location)
+			}
+			date = d.Format(dateLayout)
 		}
+		remark := it.remark(lang)
 		set(cell(1, row), date, st.boxed)
 		set(cell(2, row), it.Description, st.boxed)
 		set(cell(3, row), round2(it.Points), st.boxedPoints)
-		set(cell(4, row), it.Note, st.boxed)
+		set(cell(4, row), remark, st.boxed)
+		// Wrapped lines need the row's height: Excel does not grow a row
+		// whose height it did not measure, LibreOffice overlaps the next.
+		lines := max(wrappedLines(it.Description, widths[1]), wrappedLines(remark, widths[3]))
+		if err == nil && lines > 1 {
+			err = f.SetRowHeight(sheet, row, float64(lines)*lineH+4)
+		}
 		row++
 	}
 
@@ -182,5 +230,16 @@ func writePersonal(f *excelize.File, st *styleSet, sheet, title string, p *Perso
 	}); err != nil {
 		return fmt.Errorf("reports: personal sheet print area: %w", err)
 	}
-	return pageSetup(f, sheet, "portrait", 1)
+	generated := ""
+	if !p.GeneratedAt.IsZero() {
+		g := p.GeneratedAt
+		if p.Location != nil {
+			g = g.In(p.Location)
+		}
+		generated = lang.generatedLine(g.Format(timeLayout))
+	}
+	return pageSetup(f, sheet, "portrait", 1, pageHead{
+		org: p.Organisation, doc: p.Month + " " + lang.pick("个人月度考核单", "personal monthly appraisal"),
+		status: lang.statusLabel(p.Closed), generated: generated, lang: lang,
+	})
 }

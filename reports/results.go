@@ -71,14 +71,15 @@ func WriteResultsTemplate(w io.Writer, month string, lang Lang, rows []TemplateR
 		return err
 	}
 	sheet := lang.pick("考核结果 ", "Results ") + month
-	f, st, err := newBook(sheet, lang.pick(month+" 月度考核结果", "Monthly results "+month), lang)
+	title := lang.pick(month+" 月度考核结果", "Monthly results "+month)
+	f, st, err := newBook(sheet, docMeta{title: title}, lang)
 	if err != nil {
 		return err
 	}
-	return finish(f, w, writeResultsTemplate(f, st, sheet, lang, rows))
+	return finish(f, w, writeResultsTemplate(f, st, sheet, lang, rows, pageHead{doc: title, lang: lang}))
 }
 
-func writeResultsTemplate(f *excelize.File, st *styleSet, sheet string, lang Lang, rows []TemplateRow) error {
+func writeResultsTemplate(f *excelize.File, st *styleSet, sheet string, lang Lang, rows []TemplateRow, head pageHead) error {
 	nameW, deptW, noW := 8.0, 16.0, 10.0
 	for _, r := range rows {
 		noW = max(noW, float64(displayWidth(r.EmployeeNo))+2)
@@ -120,7 +121,7 @@ func writeResultsTemplate(f *excelize.File, st *styleSet, sheet string, lang Lan
 	if err := f.AddDataValidation(sheet, dv); err != nil {
 		return fmt.Errorf("reports: score validation: %w", err)
 	}
-	return pageSetup(f, sheet, "portrait", 0)
+	return pageSetup(f, sheet, "portrait", 0, head)
 }
 
 // writeHeader writes a header row on a normal sheet and sets the column

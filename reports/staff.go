@@ -95,21 +95,55 @@ func choiceHint(choices []choice) []string {
 	return out
 }
 
-// WriteStaffTemplate writes the staff import template, prefilled with rows
-// (which may be empty): 工号, 姓名, 部门编码, 角色, 用工类型, 电话, 在职, 初始密码.
-// Role and employment type have drop lists of codes, which read the same in
-// both languages; the active column offers 是/否 (yes/no in English). The
-// reader also accepts the Chinese labels (员工/主管/人事/管理员, 正式/派遣).
+// staffValidationRows is how many data rows (at least) the staff template's
+// drop lists cover: a large onboarding is pasted in one go.
+const staffValidationRows = 10000
+
+// DepartmentCode is one department the staff template lists, so that the
+// person filling it in can pick a code.
+type DepartmentCode struct {
+	Code string
+	Name string
+}
+
+// StaffTemplate is the content of the staff import template: the language,
+// the rows to prefill (may be empty) and the departments to list on the
+// second sheet (may be empty: the sheet then only has its header).
+type StaffTemplate struct {
+	Lang         Lang
+	Rows         []StaffRow
+	Departments  []DepartmentCode
+	Organisation string
+}
+
+// WriteStaffTemplate writes the staff import template without a list of
+// departments; see WriteStaffImportTemplate.
 func WriteStaffTemplate(w io.Writer, lang Lang, rows []StaffRow) error {
+	return WriteStaffImportTemplate(w, StaffTemplate{Lang: lang, Rows: rows})
+}
+
+// WriteStaffImportTemplate writes the staff import template: 工号, 姓名,
+// 部门编码, 角色, 用工类型, 电话, 在职, 初始密码 on the first sheet, and a second
+// sheet 部门编码 (Departments) listing the department codes and names. Role,
+// employment type and active have drop lists of the labels of the template's
+// language (员工/主管/人事/管理员, 正式/派遣, 是/否; staff/supervisor/hr/admin,
+// regular/dispatched, yes/no), the department code one of the listed codes;
+// each list warns rather than refuses ("warning" style), because the reader
+// accepts more spellings (codes, labels of either language, 劳务派遣…). The
+// lists cover at least staffValidationRows data rows.
+func WriteStaffImportTemplate(w io.Writer, t StaffTemplate) error {
+	lang := t.Lang
 	sheet := lang.pick("员工导入", "Staff")
-	f, st, err := newBook(sheet, lang.pick("员工导入", "Staff import"), lang)
+	title := lang.pick("员工导入", "Staff import")
+	f, st, err := newBook(sheet, docMeta{title: title, org: t.Organisation}, lang)
 	if err != nil {
 		return err
 	}
-	return finish(f, w, writeStaffTemplate(f, st, sheet, lang, rows))
+	return finish(f, w, writeStaffTemplate(f, st, sheet, &t, pageHead{org: t.Organisation, doc: title, lang: lang}))
 }
 
-func writeStaffTemplate(f *excelize.File, st *styleSet, sheet string, lang Lang, rows []StaffRow) error {
+func writeStaffTemplate(f *excelize.File, st *styleSet, sheet string, t *StaffTemplate, head pageHead) error {
+	lang, rows := t.Lang, t.Rows
 	noW, nameW, deptW := 10.0, 8.0, 12.0
 	for _, r := range rows {
 		noW = max(noW, float64(displayWidth(r.EmployeeNo))+2)
@@ -146,31 +180,78 @@ func writeStaffTemplate(f *excelize.File, st *styleSet, sheet string, lang Lang,
 	if err := f.SetPanes(sheet, frozenBelow(1)); err != nil {
 		return fmt.Errorf("reports: freezing the header: %w", err)
 	}
-	last := len(rows) + 1 + templateSpareRows
+	last := max(len(rows)+1+templateSpareRows, staffValidationRows+1)
+	deptSheet := lang.pick("部门编码", "Departments")
+	if err := writeDepartmentList(f, st, deptSheet, lang, t.Departments, head); err != nil {
+		return err
+	}
 	lists := []struct {
 		col         string
 		keys        []string
+		ref         string // a range of cells instead of keys
 		title, hint string
 	}{
-		{"D", []string{"staff", "supervisor", "hr", "admin"}, cols[3].header,
-			lang.pick("staff 员工 / supervisor 主管 / hr 人事 / admin 管理员；留空为 staff", "staff / supervisor / hr / admin; empty means staff")},
-		{"E", []string{"regular", "dispatched"}, cols[4].header,
-			lang.pick("regular 正式 / dispatched 派遣；留空为 regular", "regular / dispatched; empty means regular")},
-		{"G", []string{yes, no}, cols[6].header, lang.pick("是 / 否", "yes / no")},
+		{"C", nil, fmt.Sprintf("%s!$A$2:$A$%d", quoteSheet(deptSheet), max(2, len(t.Departments)+1)), cols[2].header,
+			lang.pick("见“部门编码”表", "see the Departments sheet")},
+		{"D", []string{lang.pick("员工", "staff"), lang.pick("主管", "supervisor"), lang.pick("人事", "hr"), lang.pick("管理员", "admin")}, "", cols[3].header,
+			lang.pick("员工 / 主管 / 人事 / 管理员（也可填 staff 等代码）；留空为员工", "staff / supervisor / hr / admin; empty means staff")},
+		{"E", []string{lang.pick("正式", "regular"), lang.pick("派遣", "dispatched")}, "", cols[4].header,
+			lang.pick("正式 / 派遣（也可填 regular、dispatched）；留空为正式", "regular / dispatched; empty means regular")},
+		{"G", []string{yes, no}, "", cols[6].header, lang.pick("是 / 否", "yes / no")},
 	}
 	for _, l := range lists {
 		dv := excelize.NewDataValidation(true)
 		dv.Sqref = fmt.Sprintf("%s2:%s%d", l.col, l.col, last)
-		if err := dv.SetDropList(l.keys); err != nil {
+		if l.ref != "" {
+			dv.SetSqrefDropList(l.ref)
+		} else if err := dv.SetDropList(l.keys); err != nil {
 			return fmt.Errorf("reports: drop list %s: %w", l.col, err)
 		}
 		dv.SetInput(l.title, l.hint)
-		dv.SetError(excelize.DataValidationErrorStyleStop, l.title, l.hint)
+		// A warning, not a stop: the reader accepts more than the list.
+		dv.SetError(excelize.DataValidationErrorStyleWarning, l.title, l.hint)
 		if err := f.AddDataValidation(sheet, dv); err != nil {
 			return fmt.Errorf("reports: drop list %s: %w", l.col, err)
 		}
 	}
-	return pageSetup(f, sheet, "landscape", 0)
+	return pageSetup(f, sheet, "landscape", 0, head)
+}
+
+// writeDepartmentList adds the sheet of department codes and names that
+// the staff template's department code drop list refers to.
+func writeDepartmentList(f *excelize.File, st *styleSet, sheet string, lang Lang, depts []DepartmentCode, head pageHead) error {
+	if _, err := f.NewSheet(sheet); err != nil {
+		return fmt.Errorf("reports: sheet %q: %w", sheet, err)
+	}
+	codeW, nameW := 10.0, 16.0
+	for _, d := range depts {
+		codeW = max(codeW, float64(displayWidth(d.Code))+2)
+		nameW = max(nameW, float64(displayWidth(d.Name))+2)
+	}
+	cols := []column{
+		{lang.pick("部门编码", "Department Code"), codeW, 0},
+		{lang.pick("部门名称", "Department Name"), nameW, 0},
+	}
+	if err := writeHeader(f, sheet, 1, cols, st); err != nil {
+		return err
+	}
+	for i, d := range depts {
+		if err := f.SetSheetRow(sheet, cell(1, i+2), &[]any{d.Code, d.Name}); err != nil {
+			return fmt.Errorf("reports: department list row %d: %w", i+2, err)
+		}
+	}
+	if len(depts) > 0 {
+		if err := f.SetCellStyle(sheet, "A2", cell(1, len(depts)+1), st.cCode); err != nil {
+			return fmt.Errorf("reports: department list style: %w", err)
+		}
+		if err := f.SetCellStyle(sheet, "B2", cell(2, len(depts)+1), st.cText); err != nil {
+			return fmt.Errorf("reports: department list style: %w", err)
+		}
+	}
+	if err := f.SetPanes(sheet, frozenBelow(1)); err != nil {
+		return fmt.Errorf("reports: freezing the header: %w", err)
+	}
+	return pageSetup(f, sheet, "portrait", 0, head)
 }
 
 // ReadStaffImport reads a staff import with the same rules as ReadResults:

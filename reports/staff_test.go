@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -31,13 +32,35 @@ func TestStaffImport(t *testing.T) {
 			for _, dv := range dvs {
 				lists[dv.Sqref] = dv.Formula1
 			}
-			yesNo := `"是,否"`
+			// The lists offer the labels of the language, cover at least
+			// 10,000 rows, and only warn; the department code refers to the
+			// department sheet.
+			wantLists := map[string]string{"D2:D10001": `"员工,主管,人事,管理员"`, "E2:E10001": `"正式,派遣"`, "G2:G10001": `"是,否"`, "C2:C10001": `'部门编码'!$A$2:$A$2`}
 			if lang == LangEN {
-				yesNo = `"yes,no"`
+				wantLists = map[string]string{"D2:D10001": `"staff,supervisor,hr,admin"`, "E2:E10001": `"regular,dispatched"`, "G2:G10001": `"yes,no"`, "C2:C10001": `'Departments'!$A$2:$A$2`}
 			}
-			for ref, want := range map[string]string{"D2:D1004": `"staff,supervisor,hr,admin"`, "E2:E1004": `"regular,dispatched"`, "G2:G1004": yesNo} {
-				if lists[ref] != want {
-					t.Errorf("drop list %s = %s, want %s (all: %v)", ref, lists[ref], want, lists)
+			for ref, w := range wantLists {
+				if lists[ref] != w {
+					t.Errorf("drop list %s = %s, want %s (all: %v)", ref, lists[ref], w, lists)
+				}
+			}
+			for _, dv := range dvs {
+				if dv.ErrorStyle == nil || *dv.ErrorStyle != "warning" {
+					t.Errorf("drop list %s: error style %v, want warning", dv.Sqref, dv.ErrorStyle)
+				}
+				// Every label offered is one the importer takes.
+				if items := strings.Trim(dv.Formula1, `"`); !strings.HasPrefix(dv.Formula1, "'") {
+					for _, item := range strings.Split(items, ",") {
+						ok := false
+						for _, cs := range [][]choice{roleChoices, employmentChoices, activeChoices} {
+							if _, valid := parseChoice(item, cs); valid {
+								ok = true
+							}
+						}
+						if !ok {
+							t.Errorf("drop list %s offers %q, which the importer refuses", dv.Sqref, item)
+						}
+					}
 				}
 			}
 			rows, err := ReadStaffImport(&buf, UploadLimits{})

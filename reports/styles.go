@@ -2,7 +2,9 @@ package reports
 
 import (
 	"fmt"
+	"math"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -23,13 +25,18 @@ const (
 	thinBorder   = 1 // excelize border style: thin
 	widthMax     = 60
 	widthMin     = 6
-	pageA4       = 9           // excelize paper size: A4
-	footerPage   = "&C&P / &N" // "page / pages", the same in both languages
-	headerRowH   = 32.0        // streamed header rows hold two lines of a wrapped header
-	tableHeaderH = 22.0        // header rows of templates and the summary
+	pageA4       = 9    // excelize paper size: A4
+	headerRowH   = 32.0 // streamed header rows hold two lines of a wrapped header
+	tableHeaderH = 22.0 // header rows of templates and the summary
 	titleRowH    = 26.0
 	timeLayout   = "2006-01-02 15:04" // how GeneratedAt is shown
 	dateLayout   = "2006-01-02"
+	// fontName is the font of every style and of the workbook's default
+	// style: a sans-serif face with CJK glyphs that Excel and WPS have on
+	// Windows and fontconfig maps to Noto Sans CJK elsewhere, so that titles
+	// do not fall back to a serif and print the same everywhere.
+	fontName   = "Microsoft YaHei"
+	lockedFill = "EDEDED" // headers of rule-derived (protected) columns
 )
 
 // styleSet holds the style ids one workbook uses.
@@ -43,6 +50,14 @@ type styleSet struct {
 	totalScore             int
 	label, boxed, boxedNum int
 	boxedPoints, signature int
+
+	// Ruled data cells of the tables (thin borders on every side); the
+	// *Edit styles are unlocked, so they stay editable on a protected sheet.
+	cText, cCenter, cScore, cCount   int
+	cPercent, cRatio, cDate, cPoints int
+	cScoreEdit, cTextEdit, cCode     int
+	cTextWrap                        int
+	lockedHeader                     int // header of a protected, rule-derived column
 }
 
 func newStyleSet(f *excelize.File) (*styleSet, error) {
@@ -57,6 +72,7 @@ func newStyleSet(f *excelize.File) (*styleSet, error) {
 	}
 	custom := func(s string) *string { return &s }
 	vcenter := &excelize.Alignment{Vertical: "center"}
+	unlocked := &excelize.Protection{Locked: false}
 	var s styleSet
 	specs := []struct {
 		id    *int
@@ -87,8 +103,30 @@ func newStyleSet(f *excelize.File) (*styleSet, error) {
 		{&s.boxedNum, excelize.Style{Border: border, CustomNumFmt: custom(fmtScore), Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "center"}}},
 		{&s.boxedPoints, excelize.Style{Border: border, CustomNumFmt: custom(fmtPoints), Alignment: vcenter}},
 		{&s.signature, excelize.Style{Alignment: &excelize.Alignment{Vertical: "bottom"}}},
+		{&s.cText, excelize.Style{Border: border, Alignment: vcenter}},
+		{&s.cTextWrap, excelize.Style{Border: border, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}},
+		{&s.cCode, excelize.Style{Border: border, NumFmt: numFmtText, Alignment: vcenter}},
+		{&s.cCenter, excelize.Style{Border: border, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}},
+		{&s.cScore, excelize.Style{Border: border, CustomNumFmt: custom(fmtScore), Alignment: vcenter}},
+		{&s.cCount, excelize.Style{Border: border, NumFmt: numFmtInt, Alignment: vcenter}},
+		{&s.cPercent, excelize.Style{Border: border, CustomNumFmt: custom(fmtPercent), Alignment: vcenter}},
+		{&s.cRatio, excelize.Style{Border: border, CustomNumFmt: custom(fmtRatio), Alignment: vcenter}},
+		{&s.cDate, excelize.Style{Border: border, CustomNumFmt: custom(fmtDate), Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "center"}}},
+		{&s.cPoints, excelize.Style{Border: border, CustomNumFmt: custom(fmtPoints), Alignment: vcenter}},
+		{&s.cScoreEdit, excelize.Style{Border: border, CustomNumFmt: custom(fmtScore), Protection: unlocked, Alignment: vcenter}},
+		{&s.cTextEdit, excelize.Style{Border: border, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}, Protection: unlocked}},
+		{&s.lockedHeader, excelize.Style{
+			Font:      &excelize.Font{Bold: true},
+			Fill:      solid(lockedFill),
+			Border:    border,
+			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
+		}},
 	}
 	for _, sp := range specs {
+		if sp.style.Font == nil {
+			sp.style.Font = &excelize.Font{}
+		}
+		sp.style.Font.Family = fontName
 		id, err := f.NewStyle(&sp.style)
 		if err != nil {
 			return nil, fmt.Errorf("reports: creating a style: %w", err)
@@ -98,14 +136,76 @@ func newStyleSet(f *excelize.File) (*styleSet, error) {
 	return &s, nil
 }
 
+// latinFactor is how much wider than a "narrow character" of the column
+// width unit a Latin letter of fontName prints (bold headers take a little
+// more, boldFactor).
+const (
+	latinFactor = 1.15
+	cjkFactor   = 2.2 // Noto Sans CJK, fontconfig's stand-in for fontName, runs a little wide
+	boldFactor  = 1.1
+)
+
+// textWidth is the printed width of s in narrow characters of the column
+// width unit: a CJK character counts cjkFactor, a Latin one latinFactor.
+func textWidth(s string) float64 {
+	wide := displayWidth(s) - utf8.RuneCountInString(s) // each wide rune counted once more
+	narrow := utf8.RuneCountInString(s) - wide
+	return float64(wide)*cjkFactor + float64(narrow)*latinFactor
+}
+
 // colWidth is the width of a column that must show its header and its
-// typical content (in narrow characters). Headers wrap, so only their longest
-// word must fit; CJK headers count whole.
+// typical content (in narrow characters). Headers wrap, so only their
+// longest word must fit, and the whole header in at most two lines; CJK
+// headers count whole.
 func colWidth(header string, content float64) float64 {
-	longest := 0
+	longest := 0.0
 	for _, word := range strings.Fields(header) {
-		longest = max(longest, displayWidth(word))
+		longest = max(longest, textWidth(word)*boldFactor)
 	}
-	w := max(float64(longest)+2, content+1)
-	return min(max(w, widthMin), widthMax)
+	w := max(math.Ceil(longest)+2, content+1, widthMin)
+	for w < widthMax && headerLines(header, w) > 2 {
+		w++
+	}
+	return min(w, widthMax)
+}
+
+// headerLines is how many lines header wraps into in a column width wide.
+func headerLines(header string, width float64) int {
+	room := width - 1.5
+	lines, used := 1, 0.0
+	for _, word := range strings.Fields(header) {
+		ww := textWidth(word) * boldFactor
+		switch {
+		case used == 0:
+			used = ww
+		case used+textWidth(" ")+ww <= room:
+			used += textWidth(" ") + ww
+		default:
+			lines++
+			used = ww
+		}
+	}
+	return lines
+}
+
+// width picks a content width by language: English labels are longer.
+func (l Lang) width(zh, en float64) float64 {
+	if l.english() {
+		return en
+	}
+	return zh
+}
+
+// lineH is the height in points of one line of wrapped body text.
+const lineH = 15.0
+
+// wrappedLines estimates how many lines s takes in a wrapping cell of a
+// column width wide (explicit line breaks included).
+func wrappedLines(s string, width float64) int {
+	room := max(width-1.5, 1)
+	n := 0
+	for _, para := range strings.Split(s, "\n") {
+		n += max(1, int(math.Ceil(textWidth(para)/room)))
+	}
+	return n
 }
