@@ -36,7 +36,7 @@ func (s *Server) login(c *gin.Context) {
 		return
 	}
 	account, ip := strings.ToLower(strings.TrimSpace(req.EmployeeNo)), c.ClientIP()
-	if blocked, wait := s.throttle.blocked(account, ip); blocked {
+	if blocked, wait := s.throttle.Blocked(account, ip); blocked {
 		c.Header("Retry-After", fmt.Sprint(int(math.Ceil(wait.Seconds()))))
 		s.failCode(c, models.ERateLimited, "too many failed logins; try again in %d minutes", int(math.Ceil(wait.Minutes())))
 		return
@@ -44,12 +44,12 @@ func (s *Server) login(c *gin.Context) {
 	sess, err := s.store.Login(c.Request.Context(), requestID(c), req.EmployeeNo, req.Password, s.opts.TokenTTL)
 	if err != nil {
 		if models.ErrorCode(err) == models.EUnauthorized {
-			s.throttle.fail(account, ip)
+			s.throttle.Fail(account, ip)
 		}
 		s.fail(c, err)
 		return
 	}
-	s.throttle.succeed(account)
+	s.throttle.Succeed(account)
 	c.JSON(http.StatusOK, loginResponse{Token: sess.Token, ExpiresAt: rfc3339(sess.ExpiresAt), Staff: sess.Staff})
 }
 

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"firstask/throttle"
 )
 
 func TestLogin(t *testing.T) {
@@ -39,7 +41,7 @@ func TestLogin(t *testing.T) {
 func TestLoginThrottle(t *testing.T) {
 	e := newTestEnv(t)
 	bad := map[string]string{"employee_no": "staffA", "password": "wrong-password"}
-	for i := 0; i < maxAccountFailures; i++ {
+	for i := 0; i < throttle.MaxAccountFailures; i++ {
 		e.do("POST", "/api/v1/auth/login", "", bad).want(http.StatusUnauthorized)
 	}
 	// Even the right password is refused while the account is locked.
@@ -51,12 +53,12 @@ func TestLoginThrottle(t *testing.T) {
 	// Another account from the same IP still works (below the IP limit).
 	e.do("POST", "/api/v1/auth/login", "", map[string]string{"employee_no": "staffB", "password": testPassword}).want(http.StatusOK)
 	// After the window the account can sign in again.
-	e.clock.Advance(throttleWindow + time.Second)
+	e.clock.Advance(throttle.Window + time.Second)
 	e.do("POST", "/api/v1/auth/login", "", map[string]string{"employee_no": "staffA", "password": testPassword}).want(http.StatusOK)
 
 	t.Run("PerIP", func(t *testing.T) {
 		e.t = t
-		for i := 0; i < maxIPFailures; i++ {
+		for i := 0; i < throttle.MaxIPFailures; i++ {
 			e.do("POST", "/api/v1/auth/login", "", map[string]string{"employee_no": "ghost" + id(int64(i)), "password": "wrong-password"}).want(http.StatusUnauthorized)
 		}
 		e.do("POST", "/api/v1/auth/login", "", map[string]string{"employee_no": "hr", "password": testPassword}).want(http.StatusTooManyRequests)
@@ -65,7 +67,7 @@ func TestLoginThrottle(t *testing.T) {
 
 func TestForgedForwardedForIsIgnored(t *testing.T) {
 	e := newTestEnv(t)
-	for i := 0; i < maxIPFailures; i++ {
+	for i := 0; i < throttle.MaxIPFailures; i++ {
 		bad := map[string]string{"employee_no": "ghost" + id(int64(i)), "password": "wrong-password"}
 		req := newJSONRequest(t, "POST", "/api/v1/auth/login", bad)
 		req.Header.Set("X-Forwarded-For", "10.9.9."+id(int64(i)))

@@ -14,6 +14,7 @@ import (
 
 	"firstask/metrics"
 	"firstask/models"
+	"firstask/throttle"
 )
 
 // Options configures the HTTP layer.
@@ -26,6 +27,9 @@ type Options struct {
 	Logger         *slog.Logger
 	// Now is the clock of the login throttle (default time.Now).
 	Now func() time.Time
+	// Throttle counts failed logins; pass the web pages' one to share the
+	// lockout (default: a fresh one on Now).
+	Throttle *throttle.Login
 	// Metrics receives the HTTP instruments and is served at /metrics;
 	// when nil, New makes a fresh set with the store's pool statistics.
 	Metrics *metrics.Metrics
@@ -38,7 +42,7 @@ type Server struct {
 	log      *slog.Logger
 	engine   *gin.Engine
 	routes   map[string]access
-	throttle *loginThrottle
+	throttle *throttle.Login
 	draining atomic.Bool
 	metrics  *metrics.Metrics
 	// openapiJSON is the embedded document converted once at start.
@@ -65,6 +69,9 @@ func New(store *models.Store, opts Options) (*Server, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Throttle == nil {
+		opts.Throttle = throttle.New(opts.Now)
+	}
 	if opts.Metrics == nil {
 		db, err := store.SQLDB()
 		if err != nil {
@@ -83,7 +90,7 @@ func New(store *models.Store, opts Options) (*Server, error) {
 		log:      opts.Logger,
 		engine:   gin.New(),
 		routes:   map[string]access{},
-		throttle: newLoginThrottle(opts.Now),
+		throttle: opts.Throttle,
 		metrics:  opts.Metrics,
 
 		openapiJSON: doc,
