@@ -29,6 +29,8 @@ import (
 	"firstask/metrics"
 	"firstask/migrations"
 	"firstask/models"
+	"firstask/throttle"
+	"firstask/web"
 	"firstask/webhook"
 )
 
@@ -235,10 +237,15 @@ func serve(ctx context.Context, store *models.Store, cfg config.Config, log *slo
 		return err
 	}
 	m := metrics.New(sqlDB)
+	logins := throttle.New(time.Now)
 	srv, err := api.New(store, api.Options{
-		TokenTTL: cfg.TokenTTL, TrustedProxies: cfg.TrustedProxies, MaxBodyBytes: cfg.MaxBodyBytes,
+		Throttle: logins, TokenTTL: cfg.TokenTTL, TrustedProxies: cfg.TrustedProxies, MaxBodyBytes: cfg.MaxBodyBytes,
 		MaxUploadBytes: cfg.MaxUploadBytes, Organisation: cfg.Organisation, Logger: log, Metrics: m,
 	})
+	if err != nil {
+		return err
+	}
+	pages, err := web.New(store, web.Options{Organisation: cfg.Organisation, SessionTTL: cfg.TokenTTL, Throttle: logins, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -246,7 +253,7 @@ func serve(ctx context.Context, store *models.Store, cfg config.Config, log *slo
 	if err != nil {
 		return err
 	}
-	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+	httpSrv := &http.Server{Handler: web.Mount(srv.Handler(), pages), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
