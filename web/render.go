@@ -123,6 +123,7 @@ func (h *Handler) funcs() template.FuncMap {
 		"day":      func(lang string, t any) string { return formatDay(lang, t, loc) },
 		"left":     func(lang string, deadline time.Time) string { return remaining(lang, deadline, h.store.Now()) },
 		"points":   formatPoints,
+		"score":    formatScore,
 		"deref":    derefString,
 		"link":     entityLink,
 		"refctx":   refctx,
@@ -141,7 +142,6 @@ func (h *Handler) funcs() template.FuncMap {
 		"fielderr": func(f FormView, name string) string {
 			return f.Errors[name]
 		},
-		"eq":  func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 		"add": func(a, b int) int { return a + b },
 	}
 }
@@ -151,6 +151,11 @@ func derefString(p *string) string {
 		return ""
 	}
 	return *p
+}
+
+// formatScore writes a score without a sign: 92.5.
+func formatScore(p float64) string {
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", p), "0"), ".")
 }
 
 // formatPoints writes points with their sign.

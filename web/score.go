@@ -124,7 +124,7 @@ func scoreChart(ms []monthSummary, lang string) template.HTML {
 			fill = "#ffffff" // provisional: hollow
 		}
 		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="4" fill="%s" stroke="#1f5fbf" stroke-width="2"><title>%s %s</title></circle>`,
-			x(i), y(m.Final), fill, m.Month, formatPoints(m.Final))
+			x(i), y(m.Final), fill, m.Month, formatScore(m.Final))
 		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="11" text-anchor="middle" fill="#5b6475">%s</text>`, x(i), h-10, m.Month.String()[2:])
 	}
 	b.WriteString(`</svg>`)
