@@ -387,13 +387,15 @@ func TestBrowserJourneys(t *testing.T) {
 		}
 		b.shoot("not-found")
 		evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			fmt.Fprintf(w, `<form id="f" method="post" action="%s/register"><input name="visitor_name" value="x"></form><script>document.getElementById('f').submit()</script>`, e.srv.URL)
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprintf(w, `<!doctype html><form id="f" method="post" action="%s/register"><input name="visitor_name" value="x"><button id="go">go</button></form>`, e.srv.URL)
 		}))
 		defer evil.Close()
 		b.mu.Lock()
 		b.elsewhere = evil.URL
 		b.mu.Unlock()
-		b.run(chromedp.Navigate(evil.URL), chromedp.WaitVisible(chromedp.CSS(`main`)))
+		b.run(chromedp.Navigate(evil.URL), chromedp.WaitVisible(chromedp.CSS(`#go`)), chromedp.Click(chromedp.CSS(`#go`)),
+			chromedp.Sleep(time.Second), chromedp.WaitVisible(chromedp.CSS(`main`)))
 		if !strings.Contains(b.text(`main`), "此请求被拒绝") {
 			t.Fatalf("a cross-origin post was not refused: %q", b.text(`main`))
 		}
@@ -405,7 +407,7 @@ func TestBrowserJourneys(t *testing.T) {
 		b.signIn(clerk.EmployeeNo)
 		b.run(chromedp.Navigate(e.srv.URL+"/password"), chromedp.WaitVisible(chromedp.CSS(`#current_password`)))
 		b.shoot("password")
-		b.run(chromedp.Click(chromedp.CSS(`footer button[name="lang"]`)))
+		b.run(chromedp.Click(chromedp.CSS(`footer button[name="lang"]`)), chromedp.Sleep(time.Second))
 		value(b, chromedp.Poll[bool](`document.querySelector('h1') !== null && document.querySelector('h1').textContent.includes('Change password')`))
 		if !strings.Contains(b.text(`h1`), "Change password") {
 			t.Fatalf("English switch: %q", b.text(`h1`))
