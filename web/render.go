@@ -116,14 +116,21 @@ func pick(lang, zh, en string) string {
 func (h *Handler) funcs() template.FuncMap {
 	loc := h.store.Location()
 	return template.FuncMap{
-		"t":        pick,
-		"static":   h.static.url,
-		"label":    label,
-		"when":     func(lang string, t any) string { return formatTime(lang, t, loc) },
-		"day":      func(lang string, t any) string { return formatDay(lang, t, loc) },
-		"left":     func(lang string, deadline time.Time) string { return remaining(lang, deadline, h.store.Now()) },
-		"points":   formatPoints,
-		"score":    formatScore,
+		"t":      pick,
+		"static": h.static.url,
+		"label":  label,
+		"when":   func(lang string, t any) string { return formatTime(lang, t, loc) },
+		"day":    func(lang string, t any) string { return formatDay(lang, t, loc) },
+		"left":   func(lang string, deadline time.Time) string { return remaining(lang, deadline, h.store.Now()) },
+		"points": formatPoints,
+		"score":  formatScore,
+		"neg":    func(f float64) float64 { return -f },
+		"eventnote": func(lang string, kind models.EventKind, note string) string {
+			if kind == models.EventCreated {
+				return label(lang, "disposition", note)
+			}
+			return note
+		},
 		"deref":    derefString,
 		"link":     entityLink,
 		"refctx":   refctx,

@@ -89,7 +89,7 @@ func (h *Handler) renderScore(w http.ResponseWriter, r *http.Request, rq *reques
 // scoreChart draws the final scores as a small SVG line chart on the
 // server: no script, no inline styles (the CSP allows none).
 func scoreChart(ms []monthSummary, lang string) template.HTML {
-	const w, h, left, right, top, bottom = 640, 200, 40, 12, 14, 30
+	const w, h, left, right, top, bottom = 640, 200, 44, 28, 14, 30
 	lo, hi := 60.0, 100.0
 	for _, m := range ms {
 		if m.Final < lo {

@@ -151,6 +151,8 @@ func translateErrors(lang string, fe map[string]string) map[string]string {
 	for k, v := range fe {
 		if t, ok := zh[v]; ok {
 			v = t
+		} else if strings.HasPrefix(v, "is required") {
+			v = "必填"
 		}
 		out[k] = v
 	}
