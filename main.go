@@ -245,7 +245,7 @@ func serve(ctx context.Context, store *models.Store, cfg config.Config, log *slo
 	if err != nil {
 		return err
 	}
-	pages, err := web.New(store, web.Options{Organisation: cfg.Organisation, SessionTTL: cfg.TokenTTL, Throttle: logins, Logger: log})
+	pages, err := web.New(store, web.Options{Organisation: cfg.Organisation, SessionTTL: cfg.TokenTTL, SecureCookies: cfg.SecureCookies, Throttle: logins, Logger: log})
 	if err != nil {
 		return err
 	}

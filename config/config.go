@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,6 +47,7 @@ type Config struct {
 	ShutdownDelay   time.Duration
 	BcryptCost      int
 	Demo            bool
+	SecureCookies   bool
 }
 
 // Setting documents one configuration entry; the README's table is made
@@ -74,6 +76,7 @@ var Settings = []Setting{
 	{"FIRSTASK_SHUTDOWN_TIMEOUT", "shutdown-timeout", "20s", "how long in-flight requests may finish after SIGTERM"},
 	{"FIRSTASK_SHUTDOWN_DELAY", "shutdown-delay", "0s", "how long /readyz fails while requests are still taken after SIGTERM, so a load balancer can stop sending them first"},
 	{"FIRSTASK_BCRYPT_COST", "bcrypt-cost", "10", "bcrypt cost of stored passwords (10–14)"},
+	{"FIRSTASK_SECURE_COOKIES", "secure-cookies", "false", "mark the web pages' cookies Secure even on plain HTTP (behind a TLS-terminating proxy)"},
 }
 
 // HelpError is returned by Load for -h or --help; it holds the usage text
@@ -175,6 +178,9 @@ func parse(v map[string]*string) (Config, error) {
 		return cfg, fmt.Errorf("FIRSTASK_BCRYPT_COST: %q is not a bcrypt cost between 4 and 31", *v["bcrypt-cost"])
 	}
 	cfg.BcryptCost = int(cost)
+	if cfg.SecureCookies, err = strconv.ParseBool(*v["secure-cookies"]); err != nil {
+		return cfg, fmt.Errorf("FIRSTASK_SECURE_COOKIES: %q is not true or false", *v["secure-cookies"])
+	}
 	if cfg.Listen == "" {
 		return cfg, errors.New("FIRSTASK_LISTEN: empty listen address")
 	}
