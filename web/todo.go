@@ -121,6 +121,10 @@ func (h *Handler) referralAction(w http.ResponseWriter, r *http.Request, rq *req
 	}
 	if fe, ok := fieldErrors(err); ok {
 		return h.renderTodo(w, r, rq, http.StatusUnprocessableEntity, translateErrors(rq.Lang, fe), id)
+	} else if models.ErrorCode(err) == models.EConflict {
+		// The state moved on (another tab, a colleague): say why and show
+		// the page as it now is.
+		return h.redirect(w, r, "/todo", pick(rq.Lang, "当前状态下不能执行此操作：", "This cannot be done now: ")+models.ErrorMessage(err))
 	} else if err != nil {
 		return err
 	}

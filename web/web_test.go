@@ -348,3 +348,22 @@ func TestRemaining(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestConflictShownAsFlash(t *testing.T) {
+	e := newTestEnv(t, Options{})
+	clerk := e.client()
+	clerk.signIn("D002")
+	resp, _ := clerk.post("/register", url.Values{"channel": {"visit"}, "category": {"consultation"}, "visitor_name": {"周先生"},
+		"summary": {"咨询停车"}, "disposition": {"resolved_on_spot"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("register: %d", resp.StatusCode)
+	}
+	loc := resp.Header.Get("Location")
+	resp, _ = clerk.post(loc+"/resolve", url.Values{"resolution": {"again"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != loc {
+		t.Fatalf("resolving a settled matter: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if _, body := clerk.get(loc); !strings.Contains(body, "当前状态下不能执行此操作") {
+		t.Fatal("no flash explaining the refusal")
+	}
+}
