@@ -367,3 +367,32 @@ func TestConflictShownAsFlash(t *testing.T) {
 		t.Fatal("no flash explaining the refusal")
 	}
 }
+
+func TestNotificationsBadgeAndMarkRead(t *testing.T) {
+	e := newTestEnv(t, Options{})
+	clerk := e.client()
+	clerk.signIn("D002")
+	colleague := e.staff["D011"]
+	resp, _ := clerk.post("/register", url.Values{"channel": {"phone"}, "category": {"repair"}, "visitor_name": {"吴女士"},
+		"visitor_phone": {"13900139000"}, "summary": {"水管漏水"}, "disposition": {"referred"},
+		"to_department_id": {itoa(colleague.DepartmentID)}, "to_staff_id": {itoa(colleague.ID)}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("register: %d", resp.StatusCode)
+	}
+	c := e.client()
+	c.signIn("D011")
+	_, body := c.get("/notifications")
+	if !strings.Contains(body, `data-unread>1<`) || !strings.Contains(body, "新转办") {
+		t.Fatal("no unread badge or no Chinese kind label")
+	}
+	_, home := c.get("/home")
+	if !strings.Contains(home, `<strong>1</strong>转给我的待办`) {
+		t.Fatal("首页 does not count the referral")
+	}
+	if resp, _ := c.post("/notifications/read", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("mark read: %d", resp.StatusCode)
+	}
+	if _, body := c.get("/notifications"); strings.Contains(body, `data-unread>`) {
+		t.Fatal("the badge is still there after marking all read")
+	}
+}
