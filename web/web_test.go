@@ -396,3 +396,29 @@ func TestNotificationsBadgeAndMarkRead(t *testing.T) {
 		t.Fatal("the badge is still there after marking all read")
 	}
 }
+
+// TestPagesForEveryRole opens every page as each role and as nobody: the
+// pages of this issue are everyone's, and signed out they send to sign-in.
+func TestPagesForEveryRole(t *testing.T) {
+	e := newTestEnv(t, Options{})
+	pages := []string{"/home", "/todo", "/register", "/inquiries", "/my/score", "/notifications", "/password",
+		"/referral-targets?department_id=" + itoa(e.staff["D011"].DepartmentID)}
+	anon := e.client()
+	for _, p := range pages {
+		if resp, _ := anon.get(p); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+			t.Errorf("anonymous %s: %d", p, resp.StatusCode)
+		}
+	}
+	for _, no := range []string{"D002", "D001", "D028", "D030"} {
+		c := e.client()
+		c.signIn(no)
+		for _, p := range pages {
+			if resp, _ := c.get(p); resp.StatusCode != http.StatusOK {
+				t.Errorf("%s (%s) %s: %d", no, e.staff[no].Role, p, resp.StatusCode)
+			}
+		}
+		if resp, _ := c.get("/inquiries/999999"); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: a missing inquiry answers %d", no, resp.StatusCode)
+		}
+	}
+}
