@@ -111,7 +111,7 @@ func scoreChart(ms []monthSummary, lang string) template.HTML {
 		template.HTMLEscapeString(pick(lang, "近几个月的最终得分", "Final score of recent months")))
 	for _, g := range []float64{lo, (lo + hi) / 2, hi} {
 		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#d7dce4"/>`, left, w-right, y(g), y(g))
-		fmt.Fprintf(&b, `<text x="%d" y="%.1f" font-size="11" text-anchor="end" fill="#5b6475">%.0f</text>`, left-4, y(g)+4, g)
+		fmt.Fprintf(&b, `<text x="%d" y="%.1f" font-size="15" text-anchor="end" fill="#5b6475">%.0f</text>`, left-4, y(g)+4, g)
 	}
 	var pts []string
 	for i, m := range ms {
@@ -125,7 +125,7 @@ func scoreChart(ms []monthSummary, lang string) template.HTML {
 		}
 		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="4" fill="%s" stroke="#1f5fbf" stroke-width="2"><title>%s %s</title></circle>`,
 			x(i), y(m.Final), fill, m.Month, formatScore(m.Final))
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="11" text-anchor="middle" fill="#5b6475">%s</text>`, x(i), h-10, m.Month.String()[2:])
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="15" text-anchor="middle" fill="#5b6475">%s</text>`, x(i), h-10, m.Month.String()[2:])
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
