@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"firstask/api"
 	"firstask/models"
@@ -296,6 +297,19 @@ func TestBrowserJourneys(t *testing.T) {
 			t.Fatalf("my registrations lack %s or its SLA badge: %q", got.Ref, b.text(`table`))
 		}
 		b.shoot("inquiries")
+	})
+
+	t.Run("ClerkRegistersByKeyboardAlone", func(t *testing.T) {
+		b.t = t
+		start := time.Now()
+		tab := chromedp.KeyEvent(kb.Tab)
+		b.run(chromedp.Navigate(e.srv.URL+"/register"), chromedp.WaitVisible(chromedp.CSS(`#register`)), chromedp.Focus(chromedp.CSS(`#channel`)),
+			tab, tab, chromedp.KeyEvent("钱先生"), tab, chromedp.KeyEvent("13700137000"), tab, tab, chromedp.KeyEvent("咨询停车月卡办理"),
+			tab, tab, chromedp.KeyEvent(kb.ArrowDown), tab, dropFlash(), chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+		if f := b.text(`.flash`); !strings.Contains(f, "已登记") || !strings.Contains(b.text(`main`), "当场办结") {
+			t.Fatalf("keyboard registration: %q", f)
+		}
+		t.Logf("registered by keyboard in %s of browser time", time.Since(start).Round(time.Millisecond))
 	})
 
 	t.Run("ColleagueAcceptsContactsResolves", func(t *testing.T) {
