@@ -2,11 +2,14 @@ package web
 
 import (
 	"context"
+	"go/parser"
+	"go/token"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -419,6 +422,38 @@ func TestPagesForEveryRole(t *testing.T) {
 		}
 		if resp, _ := c.get("/inquiries/999999"); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("%s: a missing inquiry answers %d", no, resp.StatusCode)
+		}
+	}
+}
+
+func TestServerErrorPageShowsRequestID(t *testing.T) {
+	e := newTestEnv(t, Options{})
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest(http.MethodGet, "/home", nil)
+	r.Header.Set("X-Request-ID", "req-500-test")
+	e.h.wrap(func(http.ResponseWriter, *http.Request, *request) error { panic("boom") }, false).ServeHTTP(w, r)
+	if w.Code != http.StatusInternalServerError || !strings.Contains(w.Body.String(), "req-500-test") || strings.Contains(w.Body.String(), "boom") {
+		t.Fatalf("500 page: %d %q", w.Code, w.Body.String())
+	}
+}
+
+// TestNoImportOfAPI keeps the pages a second adapter: web never imports
+// the api package (STYLE.md).
+func TestNoImportOfAPI(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	for _, f := range files {
+		pf, err := parser.ParseFile(fset, f, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range pf.Imports {
+			if strings.Trim(imp.Path.Value, `"`) == "firstask/api" {
+				t.Errorf("%s imports firstask/api", f)
+			}
 		}
 	}
 }
