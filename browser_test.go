@@ -316,8 +316,8 @@ func TestBrowserJourneys(t *testing.T) {
 		b.t = t
 		b.signIn(colleague.EmployeeNo)
 		b.run(chromedp.Navigate(e.srv.URL+"/todo"), chromedp.WaitVisible(chromedp.CSS(`main`)))
-		if !strings.Contains(b.text(`main`), ref) {
-			t.Fatalf("待办 does not list %s", ref)
+		if m := b.text(`main`); !strings.Contains(m, ref) || !strings.Contains(m, "楼道照明坏了一周无人处理") {
+			t.Fatalf("待办 does not list %s with its summary: %q", ref, m)
 		}
 		b.shoot("todo")
 		b.run(dropFlash(), chromedp.Click(chromedp.CSS(`form[action$="/accept"] button`)), chromedp.WaitVisible(chromedp.CSS(`.flash`)))

@@ -15,7 +15,14 @@ import (
 type todoItem struct {
 	models.Referral
 	Queue bool
+	// Matter is the inquiry being handed on (visitor, category, summary),
+	// filled for the to-do page only.
+	Matter *models.Inquiry
 }
+
+// maxDetailed is how many to-do items show their inquiry's summary; the
+// rest link to it.
+const maxDetailed = 50
 
 // todoItems lists the live referrals to the person and their department's
 // queue, oldest deadline first. Both come from ListReferrals with the same
@@ -70,6 +77,13 @@ func (h *Handler) renderTodo(w http.ResponseWriter, r *http.Request, rq *request
 		return err
 	}
 	v := todoView{Errors: fe, ErrorFor: errFor}
+	for i := range items[:min(len(items), maxDetailed)] {
+		d, err := h.store.GetInquiry(r.Context(), rq.Actor, items[i].InquiryID)
+		if err != nil {
+			return err
+		}
+		items[i].Matter = &d.Inquiry
+	}
 	for _, it := range items {
 		if it.Queue {
 			v.Queue = append(v.Queue, it)
