@@ -29,6 +29,7 @@ import (
 	"firstask/metrics"
 	"firstask/migrations"
 	"firstask/models"
+	"firstask/web"
 	"firstask/webhook"
 )
 
@@ -242,11 +243,15 @@ func serve(ctx context.Context, store *models.Store, cfg config.Config, log *slo
 	if err != nil {
 		return err
 	}
+	pages, err := web.New(store, web.Options{Organisation: cfg.Organisation, SessionTTL: cfg.TokenTTL, SecureCookies: cfg.SecureCookies, Logger: log})
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
 	}
-	httpSrv := srv.HTTPServer(api.HTTPLimits{HeaderTimeout: cfg.HeaderTimeout, BodyTimeout: cfg.BodyTimeout,
+	httpSrv := srv.HTTPServer(web.Mount(srv.Handler(), pages), api.HTTPLimits{HeaderTimeout: cfg.HeaderTimeout, BodyTimeout: cfg.BodyTimeout,
 		UploadTimeout: cfg.UploadTimeout, IdleTimeout: cfg.IdleTimeout, MaxHeaderBytes: cfg.MaxHeaderBytes},
 		slog.NewLogLogger(log.Handler(), slog.LevelWarn))
 	errc := make(chan error, 1)

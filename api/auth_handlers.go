@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -37,56 +36,17 @@ func (s *Server) login(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	no, ok := models.NormalizeEmployeeNo(req.EmployeeNo)
-	if !ok {
-		s.fail(c, models.Invalid(models.FieldProblem{Field: "employee_no", Message: "is not a valid employee number (letters, digits, '_' or '-')"}))
-		return
-	}
-	// Each attempt is reserved in the database before the password is
-	// checked: however many arrive at once, on however many instances, at
-	// most MaxAccountFailures per account (MaxIPFailures per address) are
-	// evaluated in a window.
-	ctx := c.Request.Context()
-	account, ip := models.AccountKey(no), models.AddressKey(c.ClientIP())
-	if !s.reserve(c, ip, models.MaxIPFailures) {
-		return
-	}
-	if !s.reserve(c, account, models.MaxAccountFailures) {
-		s.store.ReleaseAttempt(context.WithoutCancel(ctx), ip)
-		return
-	}
-	sess, err := s.store.Login(ctx, requestID(c), no, req.Password, s.opts.TokenTTL)
-	if err != nil {
-		if models.ErrorCode(err) != models.EUnauthorized { // not a failed guess: give both back
-			s.store.ReleaseAttempt(context.WithoutCancel(ctx), account)
-			s.store.ReleaseAttempt(context.WithoutCancel(ctx), ip)
-		}
-		s.fail(c, err)
-		return
-	}
-	// A success gives back its own reservation only: the failures of the
-	// window stay counted, or a right password inside a burst would open
-	// the account to five more guesses.
-	s.store.ReleaseAttempt(context.WithoutCancel(ctx), account)
-	s.store.ReleaseAttempt(context.WithoutCancel(ctx), ip)
-	c.JSON(http.StatusOK, loginResponse{Token: sess.Token, ExpiresAt: rfc3339(sess.ExpiresAt), Staff: sess.Staff})
-}
-
-// reserve takes one attempt for key; when it is used up it answers 429
-// with Retry-After and returns false.
-func (s *Server) reserve(c *gin.Context, key string, limit int) bool {
-	err := s.store.ReserveAttempt(c.Request.Context(), key, limit)
+	sess, err := s.store.SignIn(c.Request.Context(), requestID(c), req.EmployeeNo, req.Password, c.ClientIP(), s.opts.TokenTTL)
 	var te *models.ThrottledError
-	switch {
-	case errors.As(err, &te):
+	if errors.As(err, &te) {
 		c.Header("Retry-After", fmt.Sprint(int(math.Ceil(te.Wait.Seconds()))))
-		s.fail(c, te.Throttled())
-		return false
-	case err != nil:
-		s.fail(c, err)
-		return false
+		err = te.Throttled()
 	}
-	return true
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, loginResponse{Token: sess.Token, ExpiresAt: rfc3339(sess.ExpiresAt), Staff: sess.Staff})
 }
 
 func (s *Server) logout(c *gin.Context) {

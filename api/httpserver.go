@@ -44,10 +44,16 @@ func (l *HTTPLimits) defaults() {
 // is the same for every route. net/http lifts the read deadline itself
 // once the body has been read (when it starts its background read), so a
 // long answer such as an export is never cut by it.
-func (s *Server) HTTPServer(l HTTPLimits, errorLog *log.Logger) *http.Server {
+//
+// handler is what the server serves (the API mounted beside the web pages);
+// nil serves the API alone.
+func (s *Server) HTTPServer(handler http.Handler, l HTTPLimits, errorLog *log.Logger) *http.Server {
 	l.defaults()
+	if handler == nil {
+		handler = s.Handler()
+	}
 	return &http.Server{
-		Handler:           s.closeWhenDraining(bodyDeadline(s.Handler(), l)),
+		Handler:           s.closeWhenDraining(bodyDeadline(handler, l)),
 		ReadHeaderTimeout: l.HeaderTimeout,
 		IdleTimeout:       l.IdleTimeout,
 		MaxHeaderBytes:    l.MaxHeaderBytes,

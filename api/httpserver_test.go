@@ -22,7 +22,7 @@ func liveServer(t *testing.T, e *testEnv, l HTTPLimits) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := e.srv.HTTPServer(l, nil)
+	hs := e.srv.HTTPServer(nil, l, nil)
 	go hs.Serve(ln)
 	t.Cleanup(func() { hs.Close() })
 	return ln.Addr().String()

@@ -119,6 +119,9 @@ func init() {
 		after: relogin,
 		want:  expect(noContent, noContent, noContent, noContent)})
 	add("GET /api/v1/departments", permCase{build: fixed("/api/v1/departments", nil), want: expect(ok, ok, ok, ok)})
+	add("GET /api/v1/referral-targets", permCase{build: func(e *testEnv, role string) (string, any) {
+		return "/api/v1/referral-targets?department_id=" + id(e.depts["B"].ID), nil
+	}, want: expect(ok, ok, ok, ok)})
 	add("POST /api/v1/departments", permCase{
 		build: func(e *testEnv, role string) (string, any) {
 			return "/api/v1/departments", map[string]any{"code": "N-" + role, "name": "新部门"}

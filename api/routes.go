@@ -29,6 +29,7 @@ func (s *Server) registerRoutes() {
 	// Organisation
 	s.handle(v1, http.MethodGet, "/departments", signedIn, s.listDepartments)
 	s.handle(v1, http.MethodPost, "/departments", hrUp, s.createDepartment)
+	s.handle(v1, http.MethodGet, "/referral-targets", signedIn, s.listReferralTargets)
 	s.handle(v1, http.MethodPatch, "/departments/:id", hrUp, s.updateDepartment)
 	s.handle(v1, http.MethodGet, "/staff", supervisorsUp, s.listStaff)
 	s.handle(v1, http.MethodPost, "/staff", hrUp, s.createStaff)

@@ -55,6 +55,7 @@ type Config struct {
 	AuditKey []byte
 	// WebhookAllowPrivate admits webhook targets in private ranges.
 	WebhookAllowPrivate bool
+	SecureCookies       bool
 }
 
 // Setting documents one configuration entry; the README's table is made
@@ -91,6 +92,7 @@ var Settings = []Setting{
 	{"FIRSTASK_AUDIT_KEY_FILE", "audit-key-file", "", "file holding the audit chain's HMAC key (at least 32 bytes; keep it outside the database and its backups)"},
 	{"FIRSTASK_AUDIT_KEY", "audit-key", "", "the audit chain's HMAC key itself (at least 32 characters), when no key file is used"},
 	{"FIRSTASK_WEBHOOK_ALLOW_PRIVATE", "webhook-allow-private", "false", "let webhooks reach private addresses (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7), e.g. an on-premises gateway; loopback, link-local and metadata addresses are refused always"},
+	{"FIRSTASK_SECURE_COOKIES", "secure-cookies", "false", "mark the web pages' cookies Secure even on plain HTTP (behind a TLS-terminating proxy)"},
 }
 
 // HelpError is returned by Load for -h or --help; it holds the usage text
@@ -210,6 +212,9 @@ func parse(v map[string]*string) (Config, error) {
 		return cfg, err
 	}
 	if cfg.WebhookAllowPrivate, err = parseBool("FIRSTASK_WEBHOOK_ALLOW_PRIVATE", *v["webhook-allow-private"]); err != nil {
+		return cfg, err
+	}
+	if cfg.SecureCookies, err = parseBool("FIRSTASK_SECURE_COOKIES", *v["secure-cookies"]); err != nil {
 		return cfg, err
 	}
 	if cfg.Listen == "" {

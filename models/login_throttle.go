@@ -178,3 +178,35 @@ func upperASCII(s string) string {
 	}
 	return string(b)
 }
+
+// SignIn is sign-in through the throttle, the one path the API and the web
+// pages share: the employee number is normalised (422 when it has no normal
+// form), one attempt is reserved for the client address and one for the
+// account before the password is checked, so that however many requests
+// arrive at once, on however many instances, at most MaxAccountFailures per
+// account (MaxIPFailures per address) are evaluated in a window. A blocked
+// key answers a *ThrottledError (its Throttled method gives the 429). A
+// check that could not be made gives both reservations back; a success
+// gives back only its own, so the failures of the window stay counted and
+// a right password inside a burst does not open five more guesses.
+func (s *Store) SignIn(ctx context.Context, requestID, employeeNo, password, clientIP string, ttl time.Duration) (Session, error) {
+	no, ok := NormalizeEmployeeNo(employeeNo)
+	if !ok {
+		return Session{}, Invalid(FieldProblem{"employee_no", "is not a valid employee number (letters, digits, '_' or '-')"})
+	}
+	account, ip := AccountKey(no), AddressKey(clientIP)
+	if err := s.ReserveAttempt(ctx, ip, MaxIPFailures); err != nil {
+		return Session{}, err
+	}
+	if err := s.ReserveAttempt(ctx, account, MaxAccountFailures); err != nil {
+		s.ReleaseAttempt(context.WithoutCancel(ctx), ip)
+		return Session{}, err
+	}
+	sess, err := s.Login(ctx, requestID, no, password, ttl)
+	if err != nil && ErrorCode(err) == EUnauthorized {
+		return Session{}, err
+	}
+	s.ReleaseAttempt(context.WithoutCancel(ctx), account)
+	s.ReleaseAttempt(context.WithoutCancel(ctx), ip)
+	return sess, err
+}

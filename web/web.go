@@ -1,0 +1,132 @@
+// Package web serves the pages people use: server-rendered HTML from
+// html/template, one stylesheet and a little script, all embedded. It is a
+// second adapter beside the API: it calls the same models.Store methods
+// with the same actor, so who may see or do what is decided in models
+// alone. It never imports the api package.
+package web
+
+import (
+	"embed"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"firstask/models"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Options configures the pages.
+type Options struct {
+	// Organisation is shown in the header and on receipts.
+	Organisation string
+	// SessionTTL is a session's absolute lifetime (default 12 h).
+	SessionTTL time.Duration
+	// IdleTimeout signs a session out after this long without a request
+	// (default 30 min).
+	IdleTimeout time.Duration
+	// SecureCookies marks cookies Secure even when the request did not
+	// arrive over TLS (behind a TLS-terminating proxy).
+	SecureCookies bool
+	// Logger receives internal errors (default: discarded).
+	Logger *slog.Logger
+}
+
+// Handler serves every page.
+type Handler struct {
+	store   *models.Store
+	opts    Options
+	log     *slog.Logger
+	pages   map[string]*pageTemplate
+	static  *staticFiles
+	idle    *idleSessions
+	handler http.Handler
+}
+
+// New builds the pages' handler.
+func New(store *models.Store, opts Options) (*Handler, error) {
+	if opts.SessionTTL == 0 {
+		opts.SessionTTL = 12 * time.Hour
+	}
+	if opts.IdleTimeout == 0 {
+		opts.IdleTimeout = 30 * time.Minute
+	}
+	if opts.Organisation == "" {
+		opts.Organisation = "firstask"
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	st, err := loadStatic()
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{store: store, opts: opts, log: opts.Logger, static: st, idle: newIdleSessions()}
+	if h.pages, err = h.parseTemplates(); err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	h.routes(mux)
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.errorPage(w, r, newRequest(h, w, r), http.StatusForbidden)
+	}))
+	h.handler = h.secure(cop.Handler(mux))
+	return h, nil
+}
+
+// ServeHTTP serves a page.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.handler.ServeHTTP(w, r) }
+
+// Mount sends the API's paths (/api/, the probes and /metrics) to api and
+// every other path to the pages.
+func Mount(api http.Handler, pages *Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if strings.HasPrefix(p, "/api/") || p == "/api" || p == "/healthz" || p == "/readyz" || p == "/metrics" {
+			api.ServeHTTP(w, r)
+			return
+		}
+		pages.ServeHTTP(w, r)
+	})
+}
+
+// routes lists every page, so the whole UI can be read here at a glance.
+func (h *Handler) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /static/{name}", h.serveStatic)
+	mux.Handle("GET /{$}", h.public(h.root))
+	mux.Handle("GET /login", h.public(h.loginForm))
+	mux.Handle("POST /login", h.public(h.login))
+	mux.Handle("POST /lang", h.public(h.setLang))
+	mux.Handle("POST /logout", h.signedIn(h.logout))
+	mux.Handle("GET /password", h.signedIn(h.passwordForm))
+	mux.Handle("POST /password", h.signedIn(h.changePassword))
+
+	mux.Handle("GET /home", h.signedIn(h.home))
+	mux.Handle("GET /notifications", h.signedIn(h.notifications))
+	mux.Handle("POST /notifications/read", h.signedIn(h.markRead))
+
+	mux.Handle("GET /my/score", h.signedIn(h.myScore))
+	mux.Handle("GET /my/sheet/{month}", h.signedIn(h.mySheet))
+	mux.Handle("POST /my/violations/{id}/appeal", h.signedIn(h.appeal))
+
+	mux.Handle("GET /register", h.signedIn(h.registerForm))
+	mux.Handle("POST /register", h.signedIn(h.register))
+	mux.Handle("GET /referral-targets", h.signedIn(h.referralTargets))
+	mux.Handle("GET /inquiries", h.signedIn(h.myInquiries))
+	mux.Handle("GET /inquiries/{id}", h.signedIn(h.inquiry))
+	mux.Handle("GET /inquiries/{id}/receipt", h.signedIn(h.receipt))
+	mux.Handle("POST /inquiries/{id}/{action}", h.signedIn(h.inquiryAction))
+
+	mux.Handle("GET /todo", h.signedIn(h.todo))
+	mux.Handle("POST /referrals/{id}/{action}", h.signedIn(h.referralAction))
+
+	mux.Handle("/", h.public(func(w http.ResponseWriter, r *http.Request, rq *request) error {
+		return models.Errorf(models.ENotFound, "no such page")
+	}))
+}
