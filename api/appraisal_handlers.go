@@ -29,9 +29,7 @@ func (s *Server) appraisalWorkbook(c *gin.Context) {
 		return
 	}
 	ctx, a, lang := c.Request.Context(), actor(c), workbookLang(c)
-	if deptID == 0 && !a.Role.SeesEveryone() {
-		deptID = a.DepartmentID // supervisors: their department, forced
-	}
+	deptID = models.AppraisalDepartment(a, deptID)
 	// The export's own read: the results without their items, and the
 	// counted records handed over one by one while the details are written.
 	ms, err := s.store.ExportMonthScores(ctx, a, month, deptID)

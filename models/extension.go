@@ -129,8 +129,8 @@ func (s *Store) RequestInquiryExtension(ctx context.Context, a Actor, inquiryID 
 }
 
 func (tx *Tx) requestExtension(a Actor, c *SLAClock, inq *Inquiry, in ExtensionInput) (Extension, error) {
-	if c.OwnerID == nil || *c.OwnerID != a.StaffID {
-		return Extension{}, Errorf(EForbidden, "only the owner of the %s clock may ask for more time", c.Kind)
+	if err := mayExtend(a, c); err != nil {
+		return Extension{}, err
 	}
 	switch {
 	case c.State != ClockRunning:
@@ -212,11 +212,8 @@ func (s *Store) DecideExtension(ctx context.Context, a Actor, id int64, approve 
 		if err != nil {
 			return err
 		}
-		if !sc.CoversDepartment(c.DepartmentID) && ext.RequestedBy != a.StaffID {
-			return Errorf(ENotFound, "extension %d not found", id)
-		}
-		if ext.RequestedBy == a.StaffID {
-			return Errorf(EForbidden, "you cannot decide your own request for more time")
+		if err := mayDecideExtension(a, sc, &ext, c.DepartmentID); err != nil {
+			return err
 		}
 		if ext.Status != ExtensionPending {
 			return Errorf(EConflict, "extension %d is already %s", ext.ID, ext.Status)
@@ -305,14 +302,7 @@ func (s *Store) ListExtensions(ctx context.Context, a Actor, f ExtensionFilter) 
 		if err != nil {
 			return err
 		}
-		q := tx.db.Model(&Extension{})
-		switch {
-		case sc.All:
-		case len(sc.DepartmentIDs) > 0:
-			q = q.Where("(requested_by = ? OR clock_id IN (SELECT id FROM sla_clocks WHERE department_id IN ?))", a.StaffID, sc.DepartmentIDs)
-		default:
-			q = q.Where("requested_by = ?", a.StaffID)
-		}
+		q := extensionScope(tx.db.Model(&Extension{}), a, sc)
 		if f.Status != "" {
 			q = q.Where("status = ?", f.Status)
 		}

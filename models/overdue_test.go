@@ -54,6 +54,9 @@ func TestOverdueListsMatchSubquery(t *testing.T) {
 			for page := 1; page <= 3; page++ {
 				f.Page = Page{Number: page, Size: 20}
 				got, total, err := s.ListInquiries(ctx, a, f)
+				if ErrorCode(err) == ENotFound && name == "staff" && f.DepartmentID != a.DepartmentID {
+					break // another department lies outside a staff member's scope
+				}
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -76,7 +79,11 @@ func TestOverdueListsMatchSubquery(t *testing.T) {
 						q = q.Where("inquiries.channel = ?", g.Channel)
 					}
 					if g.DepartmentID != 0 {
-						q = q.Where("inquiries.department_id = ?", g.DepartmentID)
+						sub, err := tx.departmentSubtree(g.DepartmentID)
+						if err != nil {
+							return err
+						}
+						q = q.Where("inquiries.department_id IN ?", sub)
 					}
 					if err := q.Count(&wantTotal).Error; err != nil {
 						return err

@@ -103,7 +103,7 @@ func (s *Store) ListPraise(ctx context.Context, a Actor, f PraiseFilter) ([]Prai
 		if err != nil {
 			return err
 		}
-		q, err := tx.conductQuery(tx.db.Model(&Praise{}), sc, f.StaffID, f.DepartmentID)
+		q, err := tx.conductQuery(tx.db.Model(&Praise{}), a, sc, f.StaffID, f.DepartmentID)
 		if err != nil {
 			return err
 		}

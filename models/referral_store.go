@@ -202,24 +202,6 @@ func (tx *Tx) referralFor(a Actor, id int64, lock, act bool) (Referral, Inquiry,
 	return r, inq, nil
 }
 
-// mayWork reports whether the actor works the referral: its assignee, or
-// for a queue a member of the department or a supervisor over it.
-func (tx *Tx) mayWork(a Actor, r *Referral) (bool, error) {
-	switch {
-	case r.ToStaffID != nil:
-		return *r.ToStaffID == a.StaffID, nil
-	case a.DepartmentID == r.ToDepartmentID:
-		return true, nil
-	case a.Role != RoleSupervisor:
-		return false, nil
-	}
-	sc, err := tx.scopeOf(a)
-	if err != nil {
-		return false, err
-	}
-	return sc.CoversDepartment(r.ToDepartmentID), nil
-}
-
 // referralStep runs one state change on a referral and records it: the
 // referral saved, audited, on the timeline and sent to webhooks.
 func (s *Store) referralStep(ctx context.Context, a Actor, id int64, action string, kind EventKind, note string,
@@ -446,14 +428,10 @@ func (s *Store) ListReferrals(ctx context.Context, a Actor, f ReferralFilter) ([
 		if f.Overdue {
 			q = tx.overdueDriven(q, "referrals", "referral_id")
 		}
-		switch {
-		case sc.All:
-		case len(sc.DepartmentIDs) > 0:
-			q = q.Where("(referrals.to_department_id IN ? OR referrals.to_staff_id = ? OR referrals.inquiry_id IN (SELECT id FROM inquiries WHERE department_id IN ?))",
-				sc.DepartmentIDs, a.StaffID, sc.DepartmentIDs)
-		default:
-			q = q.Where("(referrals.to_staff_id = ? OR referrals.from_staff_id = ? OR (referrals.to_department_id = ? AND referrals.to_staff_id IS NULL AND referrals.status = ?) OR referrals.inquiry_id IN (SELECT id FROM inquiries WHERE first_responder_id = ?))",
-				a.StaffID, a.StaffID, a.DepartmentID, ReferralPending, a.StaffID)
+		q = referralScope(q, a, sc)
+		depts, err := tx.departmentsInScope(a, sc, f.DepartmentID)
+		if err != nil {
+			return err
 		}
 		switch {
 		case f.Assignee == "queue":
@@ -461,8 +439,8 @@ func (s *Store) ListReferrals(ctx context.Context, a Actor, f ReferralFilter) ([
 		case assignee != 0:
 			q = q.Where("referrals.to_staff_id = ?", assignee)
 		}
-		if f.DepartmentID != 0 {
-			q = q.Where("referrals.to_department_id = ?", f.DepartmentID)
+		if depts != nil {
+			q = q.Where("referrals.to_department_id IN ?", depts)
 		}
 		if f.InquiryID != 0 {
 			q = q.Where("referrals.inquiry_id = ?", f.InquiryID)

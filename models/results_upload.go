@@ -114,7 +114,7 @@ func (s *Store) ReplaceBaseResults(ctx context.Context, a Actor, month scoring.M
 	filename = cleanFilename(filename)
 	var sum UploadSummary
 	err := s.write(ctx, a, func(tx *Tx) error {
-		if err := tx.checkResultsUploader(a, month); err != nil {
+		if err := checkResultsUploader(a, month); err != nil {
 			return err
 		}
 		if len(rows) == 0 {
@@ -290,7 +290,7 @@ func checkBaseResults(dir *staffDirectory, rows []BaseResultInput) ([]BaseResult
 func (s *Store) CheckBaseResults(ctx context.Context, a Actor, month scoring.Month, rows []BaseResultInput) ([]Problem, error) {
 	var out []Problem
 	err := s.read(ctx, a, func(tx *Tx) error {
-		if err := tx.checkResultsUploader(a, month); err != nil {
+		if err := checkResultsUploader(a, month); err != nil {
 			return err
 		}
 		closed, err := tx.monthClosed(month)
@@ -308,20 +308,6 @@ func (s *Store) CheckBaseResults(ctx context.Context, a Actor, month scoring.Mon
 		return nil
 	})
 	return out, err
-}
-
-func (tx *Tx) checkResultsUploader(a Actor, month scoring.Month) error {
-	if !month.Valid() {
-		return Invalid(FieldProblem{Field: "month", Message: "must be YYYY-MM"})
-	}
-	sc, err := tx.scopeOf(a)
-	if err != nil {
-		return err
-	}
-	if !sc.All {
-		return Errorf(EForbidden, "only HR can upload a month's results")
-	}
-	return nil
 }
 
 func closedMonthError(m scoring.Month) error {
@@ -377,12 +363,8 @@ func (s *Store) ListResultUploads(ctx context.Context, a Actor, month scoring.Mo
 	var out []ResultUploadView
 	var total int64
 	err := s.read(ctx, a, func(tx *Tx) error {
-		sc, err := tx.scopeOf(a)
-		if err != nil {
+		if err := onlyHR(a, "see the upload history"); err != nil {
 			return err
-		}
-		if !sc.All {
-			return Errorf(EForbidden, "only HR can see the upload history")
 		}
 		q := tx.db.Model(&ResultUpload{}).Where("month = ?", month.String())
 		if err := q.Count(&total).Error; err != nil {
@@ -421,12 +403,8 @@ func (s *Store) ListResultUploads(ctx context.Context, a Actor, month scoring.Mo
 func (s *Store) BaseResultsOf(ctx context.Context, a Actor, uploadID int64) ([]BaseResult, error) {
 	var out []BaseResult
 	err := s.read(ctx, a, func(tx *Tx) error {
-		sc, err := tx.scopeOf(a)
-		if err != nil {
+		if err := onlyHR(a, "see uploaded results"); err != nil {
 			return err
-		}
-		if !sc.All {
-			return Errorf(EForbidden, "only HR can see uploaded results")
 		}
 		return tx.db.Where("upload_id = ?", uploadID).Order("row_no").Find(&out).Error
 	})

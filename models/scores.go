@@ -69,47 +69,6 @@ type MonthScores struct {
 	Records     []CountedRecord `json:"records"`
 }
 
-// scoreScope narrows a month's people: nil fields do not narrow.
-type scoreScope struct {
-	departments []int64 // the people of these departments
-	staffIDs    []int64 // these people
-}
-
-// resolveScoreScope turns the actor's scope and an optional department
-// filter (the department and its sub-departments) into a scoreScope. A
-// department outside a supervisor's scope is not found; staff see themselves.
-func (tx *Tx) resolveScoreScope(a Actor, departmentID int64) (scoreScope, error) {
-	sc, err := tx.scopeOf(a)
-	if err != nil {
-		return scoreScope{}, err
-	}
-	var out scoreScope
-	switch {
-	case sc.All:
-	case len(sc.DepartmentIDs) > 0:
-		out.departments = sc.DepartmentIDs
-	default:
-		out.staffIDs = []int64{sc.StaffID}
-	}
-	if departmentID != 0 {
-		if _, err := tx.department(departmentID); err != nil {
-			return scoreScope{}, err
-		}
-		if !sc.All && !sc.CoversDepartment(departmentID) && len(sc.DepartmentIDs) > 0 {
-			return scoreScope{}, Errorf(ENotFound, "department %d not found", departmentID)
-		}
-		sub, err := tx.departmentSubtree(departmentID)
-		if err != nil {
-			return scoreScope{}, err
-		}
-		if out.departments != nil {
-			sub = slices.DeleteFunc(sub, func(id int64) bool { return !slices.Contains(out.departments, id) })
-		}
-		out.departments = sub
-	}
-	return out, nil
-}
-
 // periodOf reads a month's period row; a month never used is open.
 func (tx *Tx) periodOf(m scoring.Month) (Period, bool, error) {
 	var ps []Period

@@ -219,12 +219,8 @@ func (tx *Tx) planStaffImport(a Actor, rows []StaffImportRow) ([]importPlan, err
 		pl.add(0, "", "", ReasonNoRows)
 		return nil, pl.err()
 	}
-	sc, err := tx.scopeOf(a)
-	if err != nil {
+	if err := onlyHR(a, "import staff"); err != nil {
 		return nil, err
-	}
-	if !sc.All {
-		return nil, Errorf(EForbidden, "only HR can import staff")
 	}
 	var depts []Department
 	if err := tx.db.Find(&depts).Error; err != nil {

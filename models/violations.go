@@ -2,13 +2,11 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"firstask/scoring"
@@ -81,24 +79,6 @@ func joinEnum[T ~string](vals []T) string {
 	return strings.Join(s, ", ")
 }
 
-// conductTarget checks that the actor may record conduct for staffID:
-// supervisors for their department subtree (never themselves), HR and
-// admin for anyone. A person outside the scope is reported as an invalid
-// staff_id, as if it did not exist.
-func (tx *Tx) conductTarget(a Actor, staffID int64) (Staff, error) {
-	st, err := tx.staffInScope(a, staffID)
-	if ErrorCode(err) == ENotFound {
-		return st, Invalid(FieldProblem{Field: "staff_id", Message: "no such staff member in your scope"})
-	}
-	if err != nil {
-		return st, err
-	}
-	if st.ID == a.StaffID {
-		return st, Invalid(FieldProblem{Field: "staff_id", Message: "you cannot record conduct about yourself"})
-	}
-	return st, nil
-}
-
 // checkInquiry refuses an inquiry_id that names no inquiry.
 func (tx *Tx) checkInquiry(id *int64) error {
 	if id == nil {
@@ -166,7 +146,7 @@ func (s *Store) ListViolations(ctx context.Context, a Actor, f ViolationFilter) 
 		if err != nil {
 			return err
 		}
-		q, err := tx.conductQuery(tx.db.Model(&Violation{}), sc, f.StaffID, f.DepartmentID)
+		q, err := tx.conductQuery(tx.db.Model(&Violation{}), a, sc, f.StaffID, f.DepartmentID)
 		if err != nil {
 			return err
 		}
@@ -207,43 +187,6 @@ func (s *Store) GetViolation(ctx context.Context, a Actor, id int64) (Violation,
 	return v, err
 }
 
-// violationInScope loads a violation the actor may see, locked for update
-// when lock is set (the lock is taken before any plain read).
-func (tx *Tx) violationInScope(a Actor, id int64, lock bool) (Violation, error) {
-	var v Violation
-	q := tx.db
-	if lock {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	err := q.Where("id = ?", id).Take(&v).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return v, Errorf(ENotFound, "violation %d not found", id)
-	}
-	if err != nil {
-		return v, err
-	}
-	if v.StaffID == a.StaffID && !a.IsSystem() {
-		return v, nil
-	}
-	sc, err := tx.scopeOf(a)
-	if err != nil {
-		return v, err
-	}
-	if sc.All {
-		return v, nil
-	}
-	if len(sc.DepartmentIDs) > 0 {
-		st, err := tx.staff(v.StaffID)
-		if err == nil && sc.CoversDepartment(st.DepartmentID) {
-			return v, nil
-		}
-		if err != nil && ErrorCode(err) != ENotFound {
-			return v, err
-		}
-	}
-	return Violation{}, Errorf(ENotFound, "violation %d not found", id)
-}
-
 // saveViolation writes every column of v.
 func (tx *Tx) saveViolation(v *Violation) error {
 	return tx.db.Model(&Violation{ID: v.ID}).Select("*").Omit("id", "created_at").Updates(v).Error
@@ -262,21 +205,6 @@ func (in *DecisionInput) validate(required bool) error {
 	}
 	v.Check(utf8.RuneCountInString(in.Note) <= maxConductText, "note", "must be at most %d characters", maxConductText)
 	return v.Err()
-}
-
-// fourEyes refuses a verifier or appeal decider who reported the violation
-// or is its subject.
-func fourEyes(a Actor, v *Violation, what string) error {
-	if a.IsSystem() {
-		return nil
-	}
-	if v.ReportedBy != nil && *v.ReportedBy == a.StaffID {
-		return Errorf(EForbidden, "you reported violation %d; someone else must %s it", v.ID, what)
-	}
-	if v.StaffID == a.StaffID {
-		return Errorf(EForbidden, "violation %d is about you; someone else must %s it", v.ID, what)
-	}
-	return nil
 }
 
 // VerifyViolation marks a reported violation verified (HR or admin, never
@@ -363,8 +291,8 @@ func (s *Store) DismissViolation(ctx context.Context, a Actor, id int64, in Deci
 		if v, err = tx.violationInScope(a, id, true); err != nil {
 			return err
 		}
-		if !a.IsSystem() && v.StaffID == a.StaffID {
-			return Errorf(EForbidden, "violation %d is about you; someone else must dismiss it", v.ID)
+		if err := notAboutSelf(a, &v, "dismiss it"); err != nil {
+			return err
 		}
 		before := v
 		if err := v.Dismiss(tx.now, a.StaffID, in.Note); err != nil {
@@ -400,8 +328,8 @@ func (s *Store) AppealViolation(ctx context.Context, a Actor, id int64, in Appea
 		if v, err = tx.violationInScope(a, id, true); err != nil {
 			return err
 		}
-		if v.StaffID != a.StaffID {
-			return Errorf(EForbidden, "only the staff member concerned can appeal violation %d", v.ID)
+		if err := mayAppeal(a, &v); err != nil {
+			return err
 		}
 		before := v
 		if err := v.Appeal(tx.now, in.Explanation); err != nil {
@@ -442,8 +370,8 @@ func (s *Store) DecideAppeal(ctx context.Context, a Actor, id int64, in AppealDe
 		if v, err = tx.violationInScope(a, id, true); err != nil {
 			return err
 		}
-		if !a.IsSystem() && v.StaffID == a.StaffID {
-			return Errorf(EForbidden, "violation %d is about you; someone else must decide your appeal", v.ID)
+		if err := notAboutSelf(a, &v, "decide your appeal"); err != nil {
+			return err
 		}
 		if v.State != ViolationAppealed {
 			return violationWrongState(&v, "decided on appeal")
@@ -506,21 +434,4 @@ func (tx *Tx) correctionFor(v *Violation) (*scoring.Month, float64, error) {
 // scoringNumber prints points without trailing zeros.
 func scoringNumber(x float64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", x), "0"), ".")
-}
-
-// conductQuery narrows a query on a conduct table (violations, praises) to
-// the scope, one person and one department's subtree, as the lists filter.
-func (tx *Tx) conductQuery(q *gorm.DB, sc Scope, staffID, departmentID int64) (*gorm.DB, error) {
-	q = staffScopeQuery(q, sc, "staff_id")
-	if staffID != 0 {
-		q = q.Where("staff_id = ?", staffID)
-	}
-	if departmentID != 0 {
-		ids, err := tx.departmentSubtree(departmentID)
-		if err != nil {
-			return nil, err
-		}
-		q = q.Where("staff_id IN (SELECT id FROM staff WHERE department_id IN ?)", ids)
-	}
-	return q, nil
 }
