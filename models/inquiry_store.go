@@ -10,8 +10,6 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
-
-	"firstask/migrations"
 )
 
 // InquiryDetail is an inquiry with its referrals, its timeline and its SLA
@@ -480,26 +478,9 @@ func (inq Inquiry) webhookView() map[string]any {
 // so allocating takes one statement.
 func (tx *Tx) nextRef() (string, error) {
 	day := tx.now.In(tx.store.loc).Format("20060102")
-	var no int64
-	if tx.store.dialect == migrations.SQLite {
-		err := tx.db.Raw("INSERT INTO inquiry_ref_counters (day, last_no) VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET last_no = last_no + 1 RETURNING last_no", day).
-			Scan(&no).Error
-		if err != nil {
-			return "", err
-		}
-	} else {
-		// LAST_INSERT_ID(expr) hands the incremented number back in the
-		// statement's result; inserting a fresh row sets nothing (0), and
-		// its number is 1.
-		res, err := tx.db.Statement.ConnPool.ExecContext(tx.db.Statement.Context,
-			"INSERT INTO inquiry_ref_counters (day, last_no) VALUES (?, 1) ON DUPLICATE KEY UPDATE last_no = LAST_INSERT_ID(last_no + 1)", day)
-		if err != nil {
-			return "", err
-		}
-		if no, err = res.LastInsertId(); err != nil {
-			return "", err
-		}
-		no = max(no, 1)
+	no, err := tx.store.dialect.nextRefNo(tx.db, day)
+	if err != nil {
+		return "", err
 	}
 	return fmt.Sprintf("SW-%s-%04d", day, no), nil
 }

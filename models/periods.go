@@ -7,7 +7,6 @@ import (
 	"slices"
 	"time"
 
-	"firstask/migrations"
 	"firstask/scoring"
 )
 
@@ -366,16 +365,6 @@ type UndecidedAppeal struct {
 // max_allowed_packet is 16 MiB by default).
 const snapshotBatchBytes = 4 << 20
 
-// snapshotBatchRows is the number of snapshot rows per INSERT: 500 on
-// MySQL; 40 on SQLite, whose driver binds a statement's parameters in time
-// quadratic in their number.
-func (tx *Tx) snapshotBatchRows() int {
-	if tx.store.dialect == migrations.SQLite {
-		return 40
-	}
-	return 500
-}
-
 // ClosePeriod closes a month (HR or admin) once it has ended: in one
 // transaction it freezes every active staff member's result, with the rule
 // set version used, and marks the month closed. It is refused (409) when
@@ -445,18 +434,14 @@ func (s *Store) ClosePeriod(ctx context.Context, a Actor, m scoring.Month) (Peri
 	return s.GetPeriod(ctx, a, m)
 }
 
-// insertSnapshot writes the frozen results in batches bounded in rows and bytes.
+// insertSnapshot writes the frozen results in batches bounded in rows and
+// bytes (see bulkInsert).
 func (tx *Tx) insertSnapshot(m scoring.Month, version int64, scores []StaffScore, records []CountedRecord) error {
-	var batch []periodResult
-	size, rows := 0, tx.snapshotBatchRows()
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		err := tx.db.Create(&batch).Error
-		batch, size = batch[:0], 0
-		return err
-	}
+	b := newBulkInsert(tx, "period_results", "month", "staff_id", "employee_no", "name", "department_id",
+		"department_name", "base", "base_uploaded", "deductions", "praise_raw", "praise", "corrections", "additions",
+		"final", "grade", "grade_vetoed", "highest_sanction", "bonus_deduction_percent", "violation_count",
+		"praise_count", "correction_count", "items", "rule_version", "created_at")
+	b.maxBytes = snapshotBatchBytes
 	k := 0
 	for i := range scores {
 		sc := &scores[i]
@@ -466,17 +451,17 @@ func (tx *Tx) insertSnapshot(m scoring.Month, version int64, scores []StaffScore
 			k++
 			items[j] = freezeItem(&sc.Items[j], rec)
 		}
-		row, err := snapshotRow(m, version, tx.now, sc, items)
+		r, err := snapshotRow(m, version, tx.now, sc, items)
 		if err != nil {
 			return err
 		}
-		if len(batch) == rows || size+len(row.Items) > snapshotBatchBytes {
-			if err := flush(); err != nil {
-				return err
-			}
+		err = b.addSized(len(r.Items)+512, r.Month, r.StaffID, r.EmployeeNo, r.Name, r.DepartmentID,
+			r.DepartmentName, r.Base, r.BaseUploaded, r.Deductions, r.PraiseRaw, r.Praise, r.Corrections, r.Additions,
+			r.Final, string(r.Grade), r.GradeVetoed, string(r.HighestSanction), r.BonusDeductionPercent, r.ViolationCount,
+			r.PraiseCount, r.CorrectionCount, r.Items, r.RuleVersion, r.CreatedAt)
+		if err != nil {
+			return err
 		}
-		batch = append(batch, row)
-		size += len(row.Items) + 512
 	}
-	return flush()
+	return b.flush()
 }

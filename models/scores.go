@@ -12,8 +12,6 @@ import (
 
 	"gorm.io/gorm"
 
-	"firstask/migrations"
-
 	"firstask/scoring"
 )
 
@@ -220,7 +218,7 @@ func (tx *Tx) liveInputs(m scoring.Month, scope scoreScope, page *Page) (liveDat
 		refs, err = tx.inquiryRefs(m, scope)
 		return err
 	}
-	if _, inTx := tx.db.Statement.ConnPool.(gorm.TxCommitter); inTx || page != nil {
+	if !tx.parallel || page != nil {
 		if err = loadPeople(); err == nil {
 			set, err = tx.countedRecords(m, scope)
 		}
@@ -513,7 +511,7 @@ func (tx *Tx) countedRecords(m scoring.Month, scope scoreScope) (*countedSet, er
 	set.reserve(int(nv + np + nc))
 
 	// See scores_sqlite.go for why SQLite reads one packed value per record.
-	packed := tx.store.dialect == migrations.SQLite
+	packed := tx.store.dialect.packedScores()
 
 	vcols, vscan := "id, staff_id, type, severity, sanction, occurred_at, inquiry_id, carried_over_from, state", set.scanViolations
 	pcols, pscan := "id, staff_id, kind, occurred_at, inquiry_id, carried_over_from", set.scanPraise

@@ -12,7 +12,6 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
-	"firstask/migrations"
 	"firstask/scoring"
 	"firstask/worktime"
 )
@@ -840,26 +839,5 @@ func (s *Store) bulkWrite(ctx context.Context, fn func(tx *Tx) error) error {
 			return fn(&Tx{db: g, now: s.Now(), actor: System("seed"), store: s})
 		})
 	}
-	if s.dialect != migrations.SQLite {
-		return translate(run(s.db.WithContext(ctx)))
-	}
-	return translate(s.db.WithContext(ctx).Connection(func(c *gorm.DB) error {
-		c = c.Session(&gorm.Session{NewDB: true})
-		var cache, temp int64
-		if err := c.Raw("PRAGMA cache_size").Scan(&cache).Error; err != nil {
-			return err
-		}
-		if err := c.Raw("PRAGMA temp_store").Scan(&temp).Error; err != nil {
-			return err
-		}
-		if err := c.Exec("PRAGMA cache_size = -262144").Error; err != nil {
-			return err
-		}
-		defer c.Exec(fmt.Sprintf("PRAGMA cache_size = %d", cache))
-		if err := c.Exec("PRAGMA temp_store = MEMORY").Error; err != nil {
-			return err
-		}
-		defer c.Exec(fmt.Sprintf("PRAGMA temp_store = %d", temp))
-		return run(c)
-	}))
+	return translate(s.dialect.loadSession(s.db.WithContext(ctx), run))
 }
