@@ -473,3 +473,56 @@ func (s *Store) ListReferrals(ctx context.Context, a Actor, f ReferralFilter) ([
 	})
 	return out, total, err
 }
+
+// PauseReferral pauses the matter from the assignee's side: the contact
+// clock and the inquiry's feedback clock wait while the visitor is
+// unreachable or documents are awaited.
+func (s *Store) PauseReferral(ctx context.Context, a Actor, id int64, in InquiryAction) (Referral, error) {
+	reason, err := pauseReason(in)
+	if err != nil {
+		return Referral{}, err
+	}
+	return s.referralPauseStep(ctx, a, id, "pause", func(tx *Tx, inq *Inquiry) (EventKind, string, error) {
+		return tx.pauseMatter(inq, reason)
+	})
+}
+
+// ResumeReferral resumes a matter paused from either side.
+func (s *Store) ResumeReferral(ctx context.Context, a Actor, id int64) (Referral, error) {
+	return s.referralPauseStep(ctx, a, id, "resume", func(tx *Tx, inq *Inquiry) (EventKind, string, error) {
+		return tx.resumeMatter(inq)
+	})
+}
+
+func (s *Store) referralPauseStep(ctx context.Context, a Actor, id int64, action string,
+	fn func(tx *Tx, inq *Inquiry) (EventKind, string, error)) (Referral, error) {
+	var out Referral
+	err := s.write(ctx, a, func(tx *Tx) error {
+		r, inq, err := tx.referralFor(a, id, true, true)
+		if err != nil {
+			return err
+		}
+		if !r.Live() {
+			return Errorf(EConflict, "referral %d is %s", r.ID, r.Status)
+		}
+		before := inq.auditView()
+		kind, note, err := fn(tx, &inq)
+		if err != nil {
+			return err
+		}
+		inq.UpdatedAt = tx.now
+		if err := tx.db.Model(&inq).Select("paused_at", "pause_reason", "updated_at").Updates(&inq).Error; err != nil {
+			return err
+		}
+		tx.audit("inquiry."+action, "inquiry", inq.ID, before, inq.auditView())
+		if err := tx.event(inq.ID, r.ID, kind, note); err != nil {
+			return err
+		}
+		if err := tx.emit("inquiry."+action, "inquiry", inq.ID, inq.webhookView()); err != nil {
+			return err
+		}
+		out, err = tx.presentReferral(r, inq.Ref)
+		return err
+	})
+	return out, err
+}

@@ -2,11 +2,13 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"firstask/scoring"
@@ -434,4 +436,53 @@ func (tx *Tx) correctionFor(v *Violation) (*scoring.Month, float64, error) {
 // scoringNumber prints points without trailing zeros.
 func scoringNumber(x float64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", x), "0"), ".")
+}
+
+// SLABreach describes a breached SLA clock that must become a violation.
+type SLABreach struct {
+	// Clock identifies the clock uniquely, e.g. "referral:12:contact"; the
+	// unique key on it makes raising idempotent across scans and instances.
+	Clock       string
+	StaffID     int64
+	Type        scoring.ViolationType
+	OccurredAt  time.Time // the deadline that passed
+	InquiryID   int64
+	Description string
+}
+
+// raiseSLAViolation records a reported violation with source sla for a
+// breached clock, exactly once per clock: a second call for the same clock
+// (from another scan or another instance) finds the unique key taken and
+// reports created=false without failing the transaction.
+func (tx *Tx) raiseSLAViolation(b SLABreach) (Violation, bool, error) {
+	var existing Violation
+	err := tx.db.Where("sla_clock = ?", b.Clock).Take(&existing).Error
+	if err == nil {
+		return existing, false, nil
+	}
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return existing, false, err
+	}
+	clock := b.Clock
+	inquiry := b.InquiryID
+	v := Violation{
+		StaffID: b.StaffID, Type: b.Type, Severity: scoring.SeverityMinor,
+		OccurredAt: b.OccurredAt.UTC().Truncate(time.Millisecond), Description: b.Description,
+		Source: SourceSLA, SLAClock: &clock, State: ViolationReported,
+		CreatedAt: tx.now, UpdatedAt: tx.now,
+	}
+	if inquiry != 0 {
+		v.InquiryID = &inquiry
+	}
+	// A savepoint keeps the surrounding transaction usable on MySQL and
+	// SQLite alike when the insert loses a race on the unique key.
+	err = tx.db.Transaction(func(sp *gorm.DB) error { return sp.Create(&v).Error })
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return existing, false, nil
+	}
+	if err != nil {
+		return v, false, err
+	}
+	tx.audit("violation.raise", "violation", v.ID, nil, v)
+	return v, true, nil
 }
