@@ -333,16 +333,9 @@ func (tx *Tx) presentExtensions(exts []Extension) error {
 	for _, c := range clocks {
 		kinds[c.ID] = c.Kind
 	}
-	var refs []struct {
-		ID  int64
-		Ref string
-	}
-	if err := tx.db.Model(&Inquiry{}).Select("id, ref").Where("id IN ?", inqIDs).Find(&refs).Error; err != nil {
+	refOf, err := tx.inquiryRefsOf(inqIDs)
+	if err != nil {
 		return err
-	}
-	refOf := map[int64]string{}
-	for _, r := range refs {
-		refOf[r.ID] = r.Ref
 	}
 	for i := range exts {
 		exts[i].ClockKind, exts[i].InquiryRef = kinds[exts[i].ClockID], refOf[exts[i].InquiryID]

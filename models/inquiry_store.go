@@ -491,3 +491,20 @@ type refCounter struct {
 }
 
 func (refCounter) TableName() string { return "inquiry_ref_counters" }
+
+// inquiryRefsOf returns the human-readable references of the inquiries
+// with the given ids, in one query.
+func (tx *Tx) inquiryRefsOf(ids []int64) (map[int64]string, error) {
+	var rows []struct {
+		ID  int64
+		Ref string
+	}
+	if err := tx.db.Model(&Inquiry{}).Select("id, ref").Where("id IN ?", nonEmpty(ids)).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.Ref
+	}
+	return out, nil
+}

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -255,7 +256,7 @@ func (s *Store) ListPeriods(ctx context.Context, a Actor, f PeriodFilter) ([]Per
 		current := scoring.MonthOf(tx.now, tx.store.loc).String()
 		if !slices.ContainsFunc(rows, func(p Period) bool { return p.Month == current }) {
 			rows = append(rows, Period{Month: current, State: PeriodOpen})
-			slices.SortFunc(rows, func(a, b Period) int { return -compareStrings(a.Month, b.Month) })
+			slices.SortFunc(rows, func(a, b Period) int { return -cmp.Compare(a.Month, b.Month) })
 		}
 		rows = slices.DeleteFunc(rows, func(p Period) bool { return f.State != "" && p.State != f.State })
 		total = int64(len(rows))
@@ -271,16 +272,6 @@ func (s *Store) ListPeriods(ctx context.Context, a Actor, f PeriodFilter) ([]Per
 		return nil
 	})
 	return out, total, err
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // GetPeriod returns a month with its figures in the actor's scope. Any

@@ -357,16 +357,9 @@ func (tx *Tx) presentReferrals(rs []Referral) error {
 	for i, r := range rs {
 		ids[i], inqIDs[i] = r.ID, r.InquiryID
 	}
-	var refs []struct {
-		ID  int64
-		Ref string
-	}
-	if err := tx.db.Model(&Inquiry{}).Select("id, ref").Where("id IN ?", inqIDs).Find(&refs).Error; err != nil {
+	refOf, err := tx.inquiryRefsOf(inqIDs)
+	if err != nil {
 		return err
-	}
-	refOf := map[int64]string{}
-	for _, x := range refs {
-		refOf[x.ID] = x.Ref
 	}
 	var clocks []SLAClock
 	if err := tx.db.Where("referral_id IN ?", ids).Order("id").Find(&clocks).Error; err != nil {

@@ -75,7 +75,7 @@ func (s *Store) ServiceMetrics(ctx context.Context, a Actor, month scoring.Month
 			SUM(CASE WHEN satisfaction IN ('satisfied', 'basically_satisfied', 'dissatisfied') THEN 1 ELSE 0 END) AS answered`).
 			Where("received_at >= ? AND received_at < ?", from, to)
 		if depts != nil {
-			q = q.Where("department_id IN ?", nonEmptyIDs(depts))
+			q = q.Where("department_id IN ?", nonEmpty(depts))
 		}
 		if err := q.Group("department_id, first_responder_id").Find(&inq).Error; err != nil {
 			return err
@@ -100,7 +100,7 @@ func (s *Store) ServiceMetrics(ctx context.Context, a Actor, month scoring.Month
 			SUM(CASE WHEN state = 'stopped' OR breached_at IS NOT NULL OR deadline_at < ? THEN 1 ELSE 0 END) AS decided`, tx.now).
 			Where("started_at >= ? AND started_at < ?", from, to)
 		if depts != nil {
-			q = q.Where("department_id IN ?", nonEmptyIDs(depts))
+			q = q.Where("department_id IN ?", nonEmpty(depts))
 		}
 		if err := q.Group("department_id, owner_id, kind").Find(&clocks).Error; err != nil {
 			return err
@@ -194,12 +194,4 @@ func (l *serviceLines) name(tx *Tx, out *ServiceMetrics) error {
 		return a.EmployeeNo < b.EmployeeNo
 	})
 	return nil
-}
-
-// nonEmptyIDs keeps "IN ?" valid SQL for an empty list (no id is 0).
-func nonEmptyIDs(ids []int64) []int64 {
-	if len(ids) == 0 {
-		return []int64{0}
-	}
-	return ids
 }

@@ -153,12 +153,6 @@ type Tx struct {
 	parallel bool
 }
 
-// DB returns the transaction's gorm handle.
-func (tx *Tx) DB() *gorm.DB { return tx.db }
-
-// Now is the instant of this transaction.
-func (tx *Tx) Now() time.Time { return tx.now }
-
 // OnCommit registers fn to run after a successful commit (for example to
 // wake the webhook sender); it never runs when the transaction rolls back.
 func (tx *Tx) OnCommit(fn func()) { tx.after = append(tx.after, fn) }

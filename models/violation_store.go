@@ -41,7 +41,7 @@ func (in *ViolationInput) validate(now time.Time) error {
 		in.Source = SourceSupervisor
 	}
 	v.Check(in.StaffID > 0, "staff_id", "is required")
-	v.Check(in.Type.Valid(), "type", "must be one of %s", joinEnum(scoring.AllViolationTypes))
+	v.Check(in.Type.Valid(), "type", "must be one of %s", enumList(scoring.AllViolationTypes))
 	v.Check(in.Severity.Valid(), "severity", "must be one of minor, ordinary, serious")
 	checkOccurredAt(&v, in.OccurredAt, now)
 	if in.InquiryID != nil {
@@ -71,14 +71,6 @@ func checkOccurredAt(v *Validation, t *time.Time, now time.Time) {
 	case t.Year() < 2000:
 		v.Add("occurred_at", "must be in the year 2000 or later")
 	}
-}
-
-func joinEnum[T ~string](vals []T) string {
-	s := make([]string, len(vals))
-	for i, x := range vals {
-		s[i] = string(x)
-	}
-	return strings.Join(s, ", ")
 }
 
 // checkInquiry refuses an inquiry_id that names no inquiry.
