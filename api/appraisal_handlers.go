@@ -23,7 +23,7 @@ func (s *Server) appraisalWorkbook(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	deptID, err := queryInt(c, "department_id")
+	deptID, err := s.queryID(c, "department_id")
 	if err != nil {
 		s.fail(c, err)
 		return

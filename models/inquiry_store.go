@@ -312,7 +312,8 @@ type InquiryFilter struct {
 	Page
 }
 
-func (f InquiryFilter) validate() error {
+// Validate reports every problem with the filter at once.
+func (f InquiryFilter) Validate() error {
 	var v Validation
 	if f.Status != "" {
 		v.Check(slices.Contains(AllInquiryStatuses, InquiryStatus(f.Status)), "status", "must be one of %s", enumList(AllInquiryStatuses))
@@ -335,7 +336,7 @@ func (f InquiryFilter) validate() error {
 // or its live referral's), read from an index range on sla_clocks(state,
 // deadline_at) (see overdueDriven).
 func (s *Store) ListInquiries(ctx context.Context, a Actor, f InquiryFilter) ([]Inquiry, int64, error) {
-	if err := f.validate(); err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, 0, err
 	}
 	var out []Inquiry
