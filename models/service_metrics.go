@@ -58,6 +58,17 @@ type ServiceMetrics struct {
 func (s *Store) ServiceMetrics(ctx context.Context, a Actor, month scoring.Month, departmentID int64) (ServiceMetrics, error) {
 	var out ServiceMetrics
 	err := s.read(ctx, a, func(tx *Tx) error {
+		var err error
+		out, err = tx.serviceMetrics(a, month, departmentID)
+		return err
+	})
+	return out, err
+}
+
+// serviceMetrics computes ServiceMetrics inside tx.
+func (tx *Tx) serviceMetrics(a Actor, month scoring.Month, departmentID int64) (ServiceMetrics, error) {
+	var out ServiceMetrics
+	err := func() error {
 		depts, err := tx.departmentsFor(a, departmentID)
 		if err != nil {
 			return err
@@ -122,7 +133,7 @@ func (s *Store) ServiceMetrics(ctx context.Context, a Actor, month scoring.Month
 			}
 		}
 		return lines.name(tx, &out)
-	})
+	}()
 	return out, err
 }
 

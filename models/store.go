@@ -181,6 +181,15 @@ func (s *Store) write(ctx context.Context, actor Actor, fn func(tx *Tx) error) e
 	return nil
 }
 
+// readOnly runs fn in one read-only transaction, so that every query sees
+// the database at one moment: for reads made of several queries whose
+// answers must agree (an open month's export).
+func (s *Store) readOnly(ctx context.Context, actor Actor, fn func(tx *Tx) error) error {
+	return translate(s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+		return fn(&Tx{db: g, now: s.Now(), actor: actor, store: s})
+	}, &sql.TxOptions{ReadOnly: true}))
+}
+
 // read runs fn with a plain (non-transactional) handle.
 func (s *Store) read(ctx context.Context, actor Actor, fn func(tx *Tx) error) error {
 	tx := &Tx{db: s.db.WithContext(ctx), now: s.Now(), actor: actor, store: s, parallel: true}
