@@ -72,9 +72,9 @@ func (tx *Tx) departmentSubtree(root int64) ([]int64, error) {
 	return out, nil
 }
 
-// staffScopeQuery restricts a query on a table with the given staff and
-// department columns to the scope: departmentCol may be "" when the table has
-// none, in which case supervisors are limited through the staff table.
+// staffScopeQuery restricts a query on a table of records about people
+// (staffCol names the person) to the scope: everyone, the people of the
+// supervisor's departments, or the actor alone.
 func staffScopeQuery(q *gorm.DB, sc Scope, staffCol string) *gorm.DB {
 	switch {
 	case sc.All:
