@@ -18,6 +18,7 @@ import (
 
 	"firstask/config"
 	"firstask/models"
+	"firstask/seed"
 )
 
 const usage = `usage: firstask <command> [flags]
@@ -48,7 +49,7 @@ func Run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		}
 		sub, args = args[0], args[1:]
 	}
-	var seedOpts models.SeedOptions
+	var seedOpts seed.Options
 	switch cmd {
 	case "serve", "migrate", "demo", "healthcheck":
 	case "seed":
@@ -105,7 +106,7 @@ func Run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	case "migrate":
 		return migrate(ctx, store, cfg, sub, stdout, stderr)
 	case "seed":
-		if err := seed(ctx, store, cfg, seedOpts, log, stdout); err != nil {
+		if err := runSeed(ctx, store, cfg, seedOpts, log, stdout); err != nil {
 			fmt.Fprintln(stderr, "firstask:", err)
 			return 1
 		}

@@ -2,7 +2,6 @@ package models
 
 import (
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
 )
@@ -94,28 +93,4 @@ func (b *bulkInsert) flush() error {
 	b.rows, b.bytes = 0, 0
 	b.args = b.args[:0]
 	return nil
-}
-
-// nullTime turns an optional instant into a bind value (nil is NULL).
-func nullTime(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return *t
-}
-
-// nullInt turns an optional id into a bind value (nil is NULL).
-func nullInt(v *int64) any {
-	if v == nil {
-		return nil
-	}
-	return *v
-}
-
-// nullString turns an optional text into a bind value (nil is NULL).
-func nullString(v *string) any {
-	if v == nil {
-		return nil
-	}
-	return *v
 }
