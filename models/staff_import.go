@@ -341,10 +341,10 @@ func (tx *Tx) planStaffImport(a Actor, rows []StaffImportRow) ([]importPlan, err
 			if !creating {
 				roleChange := to != from
 				activeChange := p.in.Active != nil && *p.in.Active != p.existing.Active
-				if roleChange && p.existing.ID == a.StaffID {
+				if roleChange && notSelfChange(a, p.existing.ID, "change your own role") != nil {
 					pl.add(r.Row, ColRole, r.Role, ReasonOwnRole)
 				}
-				if activeChange && p.existing.ID == a.StaffID {
+				if activeChange && notSelfChange(a, p.existing.ID, "deactivate yourself") != nil {
 					pl.add(r.Row, ColActive, r.Active, ReasonDeactivateSelf)
 				}
 				sensitive = roleChange || activeChange
