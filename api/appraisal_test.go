@@ -12,7 +12,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"firstask/models"
 	"firstask/scoring"
 )
 
@@ -223,5 +222,4 @@ func TestPersonalSheet(t *testing.T) {
 		t.Fatalf("own sheet:\n%s", mine)
 	}
 	e.as("staffA", "GET", "/api/v1/me/appraisal/2026-13.xlsx", nil).wantError(http.StatusNotFound, "not_found")
-	_ = models.RoleStaff
 }

@@ -10,10 +10,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"firstask/models"
+	"firstask/scoring"
 )
 
 // decodeJSON reads a JSON body strictly: the media type must be JSON,
@@ -194,4 +196,157 @@ func (s *Server) reply(c *gin.Context, status int, v any, err error) {
 		return
 	}
 	c.JSON(status, v)
+}
+
+// queryParams is the one binder of query parameters: each method reads one
+// parameter and notes what is wrong with it instead of stopping, so that
+// Err answers every bad parameter in one 422. A handler reads all it needs,
+// checks Err once, calls the store and renders.
+type queryParams struct {
+	c        *gin.Context
+	loc      *time.Location
+	problems []models.FieldProblem
+}
+
+// query starts binding the request's query parameters.
+func (s *Server) query(c *gin.Context) *queryParams {
+	return &queryParams{c: c, loc: s.store.Location()}
+}
+
+// note keeps the field problems of a parameter's error.
+func (q *queryParams) note(err error) {
+	if err == nil {
+		return
+	}
+	var e *models.Error
+	if !errors.As(err, &e) {
+		q.problems = append(q.problems, models.FieldProblem{Field: "query", Message: err.Error()})
+		return
+	}
+	for _, d := range e.Details {
+		if p, ok := d.(models.FieldProblem); ok {
+			q.problems = append(q.problems, p)
+		}
+	}
+}
+
+// Check notes a problem with a parameter when ok is false.
+func (q *queryParams) Check(ok bool, name, format string, args ...any) {
+	if !ok {
+		q.problems = append(q.problems, models.FieldProblem{Field: name, Message: fmt.Sprintf(format, args...)})
+	}
+}
+
+// Page reads page and page_size (see page).
+func (q *queryParams) Page() models.Page {
+	p, err := page(q.c)
+	if err != nil {
+		q.note(err)
+	}
+	return p
+}
+
+// ID reads an optional positive integer (0 when absent).
+func (q *queryParams) ID(name string) int64 {
+	n, err := queryInt(q.c, name)
+	if err != nil {
+		q.note(err)
+	}
+	return n
+}
+
+// Bool reads an optional boolean (nil when absent).
+func (q *queryParams) Bool(name string) *bool {
+	b, err := queryBool(q.c, name)
+	if err != nil {
+		q.note(err)
+	}
+	return b
+}
+
+// Month reads an optional month YYYY-MM (nil when absent).
+func (q *queryParams) Month(name string) *scoring.Month {
+	v := q.c.Query(name)
+	if v == "" {
+		return nil
+	}
+	m, err := scoring.ParseMonth(v)
+	if err != nil {
+		q.Check(false, name, "must be a month YYYY-MM")
+		return nil
+	}
+	return &m
+}
+
+// Time reads an optional instant: RFC 3339, or a day in the organisation's
+// zone meaning its start (or, with upper, the start of the next day, so
+// that "to" includes the day).
+func (q *queryParams) Time(name string, upper bool) *time.Time {
+	v := strings.TrimSpace(q.c.Query(name))
+	if v == "" {
+		return nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return &t
+	}
+	d, err := time.ParseInLocation("2006-01-02", v, q.loc)
+	if err != nil {
+		q.Check(false, name, "must be RFC 3339 (2026-10-15T09:00:00+08:00) or a day (2026-10-15)")
+		return nil
+	}
+	if upper {
+		d = d.AddDate(0, 0, 1)
+	}
+	return &d
+}
+
+// String reads an optional text parameter as it is.
+func (q *queryParams) String(name string) string { return q.c.Query(name) }
+
+// Err reports every problem noted, in one invalid error, or nil.
+func (q *queryParams) Err() error {
+	if len(q.problems) == 0 {
+		return nil
+	}
+	return models.Invalid(q.problems...)
+}
+
+// queryEnum reads an optional parameter that must be one of allowed.
+func queryEnum[T ~string](q *queryParams, name string, allowed ...T) T {
+	v := T(q.c.Query(name))
+	if v == "" {
+		return v
+	}
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		names[i] = string(a)
+	}
+	q.Check(false, name, "must be one of %s", strings.Join(names, ", "))
+	return v
+}
+
+// The one-parameter reads below are the binder for handlers that take a
+// single query parameter: each answers its problem as a 422 of its own.
+
+// pageOf reads page and page_size through the binder.
+func (s *Server) pageOf(c *gin.Context) (models.Page, error) {
+	q := s.query(c)
+	return q.Page(), q.Err()
+}
+
+// queryID reads one optional positive integer through the binder.
+func (s *Server) queryID(c *gin.Context, name string) (int64, error) {
+	q := s.query(c)
+	return q.ID(name), q.Err()
+}
+
+// queryMonth reads one optional month through the binder.
+func (s *Server) queryMonth(c *gin.Context, name string) (*scoring.Month, error) {
+	q := s.query(c)
+	return q.Month(name), q.Err()
 }

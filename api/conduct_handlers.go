@@ -9,19 +9,6 @@ import (
 	"firstask/scoring"
 )
 
-// queryMonth reads an optional month query parameter (YYYY-MM).
-func queryMonth(c *gin.Context, name string) (*scoring.Month, error) {
-	v := c.Query(name)
-	if v == "" {
-		return nil, nil
-	}
-	m, err := scoring.ParseMonth(v)
-	if err != nil {
-		return nil, models.Invalid(models.FieldProblem{Field: name, Message: "must be a month YYYY-MM"})
-	}
-	return &m, nil
-}
-
 func (s *Server) reportViolation(c *gin.Context) {
 	var in models.ViolationInput
 	if err := decodeJSON(c, &in); err != nil {
@@ -37,56 +24,21 @@ func (s *Server) reportViolation(c *gin.Context) {
 }
 
 func (s *Server) listViolations(c *gin.Context) {
-	p, err := page(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	f := models.ViolationFilter{Page: p, State: models.ViolationState(c.Query("state")),
-		Type: scoring.ViolationType(c.Query("type")), Source: models.ViolationSource(c.Query("source"))}
-	var v models.Validation
-	switch f.State {
-	case "", models.ViolationReported, models.ViolationVerified, models.ViolationDismissed,
-		models.ViolationAppealed, models.ViolationUpheld, models.ViolationOverturned:
-	default:
-		v.Add("state", "must be one of reported, verified, dismissed, appealed, upheld, overturned")
-	}
-	v.Check(f.Type == "" || f.Type.Valid(), "type", "is not a violation type")
-	switch f.Source {
-	case "", models.SourceSupervisor, models.SourceSLA, models.SourceVisitorComplaint:
-	default:
-		v.Add("source", "must be one of supervisor, sla, visitor_complaint")
-	}
-	if err := v.Err(); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if f.StaffID, err = queryInt(c, "staff_id"); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if f.DepartmentID, err = queryInt(c, "department_id"); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if f.CountedMonth, err = queryMonth(c, "month"); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if f.From, err = s.queryTime(c, "from", false); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if f.To, err = s.queryTime(c, "to", true); err != nil {
+	q := s.query(c)
+	f := models.ViolationFilter{Page: q.Page(),
+		State: queryEnum(q, "state", models.ViolationReported, models.ViolationVerified, models.ViolationDismissed,
+			models.ViolationAppealed, models.ViolationUpheld, models.ViolationOverturned),
+		Type:    scoring.ViolationType(q.String("type")),
+		Source:  queryEnum(q, "source", models.SourceSupervisor, models.SourceSLA, models.SourceVisitorComplaint),
+		StaffID: q.ID("staff_id"), DepartmentID: q.ID("department_id"), CountedMonth: q.Month("month"),
+		From: q.Time("from", false), To: q.Time("to", true)}
+	q.Check(f.Type == "" || f.Type.Valid(), "type", "is not a violation type")
+	if err := q.Err(); err != nil {
 		s.fail(c, err)
 		return
 	}
 	items, total, err := s.store.ListViolations(c.Request.Context(), actor(c), f)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, list(items, total, p))
+	s.reply(c, http.StatusOK, list(items, total, f.Page), err)
 }
 
 func (s *Server) getViolation(c *gin.Context) {
@@ -146,32 +98,14 @@ func (s *Server) recordPraise(c *gin.Context) {
 }
 
 func (s *Server) listPraise(c *gin.Context) {
-	p, err := page(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	f := models.PraiseFilter{Page: p, Kind: scoring.PraiseKind(c.Query("kind"))}
-	if f.Kind != "" && !f.Kind.Valid() {
-		s.fail(c, models.Invalid(models.FieldProblem{Field: "kind", Message: "must be supervisor_praise or visitor_commendation"}))
-		return
-	}
-	if f.StaffID, err = queryInt(c, "staff_id"); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if f.DepartmentID, err = queryInt(c, "department_id"); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if f.CountedMonth, err = queryMonth(c, "month"); err != nil {
+	q := s.query(c)
+	f := models.PraiseFilter{Page: q.Page(), Kind: scoring.PraiseKind(q.String("kind")),
+		StaffID: q.ID("staff_id"), DepartmentID: q.ID("department_id"), CountedMonth: q.Month("month")}
+	q.Check(f.Kind == "" || f.Kind.Valid(), "kind", "must be supervisor_praise or visitor_commendation")
+	if err := q.Err(); err != nil {
 		s.fail(c, err)
 		return
 	}
 	items, total, err := s.store.ListPraise(c.Request.Context(), actor(c), f)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, list(items, total, p))
+	s.reply(c, http.StatusOK, list(items, total, f.Page), err)
 }

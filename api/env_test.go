@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
@@ -231,5 +230,3 @@ func readAll(t testing.TB, r io.Reader) []byte {
 	}
 	return b
 }
-
-var _ = strings.TrimSpace

@@ -77,7 +77,7 @@ func (e *testEnv) scoresOf(user, month, query string) (map[string]scoreBody, sco
 	return out, page
 }
 
-// TestWorkedExamples replays PRODUCT.md §3's table through the API: bases
+// TestWorkedExamples replays docs/domain.md §3's table through the API: bases
 // uploaded, violations reported by the supervisor and verified by HR (with
 // the clock in September for D's earlier ones), praise recorded.
 func TestWorkedExamples(t *testing.T) {

@@ -2,70 +2,25 @@ package api
 
 import (
 	"net/http"
-	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"firstask/models"
 )
 
-// queryTime reads an optional instant: RFC 3339, or a day YYYY-MM-DD in
-// the organisation's zone (its midnight; for an upper bound, the next
-// midnight, so that to=2026-10-15 includes that day).
-func (s *Server) queryTime(c *gin.Context, name string, upper bool) (*time.Time, error) {
-	v := strings.TrimSpace(c.Query(name))
-	if v == "" {
-		return nil, nil
-	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return &t, nil
-	}
-	d, err := time.ParseInLocation("2006-01-02", v, s.store.Location())
-	if err != nil {
-		return nil, models.Invalid(models.FieldProblem{Field: name, Message: "must be RFC 3339 (2026-10-15T09:00:00+08:00) or a day (2026-10-15)"})
-	}
-	if upper {
-		d = d.AddDate(0, 0, 1)
-	}
-	return &d, nil
-}
-
 func (s *Server) listInquiries(c *gin.Context) {
-	p, err := page(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	f := models.InquiryFilter{Page: p, Status: c.Query("status"), Channel: c.Query("channel"), Category: c.Query("category"), Query: c.Query("q")}
-	if f.FirstResponderID, err = queryInt(c, "first_responder_id"); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if f.DepartmentID, err = queryInt(c, "department_id"); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if f.From, err = s.queryTime(c, "from", false); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if f.To, err = s.queryTime(c, "to", true); err != nil {
-		s.fail(c, err)
-		return
-	}
-	overdue, err := queryBool(c, "overdue")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
+	q := s.query(c)
+	f := models.InquiryFilter{Page: q.Page(), Status: q.String("status"), Channel: q.String("channel"),
+		Category: q.String("category"), Query: q.String("q"), FirstResponderID: q.ID("first_responder_id"),
+		DepartmentID: q.ID("department_id"), From: q.Time("from", false), To: q.Time("to", true)}
+	overdue := q.Bool("overdue")
 	f.Overdue = overdue != nil && *overdue
-	items, total, err := s.store.ListInquiries(c.Request.Context(), actor(c), f)
-	if err != nil {
-		s.fail(c, err)
+	if q.note(f.Validate()); q.Err() != nil {
+		s.fail(c, q.Err())
 		return
 	}
-	c.JSON(http.StatusOK, list(items, total, p))
+	items, total, err := s.store.ListInquiries(c.Request.Context(), actor(c), f)
+	s.reply(c, http.StatusOK, list(items, total, f.Page), err)
 }
 
 func (s *Server) createInquiry(c *gin.Context) {

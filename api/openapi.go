@@ -17,9 +17,6 @@ import (
 //go:embed openapi.yaml
 var openapiYAML []byte
 
-// OpenAPIYAML returns the embedded OpenAPI document as written.
-func OpenAPIYAML() []byte { return bytes.Clone(openapiYAML) }
-
 // openapiJSON converts the embedded document once, keeping the key order
 // of the YAML so that the JSON reads the same way.
 func openapiJSON() ([]byte, error) {

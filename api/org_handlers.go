@@ -40,30 +40,15 @@ func (s *Server) updateDepartment(c *gin.Context) {
 }
 
 func (s *Server) listStaff(c *gin.Context) {
-	p, err := page(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	f := models.StaffFilter{Page: p, Role: models.Role(c.Query("role")), Query: c.Query("q")}
-	if f.Role != "" && !f.Role.Valid() {
-		s.fail(c, models.Invalid(models.FieldProblem{Field: "role", Message: "must be one of staff, supervisor, hr, admin"}))
-		return
-	}
-	if f.DepartmentID, err = queryInt(c, "department_id"); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if f.Active, err = queryBool(c, "active"); err != nil {
+	q := s.query(c)
+	f := models.StaffFilter{Page: q.Page(), Role: queryEnum(q, "role", models.AllRoles...), Query: q.String("q"),
+		DepartmentID: q.ID("department_id"), Active: q.Bool("active")}
+	if err := q.Err(); err != nil {
 		s.fail(c, err)
 		return
 	}
 	items, total, err := s.store.ListStaff(c.Request.Context(), actor(c), f)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, list(items, total, p))
+	s.reply(c, http.StatusOK, list(items, total, f.Page), err)
 }
 
 func (s *Server) createStaff(c *gin.Context) {
@@ -100,7 +85,7 @@ func (s *Server) listAbsences(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	p, err := page(c)
+	p, err := s.pageOf(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -122,22 +107,14 @@ func (s *Server) createAbsence(c *gin.Context) {
 }
 
 func (s *Server) listAudit(c *gin.Context) {
-	p, err := page(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	f := models.AuditFilter{Page: p, Entity: c.Query("entity")}
-	if f.EntityID, err = queryInt(c, "entity_id"); err != nil {
+	q := s.query(c)
+	f := models.AuditFilter{Page: q.Page(), Entity: q.String("entity"), EntityID: q.ID("entity_id")}
+	if err := q.Err(); err != nil {
 		s.fail(c, err)
 		return
 	}
 	items, total, err := s.store.ListAudit(c.Request.Context(), actor(c), f)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, list(items, total, p))
+	s.reply(c, http.StatusOK, list(items, total, f.Page), err)
 }
 
 func (s *Server) verifyAudit(c *gin.Context) {

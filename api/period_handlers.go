@@ -28,7 +28,7 @@ func scoreStatus(closed bool) string {
 }
 
 func (s *Server) listPeriods(c *gin.Context) {
-	p, err := page(c)
+	p, err := s.pageOf(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -74,13 +74,13 @@ func (s *Server) listPeriodScores(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	p, err := page(c)
+	p, err := s.pageOf(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	f := models.ScoreFilter{Page: p}
-	if f.DepartmentID, err = queryInt(c, "department_id"); err != nil {
+	if f.DepartmentID, err = s.queryID(c, "department_id"); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -117,7 +117,7 @@ type MyScore struct {
 }
 
 func (s *Server) myScores(c *gin.Context) {
-	m, err := queryMonth(c, "month")
+	m, err := s.queryMonth(c, "month")
 	if err != nil {
 		s.fail(c, err)
 		return

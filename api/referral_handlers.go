@@ -17,28 +17,17 @@ func (s *Server) createReferral(c *gin.Context) {
 }
 
 func (s *Server) listReferrals(c *gin.Context) {
-	p, err := page(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	f := models.ReferralFilter{Page: p, Assignee: c.Query("assignee"), Status: c.Query("status")}
-	if f.DepartmentID, err = queryInt(c, "department_id"); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if f.InquiryID, err = queryInt(c, "inquiry_id"); err != nil {
-		s.fail(c, err)
-		return
-	}
-	overdue, err := queryBool(c, "overdue")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
+	q := s.query(c)
+	f := models.ReferralFilter{Page: q.Page(), Assignee: q.String("assignee"), Status: q.String("status"),
+		DepartmentID: q.ID("department_id"), InquiryID: q.ID("inquiry_id")}
+	overdue := q.Bool("overdue")
 	f.Overdue = overdue != nil && *overdue
+	if err := q.Err(); err != nil {
+		s.fail(c, err)
+		return
+	}
 	items, total, err := s.store.ListReferrals(c.Request.Context(), actor(c), f)
-	s.reply(c, http.StatusOK, list(items, total, p), err)
+	s.reply(c, http.StatusOK, list(items, total, f.Page), err)
 }
 
 func (s *Server) getReferral(c *gin.Context) {
@@ -108,7 +97,7 @@ func (s *Server) requestReferralExtension(c *gin.Context) {
 }
 
 func (s *Server) listExtensions(c *gin.Context) {
-	p, err := page(c)
+	p, err := s.pageOf(c)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -12,7 +12,7 @@ import (
 // getRules answers the rule set in force for ?month= (default: the current
 // month in the organisation's zone) with its version.
 func (s *Server) getRules(c *gin.Context) {
-	m, err := queryMonth(c, "month")
+	m, err := s.queryMonth(c, "month")
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -31,7 +31,7 @@ func (s *Server) getRules(c *gin.Context) {
 }
 
 func (s *Server) listRuleVersions(c *gin.Context) {
-	p, err := page(c)
+	p, err := s.pageOf(c)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"testing"
 	"time"
 
 	"firstask/models"
@@ -88,8 +87,6 @@ var shanghai = time.FixedZone("CST", 8*3600)
 
 // shAt is an instant in Shanghai time (the hour only).
 func shAt(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, shanghai) }
-
-var _ = testing.Short
 
 // moveClock sets the clock and signs every fixture user in again (tokens
 // live an hour in the tests).

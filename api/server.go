@@ -105,10 +105,6 @@ func New(store *models.Store, opts Options) (*Server, error) {
 	return s, nil
 }
 
-// Metrics is the server's instruments, for the background workers that
-// share them.
-func (s *Server) Metrics() *metrics.Metrics { return s.metrics }
-
 // Handler is the HTTP handler of the whole API.
 func (s *Server) Handler() http.Handler { return s.engine }
 

@@ -40,13 +40,9 @@ type notificationList struct {
 }
 
 func (s *Server) listNotifications(c *gin.Context) {
-	p, err := page(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	unread, err := queryBool(c, "unread")
-	if err != nil {
+	q := s.query(c)
+	p, unread := q.Page(), q.Bool("unread")
+	if err := q.Err(); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -102,7 +98,7 @@ func (s *Server) listWebhookDeliveries(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	p, err := page(c)
+	p, err := s.pageOf(c)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -32,7 +32,7 @@ func (s *Server) resultsTemplate(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	deptID, err := queryInt(c, "department_id")
+	deptID, err := s.queryID(c, "department_id")
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -180,7 +180,7 @@ func (s *Server) listResultUploads(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	p, err := page(c)
+	p, err := s.pageOf(c)
 	if err != nil {
 		s.fail(c, err)
 		return

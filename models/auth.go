@@ -12,8 +12,6 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
-
-	"firstask/migrations"
 )
 
 // authToken is a login session. Only the SHA-256 of the token is stored.
@@ -77,10 +75,7 @@ var ErrBadCredentials = Errorf(EUnauthorized, "wrong employee number or password
 // case (MySQL's collation compares case-insensitively; SQLite has an index
 // on UPPER(employee_no)).
 func (s *Store) byEmployeeNo(db *gorm.DB, no string) *gorm.DB {
-	if s.dialect == migrations.SQLite {
-		return db.Where("UPPER(employee_no) = ?", upperASCII(no))
-	}
-	return db.Where("employee_no = ?", no)
+	return s.dialect.employeeNoIs(db, no)
 }
 
 // Login checks the password and issues a token valid for ttl. The number

@@ -1,16 +1,19 @@
-package models
+package models_test
 
 import (
 	"context"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"gorm.io/gorm"
+
+	"firstask/models"
+	"firstask/models/storetest"
+	"firstask/seed"
 )
 
 // The storage benchmarks build their data with the seed generator when
@@ -18,45 +21,32 @@ import (
 // variables so that CI can run them small. Each reports its time against a
 // baseline measured in the same run as "x_baseline".
 
-// benchSize reads a size from the environment, else def.
-func benchSize(b *testing.B, name string, def int) int {
-	v := os.Getenv(name)
-	if v == "" {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		b.Fatalf("%s=%q: want a positive number", name, v)
-	}
-	return n
-}
-
 // seededStore opens a fresh database and fills it with the seed generator:
 // inquiries as given, 1 staff per 100 inquiries (10,000 at most, 100 at
 // least), 1 department per 50 staff, 1 conduct record per 5 inquiries.
-func seededStore(b *testing.B, inquiries int) (*Store, SeedReport) {
+func seededStore(b *testing.B, inquiries int) (*models.Store, seed.Report) {
 	b.Helper()
-	s := openStore(b)
+	s := storetest.Open(b, models.Options{})
 	staff := min(10000, max(100, inquiries/100))
-	opts := SeedOptions{Departments: max(2, staff/50), Staff: staff, Inquiries: inquiries, Conduct: inquiries / 5, Month: "2026-10", Seed: 1}
-	rep, err := s.Seed(context.Background(), opts, nil)
+	opts := seed.Options{Departments: max(2, staff/50), Staff: staff, Inquiries: inquiries, Conduct: inquiries / 5, Month: "2026-10", Seed: 1}
+	rep, err := seed.Fill(context.Background(), s, opts, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Logf("%s: seeded %d inquiries, %d clocks, %d violations in %s", s.Dialect(), rep.Inquiries, rep.Clocks, rep.Violations, rep.Elapsed.Round(time.Millisecond))
 	// An hour after the month: the clocks still running past their
 	// deadline are overdue.
-	s.now = func() time.Time { return rep.AsOf.Add(time.Hour) }
+	s.SetTestClock(func() time.Time { return rep.AsOf.Add(time.Hour) })
 	return s, rep
 }
 
 // captureQueries records the SQL of every query the store runs (with its
 // bound values) until the returned function is called.
-func captureQueries(b *testing.B, s *Store) (got func() []capturedQuery, stop func()) {
+func captureQueries(b *testing.B, s *models.Store) (got func() []capturedQuery, stop func()) {
 	var mu sync.Mutex
 	var qs []capturedQuery
 	name := "bench:capture"
-	err := s.db.Callback().Query().After("gorm:query").Register(name, func(db *gorm.DB) {
+	err := s.TestDB().Callback().Query().After("gorm:query").Register(name, func(db *gorm.DB) {
 		mu.Lock()
 		defer mu.Unlock()
 		qs = append(qs, capturedQuery{db.Statement.SQL.String(), append([]any(nil), db.Statement.Vars...)})
@@ -69,7 +59,7 @@ func captureQueries(b *testing.B, s *Store) (got func() []capturedQuery, stop fu
 			defer mu.Unlock()
 			return append([]capturedQuery(nil), qs...)
 		}, func() {
-			s.db.Callback().Query().Remove(name)
+			s.TestDB().Callback().Query().Remove(name)
 		}
 }
 
@@ -81,14 +71,14 @@ type capturedQuery struct {
 // explain returns the plan of q and whether it reads a table named in
 // tables from end to end: on SQLite "SCAN <table>" (a covering-index scan
 // included); on MySQL/MariaDB type ALL or index on it.
-func explain(b *testing.B, s *Store, q capturedQuery, tables ...string) (string, bool) {
+func explain(b *testing.B, s *models.Store, q capturedQuery, tables ...string) (string, bool) {
 	b.Helper()
 	if s.Dialect() == "sqlite" {
 		var rows []struct {
 			ID, Parent, Notused int
 			Detail              string
 		}
-		if err := s.db.Raw("EXPLAIN QUERY PLAN "+q.sql, q.vars...).Scan(&rows).Error; err != nil {
+		if err := s.TestDB().Raw("EXPLAIN QUERY PLAN "+q.sql, q.vars...).Scan(&rows).Error; err != nil {
 			b.Fatal(err)
 		}
 		plan := ""
@@ -104,7 +94,7 @@ func explain(b *testing.B, s *Store, q capturedQuery, tables ...string) (string,
 		return plan, bad
 	}
 	var rows []map[string]any
-	if err := s.db.Raw("EXPLAIN "+q.sql, q.vars...).Scan(&rows).Error; err != nil {
+	if err := s.TestDB().Raw("EXPLAIN "+q.sql, q.vars...).Scan(&rows).Error; err != nil {
 		b.Fatal(err)
 	}
 	text := func(v any) string {
@@ -132,11 +122,11 @@ func explain(b *testing.B, s *Store, q capturedQuery, tables ...string) (string,
 // same two queries written by hand. It fails when the plan of a query the
 // store issued reads inquiries or sla_clocks from end to end.
 func BenchmarkOverdueInquiries(b *testing.B) {
-	n := benchSize(b, "FIRSTASK_BENCH_INQUIRIES", 1000000)
+	n := models.BenchSize(b, "FIRSTASK_BENCH_INQUIRIES", 1000000)
 	s, _ := seededStore(b, n)
 	ctx := context.Background()
-	hr := System("bench")
-	f := InquiryFilter{Overdue: true, Page: Page{Number: 1, Size: 50}}
+	hr := models.System("bench")
+	f := models.InquiryFilter{Overdue: true, Page: models.Page{Number: 1, Size: 50}}
 
 	got, stop := captureQueries(b, s)
 	items, total, err := s.ListInquiries(ctx, hr, f)
@@ -159,12 +149,12 @@ func BenchmarkOverdueInquiries(b *testing.B) {
 	now := s.Now()
 	hand := func() {
 		var count int64
-		if err := sqlDB.QueryRow("SELECT COUNT(DISTINCT inquiry_id) FROM sla_clocks WHERE state = ? AND deadline_at < ?", ClockRunning, now).Scan(&count); err != nil {
+		if err := sqlDB.QueryRow("SELECT COUNT(DISTINCT inquiry_id) FROM sla_clocks WHERE state = ? AND deadline_at < ?", models.ClockRunning, now).Scan(&count); err != nil {
 			b.Fatal(err)
 		}
 		rows, err := sqlDB.Query(`SELECT * FROM inquiries
 			WHERE id IN (SELECT inquiry_id FROM sla_clocks WHERE state = ? AND deadline_at < ?)
-			ORDER BY received_at DESC, id DESC LIMIT 50`, ClockRunning, now)
+			ORDER BY received_at DESC, id DESC LIMIT 50`, models.ClockRunning, now)
 		if err != nil {
 			b.Fatal(err)
 		}

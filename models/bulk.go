@@ -2,18 +2,18 @@ package models
 
 import (
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
-
-	"firstask/migrations"
 )
 
 // bulkInsert writes rows of one table as multi-row INSERT statements of up
-// to max rows each, inside the caller's transaction. It exists for the seed
-// generator: GORM's reflection-based Create costs more than the database
-// does at a million rows, and a statement per row would cost a round trip
-// each.
+// to max rows each (and, when maxBytes is set, about that many bytes of
+// values), inside the caller's transaction. It is the store's one bulk
+// inserter, used by the seed generator, the month's closing snapshot and
+// the uploaded base results: GORM's reflection-based Create costs more than
+// the database does at thousands of rows, and a statement per row would cost
+// a round trip each. The rows per statement follow the dialect's bound on
+// parameters (dialect.maxBulkParams).
 type bulkInsert struct {
 	db    *gorm.DB
 	table string
@@ -24,25 +24,13 @@ type bulkInsert struct {
 	args  []any
 	rows  int
 	total int
-}
 
-// Bound parameters per statement. MySQL allows 65,535. The pure-Go SQLite
-// driver matches each parameter against every argument when binding
-// (quadratic in the statement's size), so there short statements of about
-// four hundred parameters are fastest: measured, 500-row statements of 30
-// columns spent 80% of the seed's time binding.
-const (
-	maxBulkParamsMySQL  = 30000
-	maxBulkParamsSQLite = 400
-)
+	maxBytes, bytes int
+}
 
 func newBulkInsert(tx *Tx, table string, cols ...string) *bulkInsert {
 	b := &bulkInsert{db: tx.db, table: table, cols: len(cols)}
-	limit := maxBulkParamsMySQL
-	if tx.store.dialect == migrations.SQLite {
-		limit = maxBulkParamsSQLite
-	}
-	b.max = max(1, min(500, limit/len(cols)))
+	b.max = max(1, min(500, tx.store.dialect.maxBulkParams()/len(cols)))
 	b.head = "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
 	b.full = b.statement(b.max)
 	b.args = make([]any, 0, b.max*b.cols)
@@ -77,6 +65,18 @@ func (b *bulkInsert) add(vals ...any) error {
 	return nil
 }
 
+// addSized queues one row whose values take about size bytes, first
+// writing the batch when the row would take it past maxBytes.
+func (b *bulkInsert) addSized(size int, vals ...any) error {
+	if b.maxBytes > 0 && b.rows > 0 && b.bytes+size > b.maxBytes {
+		if err := b.flush(); err != nil {
+			return err
+		}
+	}
+	b.bytes += size
+	return b.add(vals...)
+}
+
 // flush writes the queued rows.
 func (b *bulkInsert) flush() error {
 	if b.rows == 0 {
@@ -90,31 +90,7 @@ func (b *bulkInsert) flush() error {
 		return err
 	}
 	b.total += b.rows
-	b.rows = 0
+	b.rows, b.bytes = 0, 0
 	b.args = b.args[:0]
 	return nil
-}
-
-// nullTime turns an optional instant into a bind value (nil is NULL).
-func nullTime(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return *t
-}
-
-// nullInt turns an optional id into a bind value (nil is NULL).
-func nullInt(v *int64) any {
-	if v == nil {
-		return nil
-	}
-	return *v
-}
-
-// nullString turns an optional text into a bind value (nil is NULL).
-func nullString(v *string) any {
-	if v == nil {
-		return nil
-	}
-	return *v
 }

@@ -1,10 +1,14 @@
-package models
+package models_test
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
 	"testing"
+
+	"firstask/models"
+	"firstask/models/storetest"
+	"firstask/seed"
 )
 
 // TestCreateInquiryAnswersAsRead checks that the detail CreateInquiry
@@ -13,21 +17,21 @@ import (
 // the one-statement counter.
 func TestCreateInquiryAnswersAsRead(t *testing.T) {
 	ctx := context.Background()
-	s := openStore(t)
-	if _, err := s.Seed(ctx, SeedOptions{Departments: 3, Staff: 20, Month: "2026-10", Seed: 5}, nil); err != nil {
+	s := storetest.Open(t, models.Options{})
+	if _, err := seed.Fill(ctx, s, seed.Options{Departments: 3, Staff: 20, Month: "2026-10", Seed: 5}, nil); err != nil {
 		t.Fatal(err)
 	}
-	var st, sup Staff
-	if err := s.db.Where("role = ?", RoleStaff).Order("id").First(&st).Error; err != nil {
+	var st, sup models.Staff
+	if err := s.TestDB().Where("role = ?", models.RoleStaff).Order("id").First(&st).Error; err != nil {
 		t.Fatal(err)
 	}
-	if err := s.db.Where("role = ? AND department_id = ?", RoleSupervisor, st.DepartmentID).First(&sup).Error; err != nil {
+	if err := s.TestDB().Where("role = ? AND department_id = ?", models.RoleSupervisor, st.DepartmentID).First(&sup).Error; err != nil {
 		t.Fatal(err)
 	}
-	staff := Actor{StaffID: st.ID, Role: st.Role, DepartmentID: st.DepartmentID, RequestID: "t"}
-	super := Actor{StaffID: sup.ID, Role: sup.Role, DepartmentID: sup.DepartmentID, RequestID: "t"}
-	body := func(extra string) InquiryInput {
-		var in InquiryInput
+	staff := models.Actor{StaffID: st.ID, Role: st.Role, DepartmentID: st.DepartmentID, RequestID: "t"}
+	super := models.Actor{StaffID: sup.ID, Role: sup.Role, DepartmentID: sup.DepartmentID, RequestID: "t"}
+	body := func(extra string) models.InquiryInput {
+		var in models.InquiryInput
 		js := `{"channel":"phone","visitor_name":"王伟","visitor_phone":"13912345678","category":"consultation","summary":"办理社保"` + extra + `}`
 		if err := json.Unmarshal([]byte(js), &in); err != nil {
 			t.Fatal(err)
@@ -43,8 +47,8 @@ func TestCreateInquiryAnswersAsRead(t *testing.T) {
 	}
 	cases := []struct {
 		name string
-		a    Actor
-		in   InquiryInput
+		a    models.Actor
+		in   models.InquiryInput
 	}{
 		{"Open", staff, body("")},
 		{"Guided", staff, body(`,"disposition":"guided","guidance":"二楼综合窗口"`)},

@@ -10,8 +10,6 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
-
-	"firstask/migrations"
 )
 
 // InquiryDetail is an inquiry with its referrals, its timeline and its SLA
@@ -20,49 +18,6 @@ type InquiryDetail struct {
 	Inquiry
 	Referrals []Referral     `json:"referrals"`
 	Timeline  []InquiryEvent `json:"timeline"`
-}
-
-// inquiryAccess is what an actor may do with one inquiry: see it, see the
-// visitor's phone in full (those working the matter), and manage it (the
-// first responder's side: edit, refer, resolve, record feedback, close).
-type inquiryAccess struct {
-	see, phone, manage bool
-}
-
-// accessTo works out the actor's access to an inquiry: HR and admin have
-// all of it; the first responder and supervisors of the registering
-// department manage it; current and past assignees, and supervisors of a
-// department it was referred to, work it; members of a department whose
-// queue holds it unclaimed see it with the phone masked.
-func (tx *Tx) accessTo(a Actor, inq *Inquiry) (inquiryAccess, error) {
-	full := inquiryAccess{see: true, phone: true, manage: true}
-	if a.IsSystem() || a.Role.SeesEveryone() || inq.FirstResponderID == a.StaffID {
-		return full, nil
-	}
-	sc, err := tx.scopeOf(a)
-	if err != nil {
-		return inquiryAccess{}, err
-	}
-	supervisor := len(sc.DepartmentIDs) > 0
-	if supervisor && sc.CoversDepartment(inq.DepartmentID) {
-		return full, nil
-	}
-	var refs []Referral
-	if err := tx.db.Where("inquiry_id = ?", inq.ID).Find(&refs).Error; err != nil {
-		return inquiryAccess{}, err
-	}
-	var acc inquiryAccess
-	for _, r := range refs {
-		switch {
-		case r.ToStaffID != nil && *r.ToStaffID == a.StaffID,
-			r.AcceptedBy != nil && *r.AcceptedBy == a.StaffID,
-			supervisor && sc.CoversDepartment(r.ToDepartmentID):
-			acc.see, acc.phone = true, true
-		case r.ToStaffID == nil && r.Status == ReferralPending && r.ToDepartmentID == a.DepartmentID:
-			acc.see = true
-		}
-	}
-	return acc, nil
 }
 
 // inquiryFor loads an inquiry the actor may see (404 otherwise), locked for
@@ -202,19 +157,11 @@ func (tx *Tx) firstResponder(a Actor, id int64) (Staff, error) {
 	if err != nil {
 		return st, bad("no such staff member")
 	}
-	if id != a.StaffID && !a.IsSystem() {
-		sc, err := tx.scopeOf(a)
+	if why, err := tx.responderFor(a, st); err != nil || why != "" {
 		if err != nil {
 			return st, err
 		}
-		switch {
-		case sc.All:
-		case len(sc.DepartmentIDs) > 0 && sc.CoversDepartment(st.DepartmentID):
-		case len(sc.DepartmentIDs) > 0:
-			return st, bad("no such staff member in your departments")
-		default:
-			return st, bad("must be yourself: register the inquiries you received")
-		}
+		return st, bad(why)
 	}
 	if !st.Active {
 		return st, bad("the staff member is inactive")
@@ -365,7 +312,8 @@ type InquiryFilter struct {
 	Page
 }
 
-func (f InquiryFilter) validate() error {
+// Validate reports every problem with the filter at once.
+func (f InquiryFilter) Validate() error {
 	var v Validation
 	if f.Status != "" {
 		v.Check(slices.Contains(AllInquiryStatuses, InquiryStatus(f.Status)), "status", "must be one of %s", enumList(AllInquiryStatuses))
@@ -383,28 +331,12 @@ func (f InquiryFilter) validate() error {
 	return v.Err()
 }
 
-// inquiryScope restricts a query on inquiries to what the actor may see.
-func inquiryScope(q *gorm.DB, a Actor, sc Scope) *gorm.DB {
-	switch {
-	case sc.All:
-		return q
-	case len(sc.DepartmentIDs) > 0:
-		return q.Where("(inquiries.department_id IN ? OR inquiries.first_responder_id = ? OR inquiries.id IN (SELECT inquiry_id FROM referrals WHERE to_department_id IN ? OR to_staff_id = ?))",
-			sc.DepartmentIDs, a.StaffID, sc.DepartmentIDs, a.StaffID)
-	default:
-		// Accepting always sets to_staff_id (a queue is claimed), so the
-		// indexed to_staff_id covers current and past assignees.
-		return q.Where("(inquiries.first_responder_id = ? OR inquiries.id IN (SELECT inquiry_id FROM referrals WHERE to_staff_id = ? OR (to_department_id = ? AND to_staff_id IS NULL AND status = ?)))",
-			a.StaffID, a.StaffID, a.DepartmentID, ReferralPending)
-	}
-}
-
 // ListInquiries lists the inquiries the actor may see, newest first.
 // overdue keeps those with a running SLA clock past its deadline (its own
 // or its live referral's), read from an index range on sla_clocks(state,
 // deadline_at) (see overdueDriven).
 func (s *Store) ListInquiries(ctx context.Context, a Actor, f InquiryFilter) ([]Inquiry, int64, error) {
-	if err := f.validate(); err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, 0, err
 	}
 	var out []Inquiry
@@ -431,8 +363,12 @@ func (s *Store) ListInquiries(ctx context.Context, a Actor, f InquiryFilter) ([]
 		if f.FirstResponderID != 0 {
 			q = q.Where("inquiries.first_responder_id = ?", f.FirstResponderID)
 		}
-		if f.DepartmentID != 0 {
-			q = q.Where("inquiries.department_id = ?", f.DepartmentID)
+		depts, err := tx.departmentsInScope(a, sc, f.DepartmentID)
+		if err != nil {
+			return err
+		}
+		if depts != nil {
+			q = q.Where("inquiries.department_id IN ?", depts)
 		}
 		if f.From != nil {
 			q = q.Where("inquiries.received_at >= ?", f.From.UTC())
@@ -509,8 +445,7 @@ func (tx *Tx) presentList(a Actor, sc Scope, items []Inquiry) error {
 	}
 	for i := range items {
 		inq := &items[i]
-		full := sc.All || len(sc.DepartmentIDs) > 0 || inq.FirstResponderID == a.StaffID || assigned[inq.ID]
-		if !full && inq.VisitorPhone != "" {
+		if !fullPhoneInList(a, sc, inq, assigned[inq.ID]) && inq.VisitorPhone != "" {
 			inq.VisitorPhone, inq.PhoneMasked = MaskPhone(inq.VisitorPhone), true
 		}
 		inq.Clocks = clocks[inq.ID]
@@ -544,26 +479,9 @@ func (inq Inquiry) webhookView() map[string]any {
 // so allocating takes one statement.
 func (tx *Tx) nextRef() (string, error) {
 	day := tx.now.In(tx.store.loc).Format("20060102")
-	var no int64
-	if tx.store.dialect == migrations.SQLite {
-		err := tx.db.Raw("INSERT INTO inquiry_ref_counters (day, last_no) VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET last_no = last_no + 1 RETURNING last_no", day).
-			Scan(&no).Error
-		if err != nil {
-			return "", err
-		}
-	} else {
-		// LAST_INSERT_ID(expr) hands the incremented number back in the
-		// statement's result; inserting a fresh row sets nothing (0), and
-		// its number is 1.
-		res, err := tx.db.Statement.ConnPool.ExecContext(tx.db.Statement.Context,
-			"INSERT INTO inquiry_ref_counters (day, last_no) VALUES (?, 1) ON DUPLICATE KEY UPDATE last_no = LAST_INSERT_ID(last_no + 1)", day)
-		if err != nil {
-			return "", err
-		}
-		if no, err = res.LastInsertId(); err != nil {
-			return "", err
-		}
-		no = max(no, 1)
+	no, err := tx.store.dialect.nextRefNo(tx.db, day)
+	if err != nil {
+		return "", err
 	}
 	return fmt.Sprintf("SW-%s-%04d", day, no), nil
 }
@@ -574,3 +492,20 @@ type refCounter struct {
 }
 
 func (refCounter) TableName() string { return "inquiry_ref_counters" }
+
+// inquiryRefsOf returns the human-readable references of the inquiries
+// with the given ids, in one query.
+func (tx *Tx) inquiryRefsOf(ids []int64) (map[int64]string, error) {
+	var rows []struct {
+		ID  int64
+		Ref string
+	}
+	if err := tx.db.Model(&Inquiry{}).Select("id, ref").Where("id IN ?", nonEmpty(ids)).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.Ref
+	}
+	return out, nil
+}

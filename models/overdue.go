@@ -2,8 +2,6 @@ package models
 
 import (
 	"gorm.io/gorm"
-
-	"firstask/migrations"
 )
 
 // overdueDriven makes q, a query on table (inquiries or referrals), read
@@ -20,10 +18,7 @@ import (
 // the number of overdue rows, never with the table. The rows come out
 // sorted by the list's ORDER BY afterwards.
 func (tx *Tx) overdueDriven(q *gorm.DB, table, col string) *gorm.DB {
-	join := "STRAIGHT_JOIN"
-	if tx.store.dialect == migrations.SQLite {
-		join = "CROSS JOIN"
-	}
+	join := tx.store.dialect.orderedJoin()
 	return q.Table("(SELECT DISTINCT "+col+" AS overdue_id FROM sla_clocks WHERE state = ? AND deadline_at < ? AND "+col+" IS NOT NULL) AS overdue "+
 		join+" "+table+" ON "+table+".id = overdue.overdue_id", ClockRunning, tx.now)
 }

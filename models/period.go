@@ -1,10 +1,6 @@
 package models
 
-import (
-	"time"
-
-	"firstask/scoring"
-)
+import "time"
 
 // PeriodState is open or closed.
 type PeriodState string
@@ -23,12 +19,4 @@ type Period struct {
 	OpenedAt    time.Time   `json:"opened_at"`
 	ClosedAt    *time.Time  `json:"closed_at"`
 	ClosedBy    *int64      `json:"closed_by"`
-}
-
-// monthClosed reports whether the month has been closed. A month with no
-// row has never been used and is open.
-func (tx *Tx) monthClosed(m scoring.Month) (bool, error) {
-	var n int64
-	err := tx.db.Model(&Period{}).Where("month = ? AND state = ?", m.String(), PeriodClosed).Count(&n).Error
-	return n > 0, err
 }

@@ -202,24 +202,6 @@ func (tx *Tx) referralFor(a Actor, id int64, lock, act bool) (Referral, Inquiry,
 	return r, inq, nil
 }
 
-// mayWork reports whether the actor works the referral: its assignee, or
-// for a queue a member of the department or a supervisor over it.
-func (tx *Tx) mayWork(a Actor, r *Referral) (bool, error) {
-	switch {
-	case r.ToStaffID != nil:
-		return *r.ToStaffID == a.StaffID, nil
-	case a.DepartmentID == r.ToDepartmentID:
-		return true, nil
-	case a.Role != RoleSupervisor:
-		return false, nil
-	}
-	sc, err := tx.scopeOf(a)
-	if err != nil {
-		return false, err
-	}
-	return sc.CoversDepartment(r.ToDepartmentID), nil
-}
-
 // referralStep runs one state change on a referral and records it: the
 // referral saved, audited, on the timeline and sent to webhooks.
 func (s *Store) referralStep(ctx context.Context, a Actor, id int64, action string, kind EventKind, note string,
@@ -375,16 +357,9 @@ func (tx *Tx) presentReferrals(rs []Referral) error {
 	for i, r := range rs {
 		ids[i], inqIDs[i] = r.ID, r.InquiryID
 	}
-	var refs []struct {
-		ID  int64
-		Ref string
-	}
-	if err := tx.db.Model(&Inquiry{}).Select("id, ref").Where("id IN ?", inqIDs).Find(&refs).Error; err != nil {
+	refOf, err := tx.inquiryRefsOf(inqIDs)
+	if err != nil {
 		return err
-	}
-	refOf := map[int64]string{}
-	for _, x := range refs {
-		refOf[x.ID] = x.Ref
 	}
 	var clocks []SLAClock
 	if err := tx.db.Where("referral_id IN ?", ids).Order("id").Find(&clocks).Error; err != nil {
@@ -446,14 +421,10 @@ func (s *Store) ListReferrals(ctx context.Context, a Actor, f ReferralFilter) ([
 		if f.Overdue {
 			q = tx.overdueDriven(q, "referrals", "referral_id")
 		}
-		switch {
-		case sc.All:
-		case len(sc.DepartmentIDs) > 0:
-			q = q.Where("(referrals.to_department_id IN ? OR referrals.to_staff_id = ? OR referrals.inquiry_id IN (SELECT id FROM inquiries WHERE department_id IN ?))",
-				sc.DepartmentIDs, a.StaffID, sc.DepartmentIDs)
-		default:
-			q = q.Where("(referrals.to_staff_id = ? OR referrals.from_staff_id = ? OR (referrals.to_department_id = ? AND referrals.to_staff_id IS NULL AND referrals.status = ?) OR referrals.inquiry_id IN (SELECT id FROM inquiries WHERE first_responder_id = ?))",
-				a.StaffID, a.StaffID, a.DepartmentID, ReferralPending, a.StaffID)
+		q = referralScope(q, a, sc)
+		depts, err := tx.departmentsInScope(a, sc, f.DepartmentID)
+		if err != nil {
+			return err
 		}
 		switch {
 		case f.Assignee == "queue":
@@ -461,8 +432,8 @@ func (s *Store) ListReferrals(ctx context.Context, a Actor, f ReferralFilter) ([
 		case assignee != 0:
 			q = q.Where("referrals.to_staff_id = ?", assignee)
 		}
-		if f.DepartmentID != 0 {
-			q = q.Where("referrals.to_department_id = ?", f.DepartmentID)
+		if depts != nil {
+			q = q.Where("referrals.to_department_id IN ?", depts)
 		}
 		if f.InquiryID != 0 {
 			q = q.Where("referrals.inquiry_id = ?", f.InquiryID)
@@ -494,4 +465,57 @@ func (s *Store) ListReferrals(ctx context.Context, a Actor, f ReferralFilter) ([
 		return tx.presentReferrals(out)
 	})
 	return out, total, err
+}
+
+// PauseReferral pauses the matter from the assignee's side: the contact
+// clock and the inquiry's feedback clock wait while the visitor is
+// unreachable or documents are awaited.
+func (s *Store) PauseReferral(ctx context.Context, a Actor, id int64, in InquiryAction) (Referral, error) {
+	reason, err := pauseReason(in)
+	if err != nil {
+		return Referral{}, err
+	}
+	return s.referralPauseStep(ctx, a, id, "pause", func(tx *Tx, inq *Inquiry) (EventKind, string, error) {
+		return tx.pauseMatter(inq, reason)
+	})
+}
+
+// ResumeReferral resumes a matter paused from either side.
+func (s *Store) ResumeReferral(ctx context.Context, a Actor, id int64) (Referral, error) {
+	return s.referralPauseStep(ctx, a, id, "resume", func(tx *Tx, inq *Inquiry) (EventKind, string, error) {
+		return tx.resumeMatter(inq)
+	})
+}
+
+func (s *Store) referralPauseStep(ctx context.Context, a Actor, id int64, action string,
+	fn func(tx *Tx, inq *Inquiry) (EventKind, string, error)) (Referral, error) {
+	var out Referral
+	err := s.write(ctx, a, func(tx *Tx) error {
+		r, inq, err := tx.referralFor(a, id, true, true)
+		if err != nil {
+			return err
+		}
+		if !r.Live() {
+			return Errorf(EConflict, "referral %d is %s", r.ID, r.Status)
+		}
+		before := inq.auditView()
+		kind, note, err := fn(tx, &inq)
+		if err != nil {
+			return err
+		}
+		inq.UpdatedAt = tx.now
+		if err := tx.db.Model(&inq).Select("paused_at", "pause_reason", "updated_at").Updates(&inq).Error; err != nil {
+			return err
+		}
+		tx.audit("inquiry."+action, "inquiry", inq.ID, before, inq.auditView())
+		if err := tx.event(inq.ID, r.ID, kind, note); err != nil {
+			return err
+		}
+		if err := tx.emit("inquiry."+action, "inquiry", inq.ID, inq.webhookView()); err != nil {
+			return err
+		}
+		out, err = tx.presentReferral(r, inq.Ref)
+		return err
+	})
+	return out, err
 }

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"slices"
 
 	"firstask/scoring"
 )
@@ -54,39 +53,4 @@ func (s *Store) ResultsTemplate(ctx context.Context, a Actor, month scoring.Mont
 		return nil
 	})
 	return out, err
-}
-
-// departmentsFor resolves which departments a department-filtered export
-// covers: nil for everything (HR without a filter), else the chosen
-// department's subtree within the actor's scope. A department outside the
-// scope, or none at all, is not found; staff (whose scope is themselves)
-// have no department to export.
-func (tx *Tx) departmentsFor(a Actor, departmentID int64) ([]int64, error) {
-	sc, err := tx.scopeOf(a)
-	if err != nil {
-		return nil, err
-	}
-	if !sc.All && len(sc.DepartmentIDs) == 0 {
-		return nil, Errorf(EForbidden, "only supervisors and HR can export a department")
-	}
-	if departmentID == 0 {
-		if sc.All {
-			return nil, nil
-		}
-		return sc.DepartmentIDs, nil
-	}
-	if _, err := tx.department(departmentID); err != nil {
-		return nil, err
-	}
-	if !sc.CoversDepartment(departmentID) {
-		return nil, Errorf(ENotFound, "department %d not found", departmentID)
-	}
-	sub, err := tx.departmentSubtree(departmentID)
-	if err != nil {
-		return nil, err
-	}
-	if !sc.All {
-		sub = slices.DeleteFunc(sub, func(id int64) bool { return !sc.CoversDepartment(id) })
-	}
-	return sub, nil
 }

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"firstask/migrations"
 	"firstask/scoring"
 )
 
@@ -114,7 +113,7 @@ func (s *Store) ReplaceBaseResults(ctx context.Context, a Actor, month scoring.M
 	filename = cleanFilename(filename)
 	var sum UploadSummary
 	err := s.write(ctx, a, func(tx *Tx) error {
-		if err := tx.checkResultsUploader(a, month); err != nil {
+		if err := checkResultsUploader(a, month); err != nil {
 			return err
 		}
 		if len(rows) == 0 {
@@ -177,63 +176,17 @@ func (s *Store) ReplaceBaseResults(ctx context.Context, a Actor, month scoring.M
 	return sum, err
 }
 
-// insertBaseResults writes the rows with prepared multi-row INSERTs: their
-// ids are never needed, and gorm's reflection and RETURNING scan would cost
-// more than the database does at 10,000 rows. Batches are small on SQLite,
-// whose driver binds parameters in quadratic time, and larger on MySQL,
-// which gains from fewer round trips (measured: 10,000 rows in ~45 ms on
-// SQLite with 50 a batch, ~60 ms on MariaDB with 400).
+// insertBaseResults writes the rows with multi-row INSERTs (see
+// bulkInsert): their ids are never needed, and gorm's reflection and
+// RETURNING scan would cost more than the database does at 10,000 rows.
 func (tx *Tx) insertBaseResults(rows []BaseResult) error {
-	batch := 400
-	if tx.store.dialect == migrations.SQLite {
-		batch = 50
-	}
-	return tx.insertBaseResultsN(rows, batch)
-}
-
-func (tx *Tx) insertBaseResultsN(rows []BaseResult, batch int) error {
-	sqlTx := tx.db.Statement.ConnPool
-	ctx := tx.db.Statement.Context
-	stmtFor := func(n int) string {
-		var sb strings.Builder
-		sb.WriteString("INSERT INTO base_results (upload_id, month, staff_id, score, note, row_no) VALUES ")
-		for i := range n {
-			if i > 0 {
-				sb.WriteByte(',')
-			}
-			sb.WriteString("(?,?,?,?,?,?)")
-		}
-		return sb.String()
-	}
-	// Full batches share one prepared statement; the rest goes in one more.
-	full := len(rows) / batch * batch
-	args := make([]any, 0, batch*6)
-	if full > 0 {
-		st, err := sqlTx.PrepareContext(ctx, stmtFor(batch))
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		for from := 0; from < full; from += batch {
-			args = args[:0]
-			for _, r := range rows[from : from+batch] {
-				args = append(args, r.UploadID, r.Month, r.StaffID, r.Score, r.Note, r.RowNo)
-			}
-			if _, err := st.ExecContext(ctx, args...); err != nil {
-				return err
-			}
-		}
-	}
-	if rest := rows[full:]; len(rest) > 0 {
-		args = args[:0]
-		for _, r := range rest {
-			args = append(args, r.UploadID, r.Month, r.StaffID, r.Score, r.Note, r.RowNo)
-		}
-		if _, err := sqlTx.ExecContext(ctx, stmtFor(len(rest)), args...); err != nil {
+	b := newBulkInsert(tx, "base_results", "upload_id", "month", "staff_id", "score", "note", "row_no")
+	for _, r := range rows {
+		if err := b.add(r.UploadID, r.Month, r.StaffID, r.Score, r.Note, r.RowNo); err != nil {
 			return err
 		}
 	}
-	return nil
+	return b.flush()
 }
 
 func rfc3339ms(tx *Tx) string { return tx.now.UTC().Format("2006-01-02T15:04:05.000Z07:00") }
@@ -290,7 +243,7 @@ func checkBaseResults(dir *staffDirectory, rows []BaseResultInput) ([]BaseResult
 func (s *Store) CheckBaseResults(ctx context.Context, a Actor, month scoring.Month, rows []BaseResultInput) ([]Problem, error) {
 	var out []Problem
 	err := s.read(ctx, a, func(tx *Tx) error {
-		if err := tx.checkResultsUploader(a, month); err != nil {
+		if err := checkResultsUploader(a, month); err != nil {
 			return err
 		}
 		closed, err := tx.monthClosed(month)
@@ -308,20 +261,6 @@ func (s *Store) CheckBaseResults(ctx context.Context, a Actor, month scoring.Mon
 		return nil
 	})
 	return out, err
-}
-
-func (tx *Tx) checkResultsUploader(a Actor, month scoring.Month) error {
-	if !month.Valid() {
-		return Invalid(FieldProblem{Field: "month", Message: "must be YYYY-MM"})
-	}
-	sc, err := tx.scopeOf(a)
-	if err != nil {
-		return err
-	}
-	if !sc.All {
-		return Errorf(EForbidden, "only HR can upload a month's results")
-	}
-	return nil
 }
 
 func closedMonthError(m scoring.Month) error {
@@ -377,12 +316,8 @@ func (s *Store) ListResultUploads(ctx context.Context, a Actor, month scoring.Mo
 	var out []ResultUploadView
 	var total int64
 	err := s.read(ctx, a, func(tx *Tx) error {
-		sc, err := tx.scopeOf(a)
-		if err != nil {
+		if err := onlyHR(a, "see the upload history"); err != nil {
 			return err
-		}
-		if !sc.All {
-			return Errorf(EForbidden, "only HR can see the upload history")
 		}
 		q := tx.db.Model(&ResultUpload{}).Where("month = ?", month.String())
 		if err := q.Count(&total).Error; err != nil {
@@ -421,12 +356,8 @@ func (s *Store) ListResultUploads(ctx context.Context, a Actor, month scoring.Mo
 func (s *Store) BaseResultsOf(ctx context.Context, a Actor, uploadID int64) ([]BaseResult, error) {
 	var out []BaseResult
 	err := s.read(ctx, a, func(tx *Tx) error {
-		sc, err := tx.scopeOf(a)
-		if err != nil {
+		if err := onlyHR(a, "see uploaded results"); err != nil {
 			return err
-		}
-		if !sc.All {
-			return Errorf(EForbidden, "only HR can see uploaded results")
 		}
 		return tx.db.Where("upload_id = ?", uploadID).Order("row_no").Find(&out).Error
 	})

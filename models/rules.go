@@ -15,7 +15,7 @@ import (
 )
 
 // BuiltinRuleVersion is the version number of the default rule set of
-// PRODUCT.md §3. It is built into the program, never stored, and governs
+// docs/domain.md §3. It is built into the program, never stored, and governs
 // every month until a stored version takes effect; stored versions are
 // numbered from 2.
 const BuiltinRuleVersion int64 = 1

@@ -12,8 +12,6 @@ import (
 
 	"gorm.io/gorm"
 
-	"firstask/migrations"
-
 	"firstask/scoring"
 )
 
@@ -67,47 +65,6 @@ type MonthScores struct {
 	Rules       scoring.RuleSet `json:"rules"`
 	Results     []StaffScore    `json:"results"`
 	Records     []CountedRecord `json:"records"`
-}
-
-// scoreScope narrows a month's people: nil fields do not narrow.
-type scoreScope struct {
-	departments []int64 // the people of these departments
-	staffIDs    []int64 // these people
-}
-
-// resolveScoreScope turns the actor's scope and an optional department
-// filter (the department and its sub-departments) into a scoreScope. A
-// department outside a supervisor's scope is not found; staff see themselves.
-func (tx *Tx) resolveScoreScope(a Actor, departmentID int64) (scoreScope, error) {
-	sc, err := tx.scopeOf(a)
-	if err != nil {
-		return scoreScope{}, err
-	}
-	var out scoreScope
-	switch {
-	case sc.All:
-	case len(sc.DepartmentIDs) > 0:
-		out.departments = sc.DepartmentIDs
-	default:
-		out.staffIDs = []int64{sc.StaffID}
-	}
-	if departmentID != 0 {
-		if _, err := tx.department(departmentID); err != nil {
-			return scoreScope{}, err
-		}
-		if !sc.All && !sc.CoversDepartment(departmentID) && len(sc.DepartmentIDs) > 0 {
-			return scoreScope{}, Errorf(ENotFound, "department %d not found", departmentID)
-		}
-		sub, err := tx.departmentSubtree(departmentID)
-		if err != nil {
-			return scoreScope{}, err
-		}
-		if out.departments != nil {
-			sub = slices.DeleteFunc(sub, func(id int64) bool { return !slices.Contains(out.departments, id) })
-		}
-		out.departments = sub
-	}
-	return out, nil
 }
 
 // periodOf reads a month's period row; a month never used is open.
@@ -261,7 +218,7 @@ func (tx *Tx) liveInputs(m scoring.Month, scope scoreScope, page *Page) (liveDat
 		refs, err = tx.inquiryRefs(m, scope)
 		return err
 	}
-	if _, inTx := tx.db.Statement.ConnPool.(gorm.TxCommitter); inTx || page != nil {
+	if !tx.parallel || page != nil {
 		if err = loadPeople(); err == nil {
 			set, err = tx.countedRecords(m, scope)
 		}
@@ -554,7 +511,7 @@ func (tx *Tx) countedRecords(m scoring.Month, scope scoreScope) (*countedSet, er
 	set.reserve(int(nv + np + nc))
 
 	// See scores_sqlite.go for why SQLite reads one packed value per record.
-	packed := tx.store.dialect == migrations.SQLite
+	packed := tx.store.dialect.packedScores()
 
 	vcols, vscan := "id, staff_id, type, severity, sanction, occurred_at, inquiry_id, carried_over_from, state", set.scanViolations
 	pcols, pscan := "id, staff_id, kind, occurred_at, inquiry_id, carried_over_from", set.scanPraise

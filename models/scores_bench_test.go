@@ -11,7 +11,7 @@ import (
 	"firstask/scoring"
 )
 
-// Size of the benchmark organisation (PRODUCT.md §6: 10,000 staff and
+// Size of the benchmark organisation (docs/domain.md §6: 10,000 staff and
 // 200,000 conduct records in a month). BenchmarkMonthScores10k sets them
 // from FIRSTASK_BENCH_SCORE_STAFF (records are 20 per person) so that CI
 // can run it small.

@@ -214,3 +214,39 @@ func (t *monthTable) at(i uint16) *scoring.Month {
 	m := t.values[i]
 	return &m
 }
+
+// AppraisalExport is everything the appraisal workbook shows, read at one
+// moment: the month's scores (as ExportScores), every department (for
+// names, codes and order) and the service figures of the same scope.
+type AppraisalExport struct {
+	ExportScores
+	// DepartmentID is the department covered, with its sub-departments;
+	// 0 is everyone (see AppraisalDepartment).
+	DepartmentID int64
+	Departments  []Department
+	Service      ServiceMetrics
+}
+
+// AppraisalExport reads what the month's appraisal workbook needs in one
+// read-only transaction, so that an open month's scores, records and
+// service figures cannot come from different moments. HR and admin get
+// everyone or the department asked for; a supervisor their own department
+// when they name none.
+func (s *Store) AppraisalExport(ctx context.Context, a Actor, month scoring.Month, departmentID int64) (AppraisalExport, error) {
+	out := AppraisalExport{DepartmentID: AppraisalDepartment(a, departmentID)}
+	err := s.readOnly(ctx, a, func(tx *Tx) error {
+		scope, err := tx.resolveScoreScope(a, out.DepartmentID)
+		if err != nil {
+			return err
+		}
+		if out.ExportScores, err = tx.exportScores(month, scope); err != nil {
+			return err
+		}
+		if err := tx.db.Order("code").Find(&out.Departments).Error; err != nil {
+			return err
+		}
+		out.Service, err = tx.serviceMetrics(a, month, out.DepartmentID)
+		return err
+	})
+	return out, err
+}

@@ -58,71 +58,80 @@ type ServiceMetrics struct {
 func (s *Store) ServiceMetrics(ctx context.Context, a Actor, month scoring.Month, departmentID int64) (ServiceMetrics, error) {
 	var out ServiceMetrics
 	err := s.read(ctx, a, func(tx *Tx) error {
-		depts, err := tx.departmentsFor(a, departmentID)
-		if err != nil {
-			return err
-		}
-		from, to := month.Start(tx.store.loc).UTC(), month.End(tx.store.loc).UTC()
-		lines := serviceLines{dept: map[int64]*ServiceFigures{}, person: map[[2]int64]*ServiceFigures{}}
-
-		var inq []struct {
-			DepartmentID, FirstResponderID          int64
-			Received, Referred, Satisfied, Answered int
-		}
-		q := tx.db.Table("inquiries").Select(`department_id, first_responder_id, COUNT(*) AS received,
-			SUM(CASE WHEN id IN (SELECT inquiry_id FROM referrals) THEN 1 ELSE 0 END) AS referred,
-			SUM(CASE WHEN satisfaction IN ('satisfied', 'basically_satisfied') THEN 1 ELSE 0 END) AS satisfied,
-			SUM(CASE WHEN satisfaction IN ('satisfied', 'basically_satisfied', 'dissatisfied') THEN 1 ELSE 0 END) AS answered`).
-			Where("received_at >= ? AND received_at < ?", from, to)
-		if depts != nil {
-			q = q.Where("department_id IN ?", nonEmptyIDs(depts))
-		}
-		if err := q.Group("department_id, first_responder_id").Find(&inq).Error; err != nil {
-			return err
-		}
-		for _, r := range inq {
-			for _, f := range lines.both(r.DepartmentID, r.FirstResponderID) {
-				f.Received += r.Received
-				f.Referred += r.Referred
-				f.Satisfied += r.Satisfied
-				f.Answered += r.Answered
-			}
-		}
-
-		var clocks []struct {
-			DepartmentID int64
-			OwnerID      *int64
-			Kind         ClockKind
-			Met, Decided int
-		}
-		q = tx.db.Table("sla_clocks").Select(`department_id, owner_id, kind,
-			SUM(CASE WHEN state = 'stopped' AND breached_at IS NULL AND stopped_at <= deadline_at THEN 1 ELSE 0 END) AS met,
-			SUM(CASE WHEN state = 'stopped' OR breached_at IS NOT NULL OR deadline_at < ? THEN 1 ELSE 0 END) AS decided`, tx.now).
-			Where("started_at >= ? AND started_at < ?", from, to)
-		if depts != nil {
-			q = q.Where("department_id IN ?", nonEmptyIDs(depts))
-		}
-		if err := q.Group("department_id, owner_id, kind").Find(&clocks).Error; err != nil {
-			return err
-		}
-		for _, c := range clocks {
-			owner := int64(0)
-			if c.OwnerID != nil {
-				owner = *c.OwnerID
-			}
-			for _, f := range lines.both(c.DepartmentID, owner) {
-				switch c.Kind {
-				case ClockHandover:
-					f.HandoverMet, f.HandoverDecided = f.HandoverMet+c.Met, f.HandoverDecided+c.Decided
-				case ClockContact:
-					f.ContactMet, f.ContactDecided = f.ContactMet+c.Met, f.ContactDecided+c.Decided
-				case ClockFeedback:
-					f.FeedbackMet, f.FeedbackDecided = f.FeedbackMet+c.Met, f.FeedbackDecided+c.Decided
-				}
-			}
-		}
-		return lines.name(tx, &out)
+		var err error
+		out, err = tx.serviceMetrics(a, month, departmentID)
+		return err
 	})
+	return out, err
+}
+
+// serviceMetrics computes ServiceMetrics inside tx.
+func (tx *Tx) serviceMetrics(a Actor, month scoring.Month, departmentID int64) (ServiceMetrics, error) {
+	var out ServiceMetrics
+	depts, err := tx.departmentsFor(a, departmentID)
+	if err != nil {
+		return out, err
+	}
+	from, to := month.Start(tx.store.loc).UTC(), month.End(tx.store.loc).UTC()
+	lines := serviceLines{dept: map[int64]*ServiceFigures{}, person: map[[2]int64]*ServiceFigures{}}
+
+	var inq []struct {
+		DepartmentID, FirstResponderID          int64
+		Received, Referred, Satisfied, Answered int
+	}
+	q := tx.db.Table("inquiries").Select(`department_id, first_responder_id, COUNT(*) AS received,
+		SUM(CASE WHEN id IN (SELECT inquiry_id FROM referrals) THEN 1 ELSE 0 END) AS referred,
+		SUM(CASE WHEN satisfaction IN ('satisfied', 'basically_satisfied') THEN 1 ELSE 0 END) AS satisfied,
+		SUM(CASE WHEN satisfaction IN ('satisfied', 'basically_satisfied', 'dissatisfied') THEN 1 ELSE 0 END) AS answered`).
+		Where("received_at >= ? AND received_at < ?", from, to)
+	if depts != nil {
+		q = q.Where("department_id IN ?", nonEmpty(depts))
+	}
+	if err := q.Group("department_id, first_responder_id").Find(&inq).Error; err != nil {
+		return out, err
+	}
+	for _, r := range inq {
+		for _, f := range lines.both(r.DepartmentID, r.FirstResponderID) {
+			f.Received += r.Received
+			f.Referred += r.Referred
+			f.Satisfied += r.Satisfied
+			f.Answered += r.Answered
+		}
+	}
+
+	var clocks []struct {
+		DepartmentID int64
+		OwnerID      *int64
+		Kind         ClockKind
+		Met, Decided int
+	}
+	q = tx.db.Table("sla_clocks").Select(`department_id, owner_id, kind,
+		SUM(CASE WHEN state = 'stopped' AND breached_at IS NULL AND stopped_at <= deadline_at THEN 1 ELSE 0 END) AS met,
+		SUM(CASE WHEN state = 'stopped' OR breached_at IS NOT NULL OR deadline_at < ? THEN 1 ELSE 0 END) AS decided`, tx.now).
+		Where("started_at >= ? AND started_at < ?", from, to)
+	if depts != nil {
+		q = q.Where("department_id IN ?", nonEmpty(depts))
+	}
+	if err := q.Group("department_id, owner_id, kind").Find(&clocks).Error; err != nil {
+		return out, err
+	}
+	for _, c := range clocks {
+		owner := int64(0)
+		if c.OwnerID != nil {
+			owner = *c.OwnerID
+		}
+		for _, f := range lines.both(c.DepartmentID, owner) {
+			switch c.Kind {
+			case ClockHandover:
+				f.HandoverMet, f.HandoverDecided = f.HandoverMet+c.Met, f.HandoverDecided+c.Decided
+			case ClockContact:
+				f.ContactMet, f.ContactDecided = f.ContactMet+c.Met, f.ContactDecided+c.Decided
+			case ClockFeedback:
+				f.FeedbackMet, f.FeedbackDecided = f.FeedbackMet+c.Met, f.FeedbackDecided+c.Decided
+			}
+		}
+	}
+	err = lines.name(tx, &out)
 	return out, err
 }
 
@@ -194,12 +203,4 @@ func (l *serviceLines) name(tx *Tx, out *ServiceMetrics) error {
 		return a.EmployeeNo < b.EmployeeNo
 	})
 	return nil
-}
-
-// nonEmptyIDs keeps "IN ?" valid SQL for an empty list (no id is 0).
-func nonEmptyIDs(ids []int64) []int64 {
-	if len(ids) == 0 {
-		return []int64{0}
-	}
-	return ids
 }

@@ -13,7 +13,7 @@ import (
 	"firstask/worktime"
 )
 
-// ClockKind names an SLA clock (PRODUCT.md §2).
+// ClockKind names an SLA clock (docs/domain.md §2).
 type ClockKind string
 
 // The clocks: hand-over (first responder refers the matter), contact

@@ -156,16 +156,13 @@ func (s *Store) ListStaff(ctx context.Context, a Actor, f StaffFilter) ([]Staff,
 		if err != nil {
 			return err
 		}
-		q := tx.db.Model(&Staff{})
-		switch {
-		case sc.All:
-		case len(sc.DepartmentIDs) > 0:
-			q = q.Where("department_id IN ?", sc.DepartmentIDs)
-		default:
-			q = q.Where("id = ?", sc.StaffID)
+		q := staffListScope(tx.db.Model(&Staff{}), sc)
+		depts, err := tx.departmentsInScope(a, sc, f.DepartmentID)
+		if err != nil {
+			return err
 		}
-		if f.DepartmentID != 0 {
-			q = q.Where("department_id = ?", f.DepartmentID)
+		if depts != nil {
+			q = q.Where("department_id IN ?", depts)
 		}
 		if f.Role != "" {
 			q = q.Where("role = ?", f.Role)
@@ -209,21 +206,6 @@ func (tx *Tx) staff(id int64) (Staff, error) {
 		return st, Errorf(ENotFound, "staff member %d not found", id)
 	}
 	return st, err
-}
-
-func (tx *Tx) staffInScope(a Actor, id int64) (Staff, error) {
-	st, err := tx.staff(id)
-	if err != nil {
-		return st, err
-	}
-	sc, err := tx.scopeOf(a)
-	if err != nil {
-		return st, err
-	}
-	if !sc.CoversDepartment(st.DepartmentID) && st.ID != a.StaffID {
-		return Staff{}, Errorf(ENotFound, "staff member %d not found", id)
-	}
-	return st, nil
 }
 
 // CreatedStaff is a new staff member and, when none was given, the
@@ -304,18 +286,6 @@ func (tx *Tx) checkActiveDepartment(id int64) error {
 	return nil
 }
 
-// checkGrant refuses role changes the actor may not make: only an admin
-// grants or takes away the hr and admin roles.
-func (tx *Tx) checkGrant(a Actor, from, to Role) error {
-	if a.IsSystem() || a.Role == RoleAdmin {
-		return nil
-	}
-	if from == RoleHR || from == RoleAdmin || to == RoleHR || to == RoleAdmin {
-		return Errorf(EForbidden, "only an admin can grant or remove the hr and admin roles")
-	}
-	return nil
-}
-
 // UpdateStaff changes a staff member. Deactivating someone or setting a new
 // password revokes their tokens; nobody can deactivate or demote themselves.
 func (s *Store) UpdateStaff(ctx context.Context, a Actor, id int64, in StaffInput) (Staff, error) {
@@ -346,8 +316,8 @@ func (s *Store) UpdateStaff(ctx context.Context, a Actor, id int64, in StaffInpu
 			st.DepartmentID = *in.DepartmentID
 		}
 		if in.Role != nil && *in.Role != st.Role {
-			if id == a.StaffID {
-				return Errorf(EForbidden, "you cannot change your own role")
+			if err := notSelfChange(a, id, "change your own role"); err != nil {
+				return err
 			}
 			if err := tx.checkGrant(a, st.Role, *in.Role); err != nil {
 				return err
@@ -362,8 +332,8 @@ func (s *Store) UpdateStaff(ctx context.Context, a Actor, id int64, in StaffInpu
 			st.Phone = strings.TrimSpace(*in.Phone)
 		}
 		if in.Active != nil && *in.Active != st.Active {
-			if id == a.StaffID {
-				return Errorf(EForbidden, "you cannot deactivate yourself")
+			if err := notSelfChange(a, id, "deactivate yourself"); err != nil {
+				return err
 			}
 			if err := tx.checkGrant(a, st.Role, st.Role); err != nil {
 				return err

@@ -219,12 +219,8 @@ func (tx *Tx) planStaffImport(a Actor, rows []StaffImportRow) ([]importPlan, err
 		pl.add(0, "", "", ReasonNoRows)
 		return nil, pl.err()
 	}
-	sc, err := tx.scopeOf(a)
-	if err != nil {
+	if err := onlyHR(a, "import staff"); err != nil {
 		return nil, err
-	}
-	if !sc.All {
-		return nil, Errorf(EForbidden, "only HR can import staff")
 	}
 	var depts []Department
 	if err := tx.db.Find(&depts).Error; err != nil {
@@ -348,10 +344,10 @@ func (tx *Tx) planStaffImport(a Actor, rows []StaffImportRow) ([]importPlan, err
 			if !creating {
 				roleChange := to != from
 				activeChange := p.in.Active != nil && *p.in.Active != p.existing.Active
-				if roleChange && p.existing.ID == a.StaffID {
+				if roleChange && notSelfChange(a, p.existing.ID, "change your own role") != nil {
 					pl.add(r.Row, ColRole, r.Role, ReasonOwnRole)
 				}
-				if activeChange && p.existing.ID == a.StaffID {
+				if activeChange && notSelfChange(a, p.existing.ID, "deactivate yourself") != nil {
 					pl.add(r.Row, ColActive, r.Active, ReasonDeactivateSelf)
 				}
 				sensitive = roleChange || activeChange

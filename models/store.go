@@ -11,8 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/glebarez/sqlite"
-	"gorm.io/driver/mysql"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
@@ -22,7 +20,7 @@ import (
 // Store is the database behind the API.
 type Store struct {
 	db          *gorm.DB
-	dialect     migrations.Dialect
+	dialect     dialect
 	now         func() time.Time
 	bcryptCost  int
 	loc         *time.Location
@@ -60,21 +58,11 @@ func Open(driver, dsn string, opts Options) (*Store, error) {
 		SkipDefaultTransaction: true,
 		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
 	}
-	var (
-		db      *gorm.DB
-		err     error
-		dialect migrations.Dialect
-	)
-	switch driver {
-	case "sqlite":
-		dialect = migrations.SQLite
-		db, err = gorm.Open(sqlite.Open(dsn), gcfg)
-	case "mysql":
-		dialect = migrations.MySQL
-		db, err = gorm.Open(mysql.New(mysql.Config{DSN: dsn, DisableWithReturning: true}), gcfg)
-	default:
-		return nil, fmt.Errorf("unknown database driver %q", driver)
+	dialect, dialector, err := dialectFor(driver, dsn)
+	if err != nil {
+		return nil, err
 	}
+	db, err := gorm.Open(dialector, gcfg)
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", driver, err)
 	}
@@ -82,15 +70,7 @@ func Open(driver, dsn string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if dialect == migrations.SQLite {
-		// One writer at a time is SQLite's nature; a small pool keeps
-		// readers concurrent under WAL without piling up busy writers.
-		sqlDB.SetMaxOpenConns(8)
-	} else {
-		sqlDB.SetMaxOpenConns(50)
-		sqlDB.SetMaxIdleConns(10)
-		sqlDB.SetConnMaxLifetime(30 * time.Minute)
-	}
+	dialect.tunePool(sqlDB)
 	s := &Store{db: db, dialect: dialect, now: time.Now, bcryptCost: 10, loc: mustShanghai()}
 	if opts.BcryptCost > 0 {
 		s.bcryptCost = opts.BcryptCost
@@ -122,7 +102,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return migrations.Up(ctx, s.dialect, sqlDB)
+	return migrations.Up(ctx, s.dialect.name, sqlDB)
 }
 
 // Ready reports whether the database answers and its schema is current.
@@ -134,7 +114,7 @@ func (s *Store) Ready(ctx context.Context) error {
 	if err := sqlDB.PingContext(ctx); err != nil {
 		return fmt.Errorf("database unreachable: %w", err)
 	}
-	pending, err := migrations.Pending(ctx, s.dialect, sqlDB)
+	pending, err := migrations.Pending(ctx, s.dialect.name, sqlDB)
 	if err != nil {
 		return err
 	}
@@ -148,7 +128,7 @@ func (s *Store) Ready(ctx context.Context) error {
 func (s *Store) SQLDB() (*sql.DB, error) { return s.db.DB() }
 
 // Dialect names the database behind the store: "sqlite" or "mysql".
-func (s *Store) Dialect() string { return string(s.dialect) }
+func (s *Store) Dialect() string { return string(s.dialect.name) }
 
 // Location is the organisation's time zone.
 func (s *Store) Location() *time.Location { return s.loc }
@@ -176,13 +156,11 @@ type Tx struct {
 	store  *Store
 	audits []auditEntry
 	after  []func()
+	// parallel says that fn may run independent queries at once, each on
+	// its own pooled connection: true for plain reads (read), false inside
+	// a transaction, which holds one connection.
+	parallel bool
 }
-
-// DB returns the transaction's gorm handle.
-func (tx *Tx) DB() *gorm.DB { return tx.db }
-
-// Now is the instant of this transaction.
-func (tx *Tx) Now() time.Time { return tx.now }
 
 // OnCommit registers fn to run after a successful commit (for example to
 // wake the webhook sender); it never runs when the transaction rolls back.
@@ -212,9 +190,18 @@ func (s *Store) write(ctx context.Context, actor Actor, fn func(tx *Tx) error) e
 	return nil
 }
 
+// readOnly runs fn in one read-only transaction, so that every query sees
+// the database at one moment: for reads made of several queries whose
+// answers must agree (an open month's export).
+func (s *Store) readOnly(ctx context.Context, actor Actor, fn func(tx *Tx) error) error {
+	return translate(s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+		return fn(&Tx{db: g, now: s.Now(), actor: actor, store: s})
+	}, &sql.TxOptions{ReadOnly: true}))
+}
+
 // read runs fn with a plain (non-transactional) handle.
 func (s *Store) read(ctx context.Context, actor Actor, fn func(tx *Tx) error) error {
-	tx := &Tx{db: s.db.WithContext(ctx), now: s.Now(), actor: actor, store: s}
+	tx := &Tx{db: s.db.WithContext(ctx), now: s.Now(), actor: actor, store: s, parallel: true}
 	return translate(fn(tx))
 }
 

@@ -1,10 +1,8 @@
 package models
 
 import (
-	"errors"
+	"fmt"
 	"time"
-
-	"gorm.io/gorm"
 
 	"firstask/scoring"
 )
@@ -68,51 +66,114 @@ type Violation struct {
 	UpdatedAt        time.Time `json:"updated_at"`
 }
 
-// SLABreach describes a breached SLA clock that must become a violation.
-type SLABreach struct {
-	// Clock identifies the clock uniquely, e.g. "referral:12:contact"; the
-	// unique key on it makes raising idempotent across scans and instances.
-	Clock       string
-	StaffID     int64
-	Type        scoring.ViolationType
-	OccurredAt  time.Time // the deadline that passed
-	InquiryID   int64
-	Description string
+// Counts reports whether the violation deducts in its counted month: once
+// verified it counts until an appeal overturns it, so a violation under
+// appeal still counts (provisionally) and an upheld one keeps counting.
+func (v *Violation) Counts() bool {
+	switch v.State {
+	case ViolationVerified, ViolationAppealed, ViolationUpheld:
+		return true
+	}
+	return false
 }
 
-// raiseSLAViolation records a reported violation with source sla for a
-// breached clock, exactly once per clock: a second call for the same clock
-// (from another scan or another instance) finds the unique key taken and
-// reports created=false without failing the transaction.
-func (tx *Tx) raiseSLAViolation(b SLABreach) (Violation, bool, error) {
-	var existing Violation
-	err := tx.db.Where("sla_clock = ?", b.Clock).Take(&existing).Error
-	if err == nil {
-		return existing, false, nil
+// countingStates are the states in which a violation deducts (see Counts).
+var countingStates = []ViolationState{ViolationVerified, ViolationAppealed, ViolationUpheld}
+
+// Verification is what verifying a violation fixes on it.
+type Verification struct {
+	By             int64
+	Note           string
+	Sanction       scoring.Sanction
+	WindowCount    int
+	RuleVersion    int64
+	AppealDeadline time.Time
+	Counted        scoring.Month
+	CarriedOver    *scoring.Month
+}
+
+func violationWrongState(v *Violation, action string) error {
+	return Errorf(EConflict, "violation %d is %s; it cannot be %s", v.ID, v.State, action)
+}
+
+// Verify marks a reported violation verified (经查实) with its sanction and
+// counting month; any other state is a conflict.
+func (v *Violation) Verify(now time.Time, vr Verification) error {
+	if v.State != ViolationReported {
+		return violationWrongState(v, "verified")
 	}
-	if !errors.Is(err, gorm.ErrRecordNotFound) {
-		return existing, false, err
+	v.State = ViolationVerified
+	v.Sanction, v.WindowCount = vr.Sanction, vr.WindowCount
+	v.RuleVersion = &vr.RuleVersion
+	v.VerifiedBy, v.VerifiedAt = optionalID(vr.By), &now
+	v.DecisionNote = optionalText(vr.Note)
+	deadline := vr.AppealDeadline
+	v.AppealDeadline = &deadline
+	counted := vr.Counted
+	v.CountedMonth, v.CarriedOverFrom = monthString(&counted), monthString(vr.CarriedOver)
+	v.UpdatedAt = now
+	return nil
+}
+
+// Dismiss marks a reported violation dismissed; any other state is a conflict.
+func (v *Violation) Dismiss(now time.Time, by int64, note string) error {
+	if v.State != ViolationReported {
+		return violationWrongState(v, "dismissed")
 	}
-	clock := b.Clock
-	inquiry := b.InquiryID
-	v := Violation{
-		StaffID: b.StaffID, Type: b.Type, Severity: scoring.SeverityMinor,
-		OccurredAt: b.OccurredAt.UTC().Truncate(time.Millisecond), Description: b.Description,
-		Source: SourceSLA, SLAClock: &clock, State: ViolationReported,
-		CreatedAt: tx.now, UpdatedAt: tx.now,
+	v.State = ViolationDismissed
+	v.VerifiedBy, v.VerifiedAt = optionalID(by), &now
+	v.DecisionNote = optionalText(note)
+	v.UpdatedAt = now
+	return nil
+}
+
+// Appeal records the staff member's appeal (申诉) of a verified violation,
+// within the appeal window (its deadline inclusive).
+func (v *Violation) Appeal(now time.Time, explanation string) error {
+	if v.State != ViolationVerified {
+		return violationWrongState(v, "appealed")
 	}
-	if inquiry != 0 {
-		v.InquiryID = &inquiry
+	if v.AppealDeadline != nil && now.After(*v.AppealDeadline) {
+		return &Error{Code: EConflict, Message: fmt.Sprintf("the appeal window of violation %d closed at %s", v.ID, v.AppealDeadline.UTC().Format(time.RFC3339)),
+			Details: []any{ValueProblem{Field: "appeal_deadline", Value: v.AppealDeadline.UTC().Format(time.RFC3339Nano), Message: "the appeal window has closed"}}}
 	}
-	// A savepoint keeps the surrounding transaction usable on MySQL and
-	// SQLite alike when the insert loses a race on the unique key.
-	err = tx.db.Transaction(func(sp *gorm.DB) error { return sp.Create(&v).Error })
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return existing, false, nil
+	v.State = ViolationAppealed
+	v.AppealText, v.AppealedAt = &explanation, &now
+	v.UpdatedAt = now
+	return nil
+}
+
+// DecideAppeal upholds or overturns an appealed violation. correction is
+// the month an overturned violation gives its points back in when its own
+// counted month is already closed (nil otherwise).
+func (v *Violation) DecideAppeal(now time.Time, by int64, upheld bool, note string, correction *scoring.Month, points float64) error {
+	if v.State != ViolationAppealed {
+		return violationWrongState(v, "decided on appeal")
 	}
-	if err != nil {
-		return v, false, err
+	v.State = ViolationOverturned
+	if upheld {
+		v.State = ViolationUpheld
 	}
-	tx.audit("violation.raise", "violation", v.ID, nil, v)
-	return v, true, nil
+	v.AppealDecidedBy, v.AppealDecidedAt = optionalID(by), &now
+	v.AppealNote = optionalText(note)
+	if !upheld && correction != nil {
+		v.CorrectionMonth = monthString(correction)
+		v.CorrectionPoints = &points
+	}
+	v.UpdatedAt = now
+	return nil
+}
+
+func optionalID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+func optionalText(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

@@ -45,7 +45,7 @@ func benchMonth(nPeople, nRecords int) ([]Person, []Record) {
 	return people, records
 }
 
-// BenchmarkComputeMonth scores 10,000 people with 200,000 records, the scale of PRODUCT.md §6.
+// BenchmarkComputeMonth scores 10,000 people with 200,000 records, the scale of docs/domain.md §6.
 func BenchmarkComputeMonth(b *testing.B) {
 	r := DefaultRuleSet()
 	people, records := benchMonth(10_000, 200_000)

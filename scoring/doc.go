@@ -1,6 +1,6 @@
 // Package scoring holds the rules of the first-inquiry responsibility system as
 // pure functions: rule sets, the sanction ladder, where a record counts, and a
-// month's scores (PRODUCT.md §3).
+// month's scores (docs/domain.md §3).
 //
 // It takes everything as arguments, the clock and the time zone included, and
 // returns values: no database, no HTTP, no time.Now, no mutable globals, and
@@ -27,7 +27,7 @@
 //     whose gravest sanction is at least top_grade_veto cannot have the top
 //     band and gets the second (一票否决).
 //
-// # Decisions where PRODUCT.md is silent
+// # Decisions where docs/domain.md is silent
 //
 //   - Repeat window: it counts 24-hour days back from the violation's
 //     occurred_at, and both ends are inclusive: a violation exactly 90 days
@@ -47,7 +47,7 @@
 //     id), so the cap falls on the latest praise; a praise that only partly
 //     fits is applied in part and flagged Capped.
 //   - No ceiling: praise and corrections may lift a final score above 100
-//     (PRODUCT.md example B scores 110).
+//     (docs/domain.md example B scores 110).
 //   - Rounding: every figure of a Result is rounded to 2 decimals, halves
 //     away from zero, and the final score is computed from the rounded
 //     figures, so base − deductions + additions = final holds on paper; the

@@ -14,7 +14,7 @@ func october(day int) time.Time { return time.Date(2026, time.October, day, 10, 
 // scoreOf returns a pointer to an uploaded base score.
 func scoreOf(x float64) *float64 { return &x }
 
-// exampleViolation is one violation of a worked example, with the sanction PRODUCT.md gives it.
+// exampleViolation is one violation of a worked example, with the sanction docs/domain.md gives it.
 type exampleViolation struct {
 	vt           ViolationType
 	sev          Severity
@@ -22,7 +22,7 @@ type exampleViolation struct {
 	wantSanction Sanction
 }
 
-// TestWorkedExamples reproduces the table of PRODUCT.md §3 exactly, sanctions included.
+// TestWorkedExamples reproduces the table of docs/domain.md §3 exactly, sanctions included.
 func TestWorkedExamples(t *testing.T) {
 	r := DefaultRuleSet()
 	september := []time.Time{
@@ -102,7 +102,7 @@ func TestWorkedExamples(t *testing.T) {
 			occurred := october(k + 1)
 			sanction, _ := r.SanctionOnVerification(occurred, v.sev, v.earlier)
 			if sanction != v.wantSanction {
-				t.Errorf("%s: violation %d (%s %s) gets %q on verification, PRODUCT.md says %q", tt.person, k+1, v.vt, v.sev, sanction, v.wantSanction)
+				t.Errorf("%s: violation %d (%s %s) gets %q on verification, docs/domain.md says %q", tt.person, k+1, v.vt, v.sev, sanction, v.wantSanction)
 			}
 			records = append(records, Record{
 				ID: staff*100 + int64(k), Kind: RecordViolation, StaffID: staff, OccurredAt: occurred,

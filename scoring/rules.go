@@ -48,7 +48,7 @@ type GradeBand struct {
 	Min float64 `json:"min"`
 }
 
-// SLA holds the deadlines of the service clocks in working time (PRODUCT.md §2).
+// SLA holds the deadlines of the service clocks in working time (docs/domain.md §2).
 type SLA struct {
 	// HandoverWorkingHours is the time a first responder has to hand an inquiry over.
 	HandoverWorkingHours float64 `json:"handover_working_hours"`
@@ -60,7 +60,7 @@ type SLA struct {
 	ReminderFraction float64 `json:"reminder_fraction"`
 }
 
-// DefaultRuleSet returns the default rules of PRODUCT.md §3, freshly allocated so the caller may change it.
+// DefaultRuleSet returns the default rules of docs/domain.md §3, freshly allocated so the caller may change it.
 func DefaultRuleSet() RuleSet {
 	return RuleSet{
 		DefaultBase: 100,

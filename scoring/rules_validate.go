@@ -32,7 +32,7 @@ const (
 
 // Validate checks r and returns every problem found, sorted by path; nil means r is usable.
 //
-// Beyond PRODUCT.md it requires default_base in [0, 100] (the range of an
+// Beyond docs/domain.md it requires default_base in [0, 100] (the range of an
 // uploaded base score), every praise kind priced, per-sanction bonus
 // percentages of at most 100, and windows of at most 3660 (repeat) and 366
 // (appeal) days.

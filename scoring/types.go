@@ -1,6 +1,6 @@
 package scoring
 
-// ViolationType names a breach of the first-inquiry rules (PRODUCT.md §1).
+// ViolationType names a breach of the first-inquiry rules (docs/domain.md §1).
 type ViolationType string
 
 // The violation types, in the order of the rules.

@@ -31,10 +31,6 @@ func (c *Clock) Set(t time.Time) { c.t = t }
 // Advance moves the clock forward by d.
 func (c *Clock) Advance(d time.Duration) { c.t = c.t.Add(d) }
 
-// Driver reports which database tests run on: "mysql" when the variable is
-// set, else "sqlite".
-func Driver() string { return testdb.Driver() }
-
 // Open returns a migrated store for the test, on MySQL when the variable
 // is set and on SQLite otherwise.
 func Open(t testing.TB, opts models.Options) *models.Store {

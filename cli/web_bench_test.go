@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"firstask/api"
 	"firstask/models"
 	"firstask/models/storetest"
+	"firstask/seed"
 	"firstask/web"
 )
 
@@ -37,7 +38,7 @@ func BenchmarkPageAgainstJSON(b *testing.B) {
 	store := storetest.Open(b, models.Options{Now: clock.Now})
 	ctx := context.Background()
 	staff := min(10000, max(100, inquiries/100))
-	rep, err := store.Seed(ctx, models.SeedOptions{Departments: max(2, staff/50), Staff: staff, Inquiries: inquiries, Conduct: inquiries / 5, Month: "2026-10", Seed: 1}, nil)
+	rep, err := seed.Fill(ctx, store, seed.Options{Departments: max(2, staff/50), Staff: staff, Inquiries: inquiries, Conduct: inquiries / 5, Month: "2026-10", Seed: 1}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -59,7 +60,7 @@ func BenchmarkPageAgainstJSON(b *testing.B) {
 		b.Fatal(err)
 	}
 	h := web.Mount(a.Handler(), pages)
-	sess, err := store.Login(ctx, "bench", responder.EmployeeNo, models.SeedPassword, time.Hour)
+	sess, err := store.Login(ctx, "bench", responder.EmployeeNo, seed.Password, time.Hour)
 	if err != nil {
 		b.Fatal(err)
 	}

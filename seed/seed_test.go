@@ -1,4 +1,4 @@
-package models
+package seed
 
 import (
 	"context"
@@ -8,13 +8,19 @@ import (
 	"testing"
 	"time"
 
+	"firstask/models"
+	"firstask/models/storetest"
 	"firstask/scoring"
 )
 
 // seedDigest hashes the seeded rows (all but the salted password hashes)
 // in id order.
-func seedDigest(t *testing.T, s *Store) string {
+func seedDigest(t *testing.T, s *models.Store) string {
 	t.Helper()
+	db, err := s.SQLDB()
+	if err != nil {
+		t.Fatal(err)
+	}
 	h := sha256.New()
 	for _, q := range []string{
 		"SELECT id, code, name, parent_id FROM departments ORDER BY id",
@@ -26,7 +32,7 @@ func seedDigest(t *testing.T, s *Store) string {
 		"SELECT id, staff_id, type, severity, state, source, sla_clock, sanction, occurred_at, counted_month FROM violations ORDER BY id",
 		"SELECT id, staff_id, kind, occurred_at, inquiry_id, recorded_by, counted_month, created_at FROM praises ORDER BY id",
 	} {
-		rows, err := s.db.Raw(q).Rows()
+		rows, err := db.Query(q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,18 +64,23 @@ func seedDigest(t *testing.T, s *Store) string {
 
 func TestSeed(t *testing.T) {
 	ctx := context.Background()
-	opts := SeedOptions{Departments: 8, Staff: 60, Inquiries: 3000, Conduct: 400, Praise: 100, Month: "2026-10", Seed: 7}
-	a := openStore(t)
+	opts := Options{Departments: 8, Staff: 60, Inquiries: 3000, Conduct: 400, Praise: 100, Month: "2026-10", Seed: 7}
+	clock := storetest.NewClock(time.Now())
+	a := storetest.Open(t, models.Options{Now: clock.Now})
 	if _, _, _, err := a.EnsureAdmin(ctx, "admin-pass-2026"); err != nil {
 		t.Fatal(err)
 	}
 	var stages []string
-	rep, err := a.Seed(ctx, opts, func(p SeedProgress) { stages = append(stages, p.Stage) })
+	rep, err := Fill(ctx, a, opts, func(p Progress) { stages = append(stages, p.Stage) })
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("%+v in %s; progress %v", rep, rep.Elapsed, stages)
 
+	sqlDB, err := a.SQLDB()
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Run("Counts", func(t *testing.T) {
 		if rep.Departments != 8 || rep.Staff != 60 || rep.Inquiries != 3000 || rep.Violations != 400 || rep.Praise != 100 {
 			t.Fatalf("report %+v", rep)
@@ -77,39 +88,40 @@ func TestSeed(t *testing.T) {
 		for table, want := range map[string]int{"departments": 9, "staff": 61, "inquiries": 3000, "referrals": rep.Referrals,
 			"sla_clocks": rep.Clocks, "inquiry_events": rep.Events, "violations": 400, "praises": 100} {
 			var n int64
-			if err := a.db.Table(table).Count(&n).Error; err != nil || int(n) != want {
+			if err := sqlDB.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n); err != nil || int(n) != want {
 				t.Errorf("%s: %d rows (%v), want %d", table, n, err, want)
 			}
 		}
 		if rep.Referrals < 500 || rep.Clocks < rep.Referrals*3 {
 			t.Errorf("too few referrals or clocks: %+v", rep)
 		}
-		var states []string
-		a.db.Table("violations").Distinct().Order("state").Pluck("state", &states)
-		if len(states) != 6 {
-			t.Errorf("violation states %v, want all six", states)
+		var states int
+		if err := sqlDB.QueryRow("SELECT COUNT(DISTINCT state) FROM violations").Scan(&states); err != nil || states != 6 {
+			t.Errorf("%d violation states (%v), want all six", states, err)
 		}
 		var audits int64
-		a.db.Table("audit_log").Where("action = ?", "seed.fill").Count(&audits)
+		if err := sqlDB.QueryRow("SELECT COUNT(*) FROM audit_log WHERE action = ?", "seed.fill").Scan(&audits); err != nil {
+			t.Fatal(err)
+		}
 		if audits != 1 {
 			t.Errorf("%d seed.fill audit entries, want 1", audits)
 		}
-		if res, err := a.VerifyAudit(ctx, System("test")); err != nil || !res.OK {
+		if res, err := a.VerifyAudit(ctx, models.System("test")); err != nil || !res.OK {
 			t.Errorf("audit chain after seeding: %+v %v", res, err)
 		}
 	})
 
 	t.Run("RealisticOverdueAndSignIn", func(t *testing.T) {
-		a.now = func() time.Time { return rep.AsOf.Add(time.Hour) }
-		defer func() { a.now = time.Now }()
-		items, total, err := a.ListInquiries(ctx, System("test"), InquiryFilter{Overdue: true, Page: Page{Number: 1, Size: 20}})
+		clock.Set(rep.AsOf.Add(time.Hour))
+		defer clock.Set(time.Now())
+		items, total, err := a.ListInquiries(ctx, models.System("test"), models.InquiryFilter{Overdue: true, Page: models.Page{Number: 1, Size: 20}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if total == 0 || total > int64(rep.Inquiries)/5 || len(items) == 0 {
 			t.Fatalf("%d overdue of %d inquiries", total, rep.Inquiries)
 		}
-		if _, err := a.Login(ctx, "test", "S000010", SeedPassword, time.Hour); err != nil {
+		if _, err := a.Login(ctx, "test", "S000010", Password, time.Hour); err != nil {
 			t.Fatalf("seeded account cannot sign in: %v", err)
 		}
 	})
@@ -119,7 +131,7 @@ func TestSeed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ms, err := a.MonthScores(ctx, System("test"), m, 0)
+		ms, err := a.MonthScores(ctx, models.System("test"), m, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -133,26 +145,26 @@ func TestSeed(t *testing.T) {
 	})
 
 	t.Run("ErrNotEmpty", func(t *testing.T) {
-		if _, err := a.Seed(ctx, opts, nil); ErrorCode(err) != EConflict {
+		if _, err := Fill(ctx, a, opts, nil); models.ErrorCode(err) != models.EConflict {
 			t.Fatalf("second seed: %v, want conflict", err)
 		}
 	})
 
 	t.Run("Deterministic", func(t *testing.T) {
-		b := openStore(t)
+		b := storetest.Open(t, models.Options{})
 		if _, _, _, err := b.EnsureAdmin(ctx, "admin-pass-2026"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := b.Seed(ctx, opts, nil); err != nil {
+		if _, err := Fill(ctx, b, opts, nil); err != nil {
 			t.Fatal(err)
 		}
 		da, db := seedDigest(t, a), seedDigest(t, b)
 		if da != db {
 			t.Fatalf("same seed, different rows: %s vs %s", da, db)
 		}
-		c := openStore(t)
+		c := storetest.Open(t, models.Options{})
 		opts.Seed = 8
-		if _, err := c.Seed(ctx, opts, nil); err != nil {
+		if _, err := Fill(ctx, c, opts, nil); err != nil {
 			t.Fatal(err)
 		}
 		if dc := seedDigest(t, c); dc == da {

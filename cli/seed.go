@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -10,12 +10,13 @@ import (
 
 	"firstask/config"
 	"firstask/models"
+	"firstask/seed"
 )
 
 // seedFlags are the sizes of "firstask seed"; the database and the other
 // settings come from the usual FIRSTASK_* variables and flags.
 type seedFlags struct {
-	opts models.SeedOptions
+	opts seed.Options
 }
 
 // parseCommandFlags parses a subcommand's own flags from args and hands
@@ -53,14 +54,14 @@ func newSeedFlags(out io.Writer) (*flag.FlagSet, *seedFlags) {
 	return fs, f
 }
 
-// seed migrates the database, creates the first admin and fills it with
+// runSeed migrates the database, creates the first admin and fills it with
 // the synthetic organisation, reporting progress on the log.
-func seed(ctx context.Context, store *models.Store, cfg config.Config, o models.SeedOptions, log *slog.Logger, stdout io.Writer) error {
+func runSeed(ctx context.Context, store *models.Store, cfg config.Config, o seed.Options, log *slog.Logger, stdout io.Writer) error {
 	if err := prepare(ctx, store, cfg, log); err != nil {
 		return err
 	}
 	last := time.Time{}
-	rep, err := store.Seed(ctx, o, func(p models.SeedProgress) {
+	rep, err := seed.Fill(ctx, store, o, func(p seed.Progress) {
 		if time.Since(last) < time.Second && p.Done < p.Total {
 			return
 		}
@@ -74,6 +75,6 @@ func seed(ctx context.Context, store *models.Store, cfg config.Config, o models.
 	fmt.Fprintf(stdout, "seeded %s (seed %d, as of %s) in %s: %d departments, %d staff, %d inquiries, %d referrals, %d SLA clocks, %d timeline events, %d violations, %d praise\n",
 		rep.Month, rep.Seed, rep.AsOf.Format(time.RFC3339), rep.Elapsed.Round(time.Millisecond), rep.Departments, rep.Staff,
 		rep.Inquiries, rep.Referrals, rep.Clocks, rep.Events, rep.Violations, rep.Praise)
-	fmt.Fprintf(stdout, "every seeded account (S000001 …) signs in with the password %s\n", models.SeedPassword)
+	fmt.Fprintf(stdout, "every seeded account (S000001 …) signs in with the password %s\n", seed.Password)
 	return nil
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -15,8 +15,8 @@ import (
 	"sync"
 	"time"
 
-	"firstask/models"
 	"firstask/scoring"
+	"firstask/seed"
 )
 
 // loadOptions configure "firstask loadtest".
@@ -48,7 +48,7 @@ func loadtest(args []string, getenv func(string) string, stdout, stderr io.Write
 	fs.IntVar(&o.maxReq, "requests", 100000, "stop after this many requests in all")
 	fs.IntVar(&o.first, "first-staff", 300, "number of the first seeded account used (S000300 …): after the supervisors and HR")
 	fs.IntVar(&o.staff, "staff", 10000, "seeded accounts in the database (clients wrap around below it)")
-	fs.StringVar(&o.password, "password", models.SeedPassword, "password of the seeded accounts")
+	fs.StringVar(&o.password, "password", seed.Password, "password of the seeded accounts")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed of the clients' choices")
 	fs.StringVar(&o.month, "month", "", "month whose scores GET /me/scores reads, YYYY-MM (the seeded month; default the current one)")
 	if err := fs.Parse(args); err != nil {

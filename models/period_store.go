@@ -1,13 +1,15 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
 
-	"firstask/migrations"
+	"gorm.io/gorm/clause"
+
 	"firstask/scoring"
 )
 
@@ -254,7 +256,7 @@ func (s *Store) ListPeriods(ctx context.Context, a Actor, f PeriodFilter) ([]Per
 		current := scoring.MonthOf(tx.now, tx.store.loc).String()
 		if !slices.ContainsFunc(rows, func(p Period) bool { return p.Month == current }) {
 			rows = append(rows, Period{Month: current, State: PeriodOpen})
-			slices.SortFunc(rows, func(a, b Period) int { return -compareStrings(a.Month, b.Month) })
+			slices.SortFunc(rows, func(a, b Period) int { return -cmp.Compare(a.Month, b.Month) })
 		}
 		rows = slices.DeleteFunc(rows, func(p Period) bool { return f.State != "" && p.State != f.State })
 		total = int64(len(rows))
@@ -270,16 +272,6 @@ func (s *Store) ListPeriods(ctx context.Context, a Actor, f PeriodFilter) ([]Per
 		return nil
 	})
 	return out, total, err
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // GetPeriod returns a month with its figures in the actor's scope. Any
@@ -366,16 +358,6 @@ type UndecidedAppeal struct {
 // max_allowed_packet is 16 MiB by default).
 const snapshotBatchBytes = 4 << 20
 
-// snapshotBatchRows is the number of snapshot rows per INSERT: 500 on
-// MySQL; 40 on SQLite, whose driver binds a statement's parameters in time
-// quadratic in their number.
-func (tx *Tx) snapshotBatchRows() int {
-	if tx.store.dialect == migrations.SQLite {
-		return 40
-	}
-	return 500
-}
-
 // ClosePeriod closes a month (HR or admin) once it has ended: in one
 // transaction it freezes every active staff member's result, with the rule
 // set version used, and marks the month closed. It is refused (409) when
@@ -445,18 +427,14 @@ func (s *Store) ClosePeriod(ctx context.Context, a Actor, m scoring.Month) (Peri
 	return s.GetPeriod(ctx, a, m)
 }
 
-// insertSnapshot writes the frozen results in batches bounded in rows and bytes.
+// insertSnapshot writes the frozen results in batches bounded in rows and
+// bytes (see bulkInsert).
 func (tx *Tx) insertSnapshot(m scoring.Month, version int64, scores []StaffScore, records []CountedRecord) error {
-	var batch []periodResult
-	size, rows := 0, tx.snapshotBatchRows()
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		err := tx.db.Create(&batch).Error
-		batch, size = batch[:0], 0
-		return err
-	}
+	b := newBulkInsert(tx, "period_results", "month", "staff_id", "employee_no", "name", "department_id",
+		"department_name", "base", "base_uploaded", "deductions", "praise_raw", "praise", "corrections", "additions",
+		"final", "grade", "grade_vetoed", "highest_sanction", "bonus_deduction_percent", "violation_count",
+		"praise_count", "correction_count", "items", "rule_version", "created_at")
+	b.maxBytes = snapshotBatchBytes
 	k := 0
 	for i := range scores {
 		sc := &scores[i]
@@ -466,17 +444,92 @@ func (tx *Tx) insertSnapshot(m scoring.Month, version int64, scores []StaffScore
 			k++
 			items[j] = freezeItem(&sc.Items[j], rec)
 		}
-		row, err := snapshotRow(m, version, tx.now, sc, items)
+		r, err := snapshotRow(m, version, tx.now, sc, items)
 		if err != nil {
 			return err
 		}
-		if len(batch) == rows || size+len(row.Items) > snapshotBatchBytes {
-			if err := flush(); err != nil {
-				return err
-			}
+		err = b.addSized(len(r.Items)+512, r.Month, r.StaffID, r.EmployeeNo, r.Name, r.DepartmentID,
+			r.DepartmentName, r.Base, r.BaseUploaded, r.Deductions, r.PraiseRaw, r.Praise, r.Corrections, r.Additions,
+			r.Final, string(r.Grade), r.GradeVetoed, string(r.HighestSanction), r.BonusDeductionPercent, r.ViolationCount,
+			r.PraiseCount, r.CorrectionCount, r.Items, r.RuleVersion, r.CreatedAt)
+		if err != nil {
+			return err
 		}
-		batch = append(batch, row)
-		size += len(row.Items) + 512
 	}
-	return flush()
+	return b.flush()
+}
+
+// monthClosed reports whether the month has been closed. A month with no
+// row has never been used and is open.
+func (tx *Tx) monthClosed(m scoring.Month) (bool, error) {
+	var n int64
+	err := tx.db.Model(&Period{}).Where("month = ? AND state = ?", m.String(), PeriodClosed).Count(&n).Error
+	return n > 0, err
+}
+
+// lockPeriod opens month m on first use (inserting its open row, audited)
+// and locks its row until the transaction ends. Everything that counts a
+// record into a month, decides an appeal of it or closes it takes this lock
+// first, so a close and a record arriving for the same month are ordered:
+// either the record commits first and the close's snapshot sees it, or the
+// close commits first and the record sees the month closed and moves on.
+//
+// On MySQL the lock must come before the transaction's first plain read:
+// InnoDB fixes a repeatable-read snapshot at the first non-locking read, and
+// a close whose snapshot predated a record committed while it waited would
+// miss that record.
+func (tx *Tx) lockPeriod(m scoring.Month) (Period, error) {
+	row := Period{Month: m.String(), State: PeriodOpen, OpenedAt: tx.now}
+	res := tx.db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "month"}}, DoNothing: true}).Create(&row)
+	if res.Error != nil {
+		return Period{}, res.Error
+	}
+	if res.RowsAffected == 1 {
+		tx.audit("period.open", "period", periodEntityID(m), nil, row)
+	}
+	var p Period
+	err := tx.db.Clauses(clause.Locking{Strength: "UPDATE"}).Where("month = ?", m.String()).Take(&p).Error
+	return p, err
+}
+
+// periodEntityID is the audit entity id of a month: YYYYMM as a number.
+func periodEntityID(m scoring.Month) int64 { return int64(m.Year*100 + int(m.Mon)) }
+
+// countingMonth finds the month a record that occurred at occurredAt counts
+// in when it takes effect now (scoring.CountingMonth): its own month if open,
+// else the first open month after it. Each month it looks at is opened on
+// first use and locked (lockPeriod), so the answer holds until commit.
+// carried is the record's own month when it counts in a later one.
+func (tx *Tx) countingMonth(occurredAt time.Time) (counted scoring.Month, carried *scoring.Month, err error) {
+	own := scoring.MonthOf(occurredAt, tx.store.loc)
+	return tx.firstOpenFrom(own)
+}
+
+// firstOpenFrom is countingMonth for a month rather than an instant.
+func (tx *Tx) firstOpenFrom(own scoring.Month) (counted scoring.Month, carried *scoring.Month, err error) {
+	isClosed := func(m scoring.Month) bool {
+		if err != nil {
+			return false
+		}
+		var p Period
+		p, err = tx.lockPeriod(m)
+		return err == nil && p.State == PeriodClosed
+	}
+	counted, carriedOver := scoring.CountingMonth(own, isClosed, scoring.Month{})
+	if err != nil {
+		return scoring.Month{}, nil, err
+	}
+	if carriedOver {
+		carried = &own
+	}
+	return counted, carried, nil
+}
+
+// monthString is a month as the text stored in the database.
+func monthString(m *scoring.Month) *string {
+	if m == nil {
+		return nil
+	}
+	s := m.String()
+	return &s
 }

@@ -1,4 +1,8 @@
-package models
+// Package seed fills an empty database with a large synthetic organisation
+// and a month of activity, for benchmarks and load tests. It writes through
+// the store's loading seam (models.Loader), never through the domain's
+// state changes: the rows are synthetic and written in bulk.
+package seed
 
 import (
 	"context"
@@ -8,21 +12,17 @@ import (
 	"slices"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
-
-	"firstask/migrations"
+	"firstask/models"
 	"firstask/scoring"
 	"firstask/worktime"
 )
 
-// SeedPassword is the password of every account the seed generator creates
+// Password is the password of every account the seed generator creates
 // (synthetic data for benchmarks and load tests; never production).
-const SeedPassword = "seed-pass-2026"
+const Password = "seed-pass-2026"
 
-// SeedOptions sizes the synthetic organisation Seed creates.
-type SeedOptions struct {
+// Options sizes the synthetic organisation Seed creates.
+type Options struct {
 	// Departments under HQ (a random tree), at least 1.
 	Departments int
 	// Staff: one supervisor per department, about 1 in 200 HR, the rest
@@ -41,8 +41,8 @@ type SeedOptions struct {
 	Seed uint64
 }
 
-// SeedReport counts what Seed wrote.
-type SeedReport struct {
+// Report counts what Seed wrote.
+type Report struct {
 	Departments int       `json:"departments"`
 	Staff       int       `json:"staff"`
 	Inquiries   int       `json:"inquiries"`
@@ -58,8 +58,8 @@ type SeedReport struct {
 	Elapsed time.Duration `json:"-"`
 }
 
-// SeedProgress is reported while Seed runs.
-type SeedProgress struct {
+// Progress is reported while Seed runs.
+type Progress struct {
 	Stage       string
 	Done, Total int
 	Elapsed     time.Duration
@@ -87,14 +87,14 @@ const seedChunk = 50000
 // the month are still being worked, older ones are mostly closed, and SLA
 // clocks past their deadline at AsOf are running and breached, as the scan
 // would have left them, so overdue lists have realistic sizes.
-func (s *Store) Seed(ctx context.Context, o SeedOptions, progress func(SeedProgress)) (SeedReport, error) {
+func Fill(ctx context.Context, s *models.Store, o Options, progress func(Progress)) (Report, error) {
 	start := time.Now()
 	if progress == nil {
-		progress = func(SeedProgress) {}
+		progress = func(Progress) {}
 	}
-	rep := SeedReport{Seed: o.Seed, Month: o.Month}
+	rep := Report{Seed: o.Seed, Month: o.Month}
 	month, err := scoring.ParseMonth(o.Month)
-	var v Validation
+	var v models.Validation
 	v.Check(err == nil, "month", "must be YYYY-MM")
 	v.Check(o.Departments >= 1, "departments", "must be at least 1")
 	v.Check(o.Staff >= 2*o.Departments, "staff", "must be at least twice the departments (a supervisor and a member each)")
@@ -102,50 +102,40 @@ func (s *Store) Seed(ctx context.Context, o SeedOptions, progress func(SeedProgr
 	if err := v.Err(); err != nil {
 		return rep, err
 	}
-	g := &seeder{s: s, o: o, rng: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)), rep: &rep,
+	g := &seeder{s: s, o: o, counters: map[string]int{}, rng: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)), rep: &rep,
 		progress: func(stage string, done, total int) {
-			progress(SeedProgress{Stage: stage, Done: done, Total: total, Elapsed: time.Since(start)})
+			progress(Progress{Stage: stage, Done: done, Total: total, Elapsed: time.Since(start)})
 		}}
-	g.monthStart = time.Date(month.Year, month.Mon, 1, 0, 0, 0, 0, s.loc)
+	g.monthStart = time.Date(month.Year, month.Mon, 1, 0, 0, 0, 0, s.Location())
 	g.asOf = g.monthStart.AddDate(0, 1, 0).UTC()
 	rep.AsOf = g.asOf
 
-	if err := s.bulkWrite(ctx, g.organisation); err != nil {
+	if err := s.Load(ctx, g.organisation); err != nil {
 		return rep, err
 	}
 	g.progress("organisation", rep.Staff, o.Staff)
 	if err := g.inquiries(ctx); err != nil {
 		return rep, err
 	}
-	if err := s.bulkWrite(ctx, g.conduct); err != nil {
+	if err := s.Load(ctx, g.conduct); err != nil {
 		return rep, err
 	}
 	g.progress("conduct", rep.Violations, o.Conduct)
-	if err := s.bulkWrite(ctx, g.praise); err != nil {
+	if err := s.Load(ctx, g.praise); err != nil {
 		return rep, err
 	}
 	g.progress("praise", rep.Praise, o.Praise)
-	err = s.write(ctx, System("seed"), func(tx *Tx) error {
-		for _, c := range g.counters {
-			err := tx.db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "day"}},
-				DoUpdates: clause.AssignmentColumns([]string{"last_no"})}).Create(&c).Error
-			if err != nil {
-				return err
-			}
-		}
-		tx.audit("seed.fill", "seed", 0, nil, rep)
-		return nil
-	})
+	err = s.FinishLoad(ctx, "seed", g.counters, rep)
 	rep.Elapsed = time.Since(start)
 	return rep, err
 }
 
 // seeder carries one run of Seed.
 type seeder struct {
-	s          *Store
-	o          SeedOptions
+	s          *models.Store
+	o          Options
 	rng        *rand.Rand
-	rep        *SeedReport
+	rep        *Report
 	progress   func(stage string, done, total int)
 	monthStart time.Time
 	asOf       time.Time
@@ -156,7 +146,7 @@ type seeder struct {
 	members     map[int64][]int64 // department → staff and supervisor ids
 	staff       []seedStaff       // who can be a first responder
 	hr          []int64
-	counters    []refCounter
+	counters    map[string]int // day → last reference number
 	nextInquiry int64
 	nextRef     int64
 	nextClock   int64
@@ -169,7 +159,7 @@ type seedStaff struct{ id, dept int64 }
 // seedBreach is a breached clock a conduct record can point at.
 type seedBreach struct {
 	key     string
-	kind    ClockKind
+	kind    models.ClockKind
 	owner   int64
 	inquiry int64
 	at      time.Time
@@ -199,12 +189,12 @@ var (
 	seedSurnames = []rune("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 	seedGiven    = []string{"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英", "建华", "文", "华", "红", "鑫", "波", "斌", "宇"}
 	seedOrgs     = []string{"", "", "", "个人", "市民", "某某物业公司", "某某科技有限公司", "街道办事处", "社区居委会", "某某学校"}
-	seedSummary  = map[Category][]string{
-		CategoryConsultation: {"咨询办事流程及所需材料", "咨询收费标准", "咨询办公时间和地点", "咨询政策适用范围"},
-		CategoryComplaint:    {"投诉窗口服务态度差", "投诉办理时间过长", "投诉多次往返未办结", "投诉电话无人接听"},
-		CategoryHelp:         {"老人求助代办业务", "求助查询历史记录", "求助协调邻里纠纷", "求助紧急联系家属"},
-		CategoryRepair:       {"报修楼道灯不亮", "报修水管漏水", "报修电梯故障", "报修门禁失灵"},
-		CategoryOther:        {"建议增加休息座椅", "反映停车位不足", "表扬工作人员", "其他事项"},
+	seedSummary  = map[models.Category][]string{
+		models.CategoryConsultation: {"咨询办事流程及所需材料", "咨询收费标准", "咨询办公时间和地点", "咨询政策适用范围"},
+		models.CategoryComplaint:    {"投诉窗口服务态度差", "投诉办理时间过长", "投诉多次往返未办结", "投诉电话无人接听"},
+		models.CategoryHelp:         {"老人求助代办业务", "求助查询历史记录", "求助协调邻里纠纷", "求助紧急联系家属"},
+		models.CategoryRepair:       {"报修楼道灯不亮", "报修水管漏水", "报修电梯故障", "报修门禁失灵"},
+		models.CategoryOther:        {"建议增加休息座椅", "反映停车位不足", "表扬工作人员", "其他事项"},
 	}
 	seedGuidance = []string{"已告知前往二楼综合窗口办理", "已告知拨打服务热线", "已告知所需材料清单，请备齐后再来", "不属本单位职责，已告知主管部门及联系方式"}
 )
@@ -217,42 +207,28 @@ func (g *seeder) mobile() string {
 	return fmt.Sprintf("1%d%d%08d", 3+g.rng.IntN(7), g.rng.IntN(10), g.rng.IntN(100000000))
 }
 
-// maxID returns the largest id of a table (0 when empty).
-func maxID(tx *Tx, table string) (int64, error) {
-	var id *int64
-	err := tx.db.Raw("SELECT MAX(id) FROM " + table).Scan(&id).Error
-	if id == nil {
-		return 0, err
-	}
-	return *id, err
-}
-
 // organisation writes the department tree and the staff.
-func (g *seeder) organisation(tx *Tx) error {
-	var staffN, inqN int64
-	if err := tx.db.Model(&Staff{}).Count(&staffN).Error; err != nil {
-		return err
-	}
-	if err := tx.db.Model(&Inquiry{}).Count(&inqN).Error; err != nil {
-		return err
-	}
-	if staffN > 1 || inqN > 0 {
-		return Errorf(EConflict, "seed fills an empty database (only the first admin); this one holds %d staff and %d inquiries", staffN, inqN)
-	}
-	var hq Department
-	if err := tx.db.Where("code = ?", "HQ").Take(&hq).Error; err != nil {
-		hq = Department{Code: "HQ", Name: "总部", Active: true, CreatedAt: g.monthStart.UTC(), UpdatedAt: g.monthStart.UTC()}
-		if err := tx.db.Create(&hq).Error; err != nil {
-			return err
-		}
-	}
-	g.hq = hq.ID
-	at := g.monthStart.UTC().AddDate(0, -1, 0)
-	deptID, err := maxID(tx, "departments")
+func (g *seeder) organisation(l *models.Loader) error {
+	staffN, err := l.Count("staff")
 	if err != nil {
 		return err
 	}
-	depts := newBulkInsert(tx, "departments", "id", "code", "name", "parent_id", "active", "created_at", "updated_at")
+	inqN, err := l.Count("inquiries")
+	if err != nil {
+		return err
+	}
+	if staffN > 1 || inqN > 0 {
+		return models.Errorf(models.EConflict, "seed fills an empty database (only the first admin); this one holds %d staff and %d inquiries", staffN, inqN)
+	}
+	if g.hq, err = l.Department("HQ", "总部", g.monthStart.UTC()); err != nil {
+		return err
+	}
+	at := g.monthStart.UTC().AddDate(0, -1, 0)
+	deptID, err := l.MaxID("departments")
+	if err != nil {
+		return err
+	}
+	depts := l.Rows("departments", "id", "code", "name", "parent_id", "active", "created_at", "updated_at")
 	top := max(1, int(math.Sqrt(float64(g.o.Departments))))
 	kinds := []string{"服务窗口", "物业服务部", "工程维修部", "综合办公室", "客户服务中心", "后勤保障部", "安全保卫部", "财务部"}
 	for i := range g.o.Departments {
@@ -264,59 +240,59 @@ func (g *seeder) organisation(tx *Tx) error {
 			parent = g.depts[g.rng.IntN(len(g.depts))]
 		}
 		name := fmt.Sprintf("%s%d", kinds[g.rng.IntN(len(kinds))], i+1)
-		if err := depts.add(deptID, fmt.Sprintf("SD%04d", i+1), name, parent, true, at, at); err != nil {
+		if err := depts.Add(deptID, fmt.Sprintf("SD%04d", i+1), name, parent, true, at, at); err != nil {
 			return err
 		}
 		g.depts = append(g.depts, deptID)
 	}
-	if err := depts.flush(); err != nil {
+	if err := depts.Flush(); err != nil {
 		return err
 	}
-	g.rep.Departments = depts.total
+	g.rep.Departments = depts.Total()
 
-	hash, err := bcrypt.GenerateFromPassword([]byte(SeedPassword), tx.store.bcryptCost)
+	hash, err := l.PasswordHash(Password)
 	if err != nil {
 		return err
 	}
-	staffID, err := maxID(tx, "staff")
+	staffID, err := l.MaxID("staff")
 	if err != nil {
 		return err
 	}
 	g.supervisor = map[int64]int64{}
 	g.members = map[int64][]int64{}
-	rows := newBulkInsert(tx, "staff", "id", "employee_no", "name", "department_id", "role", "employment_type",
+	rows := l.Rows("staff", "id", "employee_no", "name", "department_id", "role", "employment_type",
 		"phone", "active", "password_hash", "created_at", "updated_at")
 	hrCount := max(1, g.o.Staff/200)
 	for i := range g.o.Staff {
 		staffID++
 		var dept int64
-		role, kind := RoleStaff, EmploymentRegular
+		role, kind := models.RoleStaff, models.EmploymentRegular
 		switch {
 		case i < len(g.depts):
-			dept, role = g.depts[i], RoleSupervisor
+			dept, role = g.depts[i], models.RoleSupervisor
 			g.supervisor[dept] = staffID
 		case i < len(g.depts)+hrCount:
-			dept, role = g.hq, RoleHR
+			dept, role = g.hq, models.RoleHR
 			g.hr = append(g.hr, staffID)
 		default:
 			dept = g.depts[g.rng.IntN(len(g.depts))]
 			if g.rng.IntN(4) == 0 {
-				kind = EmploymentDispatched
+				kind = models.EmploymentDispatched
 			}
 		}
-		if role != RoleHR {
+		if role != models.RoleHR {
 			g.members[dept] = append(g.members[dept], staffID)
 			g.staff = append(g.staff, seedStaff{staffID, dept})
 		}
-		if err := rows.add(staffID, fmt.Sprintf("S%06d", i+1), g.name(), dept, string(role), string(kind),
-			g.mobile(), true, string(hash), at, at); err != nil {
+		if err := rows.Add(staffID, fmt.Sprintf("S%06d", i+1), g.name(), dept, string(role), string(kind),
+			g.mobile(), true, hash, at, at); err != nil {
 			return err
 		}
 	}
-	if err := rows.flush(); err != nil {
+	if err := rows.Flush(); err != nil {
 		return err
 	}
-	g.rep.Staff = rows.total
+	g.rep.Staff = rows.Total()
 	return nil
 }
 
@@ -331,27 +307,22 @@ type seedDay struct {
 // reception (so ids and references grow with received_at as they do in
 // production), a transaction per chunk.
 func (g *seeder) inquiries(ctx context.Context) error {
-	var sched *worktime.Schedule
-	var rules scoring.SLA
-	if err := g.s.read(ctx, System("seed"), func(tx *Tx) error {
+	sched, rules, err := g.s.Settings(ctx, g.monthStart)
+	if err != nil {
+		return err
+	}
+	if err := g.s.Load(ctx, func(l *models.Loader) error {
 		var err error
-		if sched, err = tx.schedule(); err != nil {
+		if g.nextInquiry, err = l.MaxID("inquiries"); err != nil {
 			return err
 		}
-		rules, err = tx.slaRules(g.monthStart)
-		if err != nil {
+		if g.nextRef, err = l.MaxID("referrals"); err != nil {
 			return err
 		}
-		if g.nextInquiry, err = maxID(tx, "inquiries"); err != nil {
+		if g.nextClock, err = l.MaxID("sla_clocks"); err != nil {
 			return err
 		}
-		if g.nextRef, err = maxID(tx, "referrals"); err != nil {
-			return err
-		}
-		if g.nextClock, err = maxID(tx, "sla_clocks"); err != nil {
-			return err
-		}
-		g.nextEvent, err = maxID(tx, "inquiry_events")
+		g.nextEvent, err = l.MaxID("inquiry_events")
 		return err
 	}); err != nil {
 		return err
@@ -363,7 +334,7 @@ func (g *seeder) inquiries(ctx context.Context) error {
 		}
 	}
 	if len(days) == 0 {
-		return Errorf(EInvalid, "month %s has no working day", g.o.Month)
+		return models.Errorf(models.EInvalid, "month %s has no working day", g.o.Month)
 	}
 	for i := range days {
 		days[i].count = g.o.Inquiries / len(days)
@@ -371,17 +342,17 @@ func (g *seeder) inquiries(ctx context.Context) error {
 			days[i].count++
 		}
 	}
-	budgets := map[ClockKind]time.Duration{
-		ClockHandover: time.Duration(rules.HandoverWorkingHours * float64(time.Hour)),
-		ClockContact:  time.Duration(rules.ContactWorkingHours * float64(time.Hour)),
-		ClockFeedback: time.Duration(rules.FeedbackWorkingDays * float64(sched.DayLength())),
+	budgets := map[models.ClockKind]time.Duration{
+		models.ClockHandover: time.Duration(rules.HandoverWorkingHours * float64(time.Hour)),
+		models.ClockContact:  time.Duration(rules.ContactWorkingHours * float64(time.Hour)),
+		models.ClockFeedback: time.Duration(rules.FeedbackWorkingDays * float64(sched.DayLength())),
 	}
 	w := &seedWriter{g: g, sched: sched, budgets: budgets, fraction: rules.ReminderFraction}
 	done := 0
 	for di := 0; di < len(days); {
 		// One transaction takes whole days up to about seedChunk inquiries.
-		err := g.s.bulkWrite(ctx, func(tx *Tx) error {
-			w.open(tx)
+		err := g.s.Load(ctx, func(l *models.Loader) error {
+			w.open(l)
 			n := 0
 			for di < len(days) && (n == 0 || n+days[di].count <= seedChunk) {
 				if err := w.day(days[di]); err != nil {
@@ -405,37 +376,37 @@ func (g *seeder) inquiries(ctx context.Context) error {
 type seedWriter struct {
 	g        *seeder
 	sched    *worktime.Schedule
-	budgets  map[ClockKind]time.Duration
+	budgets  map[models.ClockKind]time.Duration
 	fraction float64
 
-	inq, ref, clocks, event *bulkInsert
+	inq, ref, clocks, event *models.Rows
 }
 
-func (w *seedWriter) open(tx *Tx) {
-	w.inq = newBulkInsert(tx, "inquiries", "id", "ref", "channel", "received_at", "first_responder_id", "department_id",
+func (w *seedWriter) open(l *models.Loader) {
+	w.inq = l.Rows("inquiries", "id", "ref", "channel", "received_at", "first_responder_id", "department_id",
 		"visitor_name", "visitor_org", "visitor_phone", "category", "summary", "read_back_confirmed", "disposition",
 		"guidance", "documents", "status", "resolution", "resolved_at", "resolved_by", "feedback_at", "feedback_by",
 		"satisfaction", "feedback_note", "closed_at", "closed_by", "reopen_count", "created_by", "created_at", "updated_at")
-	w.ref = newBulkInsert(tx, "referrals", "id", "inquiry_id", "from_staff_id", "to_department_id", "to_staff_id", "note",
+	w.ref = l.Rows("referrals", "id", "inquiry_id", "from_staff_id", "to_department_id", "to_staff_id", "note",
 		"referred_at", "status", "live_inquiry_id", "accepted_at", "accepted_by", "contacted_at", "contacted_by",
 		"contact_note", "resolved_at", "resolved_by", "resolution", "created_at", "updated_at")
-	w.clocks = newBulkInsert(tx, "sla_clocks", "id", "clock_key", "kind", "inquiry_id", "referral_id", "owner_id",
+	w.clocks = l.Rows("sla_clocks", "id", "clock_key", "kind", "inquiry_id", "referral_id", "owner_id",
 		"department_id", "state", "started_at", "budget_ms", "anchor_at", "anchor_left_ms", "deadline_at", "remind_at",
 		"reminded_at", "breached_at", "escalated_to", "stopped_at", "created_at", "updated_at")
-	w.event = newBulkInsert(tx, "inquiry_events", "id", "inquiry_id", "referral_id", "kind", "actor_id", "occurred_at", "note")
+	w.event = l.Rows("inquiry_events", "id", "inquiry_id", "referral_id", "kind", "actor_id", "occurred_at", "note")
 }
 
 func (w *seedWriter) flush() error {
-	for _, b := range []*bulkInsert{w.inq, w.ref, w.clocks, w.event} {
-		if err := b.flush(); err != nil {
+	for _, b := range []*models.Rows{w.inq, w.ref, w.clocks, w.event} {
+		if err := b.Flush(); err != nil {
 			return err
 		}
 	}
 	g := w.g
-	g.rep.Inquiries += w.inq.total
-	g.rep.Referrals += w.ref.total
-	g.rep.Clocks += w.clocks.total
-	g.rep.Events += w.event.total
+	g.rep.Inquiries += w.inq.Total()
+	g.rep.Referrals += w.ref.Total()
+	g.rep.Clocks += w.clocks.Total()
+	g.rep.Events += w.event.Total()
 	return nil
 }
 
@@ -455,7 +426,7 @@ func (w *seedWriter) day(d seedDay) error {
 		}
 	}
 	if d.count > 0 {
-		g.counters = append(g.counters, refCounter{Day: day, LastNo: d.count})
+		g.counters[day] = d.count
 	}
 	return nil
 }
@@ -463,15 +434,15 @@ func (w *seedWriter) day(d seedDay) error {
 // clock writes an SLA clock started at start; it stops at stop (nil: still
 // running at AsOf) and is breached if it stopped, or is still running,
 // past its deadline.
-func (w *seedWriter) clock(key string, kind ClockKind, inq, ref, owner, dept int64, start time.Time, stop *time.Time) error {
+func (w *seedWriter) clock(key string, kind models.ClockKind, inq, ref, owner, dept int64, start time.Time, stop *time.Time) error {
 	g := w.g
 	budget := w.budgets[kind]
-	c := SLAClock{ClockKey: key, Kind: kind, InquiryID: inq, DepartmentID: dept, State: ClockRunning,
-		StartedAt: start, BudgetMS: msOf(budget), AnchorAt: start, AnchorLeftMS: msOf(budget), OwnerID: &owner}
-	c.plan(w.sched, w.fraction)
+	c := models.SLAClock{ClockKey: key, Kind: kind, InquiryID: inq, DepartmentID: dept, State: models.ClockRunning,
+		StartedAt: start, BudgetMS: budget.Milliseconds(), AnchorAt: start, AnchorLeftMS: budget.Milliseconds(), OwnerID: &owner}
+	c.Plan(w.sched, w.fraction)
 	end := g.asOf
 	if stop != nil {
-		c.State, c.StoppedAt, end = ClockStopped, stop, *stop
+		c.State, c.StoppedAt, end = models.ClockStopped, stop, *stop
 	}
 	if c.RemindAt.Before(end) {
 		c.RemindedAt = &c.RemindAt
@@ -488,18 +459,18 @@ func (w *seedWriter) clock(key string, kind ClockKind, inq, ref, owner, dept int
 	if ref != 0 {
 		refID = ref
 	}
-	return w.clocks.add(g.nextClock, key, string(kind), inq, refID, owner, dept, string(c.State), start, c.BudgetMS, start,
+	return w.clocks.Add(g.nextClock, key, string(kind), inq, refID, owner, dept, string(c.State), start, c.BudgetMS, start,
 		c.AnchorLeftMS, c.DeadlineAt, c.RemindAt, nullTime(c.RemindedAt), nullTime(c.BreachedAt), nullInt(c.EscalatedTo),
 		nullTime(c.StoppedAt), start, end)
 }
 
-func (w *seedWriter) eventAt(inq, ref int64, kind EventKind, actor int64, at time.Time, note string) error {
+func (w *seedWriter) eventAt(inq, ref int64, kind models.EventKind, actor int64, at time.Time, note string) error {
 	w.g.nextEvent++
 	var refID any
 	if ref != 0 {
 		refID = ref
 	}
-	return w.event.add(w.g.nextEvent, inq, refID, string(kind), actor, at, note)
+	return w.event.Add(w.g.nextEvent, inq, refID, string(kind), actor, at, note)
 }
 
 // before reports whether t happened by AsOf.
@@ -512,42 +483,42 @@ func (w *seedWriter) inquiry(ref string, at time.Time) error {
 	g.nextInquiry++
 	id := g.nextInquiry
 	who := g.staff[g.rng.IntN(len(g.staff))]
-	channel := []Channel{ChannelVisit, ChannelPhone, ChannelLetter, ChannelOnline, ChannelOther}[g.pick(35, 40, 5, 15, 5)]
-	category := []Category{CategoryConsultation, CategoryComplaint, CategoryHelp, CategoryRepair, CategoryOther}[g.pick(40, 15, 15, 25, 5)]
-	disp := []Disposition{DispositionResolvedOnSpot, DispositionGuided, DispositionOutOfScope, DispositionReferred, DispositionNone}[g.pick(45, 18, 5, 27, 5)]
+	channel := []models.Channel{models.ChannelVisit, models.ChannelPhone, models.ChannelLetter, models.ChannelOnline, models.ChannelOther}[g.pick(35, 40, 5, 15, 5)]
+	category := []models.Category{models.CategoryConsultation, models.CategoryComplaint, models.CategoryHelp, models.CategoryRepair, models.CategoryOther}[g.pick(40, 15, 15, 25, 5)]
+	disp := []models.Disposition{models.DispositionResolvedOnSpot, models.DispositionGuided, models.DispositionOutOfScope, models.DispositionReferred, models.DispositionNone}[g.pick(45, 18, 5, 27, 5)]
 	name, phone := "", ""
-	if g.rng.IntN(10) < 9 || category.needsReadBack() || disp == DispositionReferred {
+	if g.rng.IntN(10) < 9 || category.NeedsReadBack() || disp == models.DispositionReferred {
 		name = g.name()
 	}
-	if g.rng.IntN(10) < 8 || category.needsReadBack() || disp == DispositionReferred {
+	if g.rng.IntN(10) < 8 || category.NeedsReadBack() || disp == models.DispositionReferred {
 		phone = g.mobile()
 	}
 	org := seedOrgs[g.rng.IntN(len(seedOrgs))]
 	texts := seedSummary[category]
 	summary := texts[g.rng.IntN(len(texts))]
 	guidance := ""
-	if disp.needsGuidance() {
+	if disp.NeedsGuidance() {
 		guidance = seedGuidance[g.rng.IntN(len(seedGuidance))]
 	}
 	docs := "[]"
 	if g.rng.IntN(5) == 0 {
 		docs = `[{"name":"身份证复印件","count":1}]`
 	}
-	status := InquiryOpen
+	status := models.InquiryOpen
 	resolution, satisfaction, note := "", "", ""
 	var resolvedAt, feedbackAt, closedAt *time.Time
 	var resolvedBy, feedbackBy, closedBy *int64
 	responder := who.id
-	if err := w.eventAt(id, 0, EventCreated, responder, at, string(disp)); err != nil {
+	if err := w.eventAt(id, 0, models.EventCreated, responder, at, string(disp)); err != nil {
 		return err
 	}
-	handoverKey := roundKey("inquiry", id, ClockHandover, 1)
+	handoverKey := models.ClockKey("inquiry", id, models.ClockHandover, 1)
 	switch {
-	case disp.closesAtOnce():
+	case disp.ClosesAtOnce():
 		t := at.Add(g.between(2*time.Minute, 20*time.Minute))
-		status, resolvedAt, closedAt, resolvedBy, closedBy = InquiryClosed, &t, &t, &responder, &responder
-	case disp == DispositionNone:
-		if err := w.clock(handoverKey, ClockHandover, id, 0, responder, who.dept, at, nil); err != nil {
+		status, resolvedAt, closedAt, resolvedBy, closedBy = models.InquiryClosed, &t, &t, &responder, &responder
+	case disp == models.DispositionNone:
+		if err := w.clock(handoverKey, models.ClockHandover, id, 0, responder, who.dept, at, nil); err != nil {
 			return err
 		}
 	default:
@@ -558,8 +529,8 @@ func (w *seedWriter) inquiry(ref string, at time.Time) error {
 			return err
 		}
 	}
-	return w.inq.add(id, ref, string(channel), at, responder, who.dept, name, org, phone, string(category), summary,
-		category.needsReadBack(), string(disp), guidance, docs, string(status), resolution, nullTime(resolvedAt),
+	return w.inq.Add(id, ref, string(channel), at, responder, who.dept, name, org, phone, string(category), summary,
+		category.NeedsReadBack(), string(disp), guidance, docs, string(status), resolution, nullTime(resolvedAt),
 		nullInt(resolvedBy), nullTime(feedbackAt), nullInt(feedbackBy), satisfaction, note, nullTime(closedAt),
 		nullInt(closedBy), 0, responder, at, at)
 }
@@ -567,7 +538,7 @@ func (w *seedWriter) inquiry(ref string, at time.Time) error {
 // referral writes the hand-over of inquiry id: the referral to another
 // department, its contact clock, the inquiry's feedback clock, the
 // timeline, and how far it got by AsOf. Older matters are mostly closed.
-func (w *seedWriter) referral(id int64, at time.Time, who seedStaff) (status InquiryStatus, resolution, satisfaction, note string,
+func (w *seedWriter) referral(id int64, at time.Time, who seedStaff) (status models.InquiryStatus, resolution, satisfaction, note string,
 	resolvedAt *time.Time, resolvedBy *int64, feedbackAt *time.Time, feedbackBy *int64, closedAt *time.Time, closedBy *int64, err error) {
 	g := w.g
 	responder := who.id
@@ -619,7 +590,7 @@ func (w *seedWriter) referral(id int64, at time.Time, who seedStaff) (status Inq
 	if toStaff != nil {
 		owner = *toStaff
 	}
-	rstatus := []ReferralStatus{ReferralPending, ReferralAccepted, ReferralContacted, ReferralResolved, ReferralResolved}[stage]
+	rstatus := []models.ReferralStatus{models.ReferralPending, models.ReferralAccepted, models.ReferralContacted, models.ReferralResolved, models.ReferralResolved}[stage]
 	var live any
 	if stage <= 2 {
 		live = id
@@ -643,7 +614,7 @@ func (w *seedWriter) referral(id int64, at time.Time, who seedStaff) (status Inq
 	if stage >= 3 {
 		rres = "已处理完毕"
 	}
-	if err = w.ref.add(rid, id, responder, dept, nullInt(toStaff), "请协助办理", referredAt, string(rstatus), live,
+	if err = w.ref.Add(rid, id, responder, dept, nullInt(toStaff), "请协助办理", referredAt, string(rstatus), live,
 		nullTime(opt(stage >= 1, acceptedAt)), nullInt(by(stage >= 1, assignee)),
 		nullTime(opt(stage >= 2, contactedAt)), nullInt(by(stage >= 2, assignee)), contactNote,
 		nullTime(opt(stage >= 3, doneAt)), nullInt(by(stage >= 3, assignee)), rres, referredAt, referredAt); err != nil {
@@ -651,22 +622,22 @@ func (w *seedWriter) referral(id int64, at time.Time, who seedStaff) (status Inq
 	}
 	// Clocks: hand-over stopped by the referral; contact until contacted;
 	// feedback from reception until closed.
-	if err = w.clock(roundKey("inquiry", id, ClockHandover, 1), ClockHandover, id, 0, responder, who.dept, at, &referredAt); err != nil {
+	if err = w.clock(models.ClockKey("inquiry", id, models.ClockHandover, 1), models.ClockHandover, id, 0, responder, who.dept, at, &referredAt); err != nil {
 		return
 	}
-	if err = w.clock(fmt.Sprintf("referral:%d:contact", rid), ClockContact, id, rid, owner, dept, referredAt, opt(stage >= 2, contactedAt)); err != nil {
+	if err = w.clock(fmt.Sprintf("referral:%d:contact", rid), models.ClockContact, id, rid, owner, dept, referredAt, opt(stage >= 2, contactedAt)); err != nil {
 		return
 	}
-	if err = w.clock(roundKey("inquiry", id, ClockFeedback, 1), ClockFeedback, id, 0, responder, who.dept, at, opt(stage >= 4, closeAt)); err != nil {
+	if err = w.clock(models.ClockKey("inquiry", id, models.ClockFeedback, 1), models.ClockFeedback, id, 0, responder, who.dept, at, opt(stage >= 4, closeAt)); err != nil {
 		return
 	}
 	steps := []struct {
 		stage int
-		kind  EventKind
+		kind  models.EventKind
 		actor int64
 		at    time.Time
-	}{{0, EventReferred, responder, referredAt}, {1, EventAccepted, assignee, acceptedAt}, {2, EventContacted, assignee, contactedAt},
-		{3, EventReferralResolved, assignee, doneAt}, {4, EventFeedback, responder, closeAt}, {4, EventClosed, responder, closeAt}}
+	}{{0, models.EventReferred, responder, referredAt}, {1, models.EventAccepted, assignee, acceptedAt}, {2, models.EventContacted, assignee, contactedAt},
+		{3, models.EventReferralResolved, assignee, doneAt}, {4, models.EventFeedback, responder, closeAt}, {4, models.EventClosed, responder, closeAt}}
 	for _, s := range steps {
 		if stage >= s.stage {
 			if err = w.eventAt(id, rid, s.kind, s.actor, s.at, ""); err != nil {
@@ -674,28 +645,28 @@ func (w *seedWriter) referral(id int64, at time.Time, who seedStaff) (status Inq
 			}
 		}
 	}
-	status = InquiryReferred
+	status = models.InquiryReferred
 	if stage >= 3 {
-		status, resolution, resolvedAt, resolvedBy = InquiryResolved, "已处理完毕", &doneAt, &assignee
+		status, resolution, resolvedAt, resolvedBy = models.InquiryResolved, "已处理完毕", &doneAt, &assignee
 	}
 	if stage >= 4 {
-		sat := []Satisfaction{Satisfied, BasicallySatisfied, Dissatisfied, Unreachable}[g.pick(70, 20, 3, 7)]
-		if sat == Dissatisfied {
-			sat = BasicallySatisfied // a dissatisfied answer reopens the matter; kept out for simplicity
+		sat := []models.Satisfaction{models.Satisfied, models.BasicallySatisfied, models.Dissatisfied, models.Unreachable}[g.pick(70, 20, 3, 7)]
+		if sat == models.Dissatisfied {
+			sat = models.BasicallySatisfied // a dissatisfied answer reopens the matter; kept out for simplicity
 		}
-		status, satisfaction, note = InquiryClosed, string(sat), "已回访"
+		status, satisfaction, note = models.InquiryClosed, string(sat), "已回访"
 		feedbackAt, feedbackBy, closedAt, closedBy = &closeAt, &responder, &closeAt, &responder
 	}
 	return
 }
 
 // conduct writes the month's violations in every state.
-func (g *seeder) conduct(tx *Tx) error {
-	id, err := maxID(tx, "violations")
+func (g *seeder) conduct(l *models.Loader) error {
+	id, err := l.MaxID("violations")
 	if err != nil {
 		return err
 	}
-	rows := newBulkInsert(tx, "violations", "id", "staff_id", "type", "severity", "occurred_at", "inquiry_id",
+	rows := l.Rows("violations", "id", "staff_id", "type", "severity", "occurred_at", "inquiry_id",
 		"description", "evidence", "source", "sla_clock", "reported_by", "state", "sanction", "window_count",
 		"verified_by", "verified_at", "decision_note", "appeal_text", "appealed_at", "appeal_deadline",
 		"appeal_decided_by", "appeal_decided_at", "appeal_note", "counted_month", "created_at", "updated_at")
@@ -707,18 +678,18 @@ func (g *seeder) conduct(tx *Tx) error {
 		occurred := g.monthStart.UTC().Add(time.Duration(g.rng.Int64N(int64(monthLen)))).Truncate(time.Millisecond)
 		vtype := types[g.rng.IntN(len(types))]
 		severity := scoring.AllSeverities[g.pick(60, 30, 10)]
-		source := []ViolationSource{SourceSupervisor, SourceVisitorComplaint, SourceSLA}[g.pick(60, 20, 20)]
+		source := []models.ViolationSource{models.SourceSupervisor, models.SourceVisitorComplaint, models.SourceSLA}[g.pick(60, 20, 20)]
 		var inquiry, reportedBy *int64
 		var clock *string
 		staffID := st.id
-		if source == SourceSLA && len(g.breaches) > 0 {
+		if source == models.SourceSLA && len(g.breaches) > 0 {
 			b := g.breaches[len(g.breaches)-1]
 			g.breaches = g.breaches[:len(g.breaches)-1]
-			staffID, occurred, vtype, severity = b.owner, b.at, b.kind.violationType(), scoring.SeverityMinor
+			staffID, occurred, vtype, severity = b.owner, b.at, b.kind.ViolationType(), scoring.SeverityMinor
 			inquiry, clock = &b.inquiry, &b.key
 		} else {
-			if source == SourceSLA {
-				source = SourceSupervisor
+			if source == models.SourceSLA {
+				source = models.SourceSupervisor
 			}
 			if sup := g.supervisor[st.dept]; sup != 0 && sup != st.id {
 				reportedBy = &sup
@@ -728,18 +699,18 @@ func (g *seeder) conduct(tx *Tx) error {
 				inquiry = &n
 			}
 		}
-		state := []ViolationState{ViolationReported, ViolationVerified, ViolationDismissed, ViolationAppealed,
-			ViolationUpheld, ViolationOverturned}[g.pick(20, 45, 10, 5, 12, 8)]
+		state := []models.ViolationState{models.ViolationReported, models.ViolationVerified, models.ViolationDismissed, models.ViolationAppealed,
+			models.ViolationUpheld, models.ViolationOverturned}[g.pick(20, 45, 10, 5, 12, 8)]
 		var verifiedBy, decidedBy *int64
 		var verifiedAt, appealedAt, appealDeadline, decidedAt *time.Time
 		var decision, appealText, appealNote, counted *string
 		sanction := scoring.SanctionNone
-		if state != ViolationReported && len(g.hr) > 0 {
+		if state != models.ViolationReported && len(g.hr) > 0 {
 			hr := g.hr[g.rng.IntN(len(g.hr))]
 			at := occurred.Add(g.between(time.Hour, 72*time.Hour))
 			verifiedBy, verifiedAt = &hr, &at
 			d := "核实属实"
-			if state == ViolationDismissed {
+			if state == models.ViolationDismissed {
 				d = "经核实不予认定"
 			} else {
 				sanction = []scoring.Sanction{scoring.SanctionNone, scoring.SanctionEducation, scoring.SanctionVerbalWarning,
@@ -747,26 +718,26 @@ func (g *seeder) conduct(tx *Tx) error {
 				deadline := at.Add(7 * 24 * time.Hour)
 				appealDeadline = &deadline
 				m := g.o.Month
-				if state != ViolationOverturned {
+				if state != models.ViolationOverturned {
 					counted = &m
 				}
 			}
 			decision = &d
-			if state == ViolationAppealed || state == ViolationUpheld || state == ViolationOverturned {
+			if state == models.ViolationAppealed || state == models.ViolationUpheld || state == models.ViolationOverturned {
 				a := at.Add(g.between(time.Hour, 48*time.Hour))
 				text := "对认定有异议，申请复核"
 				appealedAt, appealText = &a, &text
-				if state != ViolationAppealed {
+				if state != models.ViolationAppealed {
 					dAt := a.Add(g.between(time.Hour, 48*time.Hour))
 					n := "复核维持原认定"
-					if state == ViolationOverturned {
+					if state == models.ViolationOverturned {
 						n = "复核撤销原认定"
 					}
 					decidedBy, decidedAt, appealNote = &hr, &dAt, &n
 				}
 			}
 		}
-		if err := rows.add(id, staffID, string(vtype), string(severity), occurred, nullInt(inquiry),
+		if err := rows.Add(id, staffID, string(vtype), string(severity), occurred, nullInt(inquiry),
 			"违反首问负责制规定", "现场记录及访客反映", string(source), nullString(clock), nullInt(reportedBy),
 			string(state), string(sanction), 1, nullInt(verifiedBy), nullTime(verifiedAt), nullString(decision),
 			nullString(appealText), nullTime(appealedAt), nullTime(appealDeadline), nullInt(decidedBy),
@@ -774,22 +745,22 @@ func (g *seeder) conduct(tx *Tx) error {
 			return err
 		}
 	}
-	if err := rows.flush(); err != nil {
+	if err := rows.Flush(); err != nil {
 		return err
 	}
-	g.rep.Violations = rows.total
+	g.rep.Violations = rows.Total()
 	return nil
 }
 
 // praise writes the month's praise, all counted in the month: supervisors'
 // praise (recorded by the person's supervisor, else HR) and visitors'
 // commendations, half of these naming an inquiry.
-func (g *seeder) praise(tx *Tx) error {
-	id, err := maxID(tx, "praises")
+func (g *seeder) praise(l *models.Loader) error {
+	id, err := l.MaxID("praises")
 	if err != nil {
 		return err
 	}
-	rows := newBulkInsert(tx, "praises", "id", "staff_id", "kind", "occurred_at", "inquiry_id", "reason",
+	rows := l.Rows("praises", "id", "staff_id", "kind", "occurred_at", "inquiry_id", "reason",
 		"recorded_by", "counted_month", "carried_over_from", "created_at")
 	monthLen := g.asOf.Sub(g.monthStart.UTC())
 	for range g.o.Praise {
@@ -814,52 +785,38 @@ func (g *seeder) praise(tx *Tx) error {
 		if recorded.After(g.asOf) {
 			recorded = g.asOf
 		}
-		if err := rows.add(id, st.id, string(kind), occurred, nullInt(inquiry), reason, nullInt(recordedBy),
+		if err := rows.Add(id, st.id, string(kind), occurred, nullInt(inquiry), reason, nullInt(recordedBy),
 			g.o.Month, nil, recorded); err != nil {
 			return err
 		}
 	}
-	if err := rows.flush(); err != nil {
+	if err := rows.Flush(); err != nil {
 		return err
 	}
-	g.rep.Praise = rows.total
+	g.rep.Praise = rows.Total()
 	return nil
 }
 
-// bulkWrite runs fn in one transaction for a bulk load, without audit
-// entries (see Seed). On SQLite the transaction runs on a pinned
-// connection set up for loading before BEGIN: statement journals in memory
-// (SQLite decides where they go when the transaction starts; in a
-// temporary file they took a third of the load's time) and a 256 MiB page
-// cache, so a chunk with its ten indexes does not spill pages to the WAL
-// again and again. Both settings are restored before the connection goes
-// back to the pool.
-func (s *Store) bulkWrite(ctx context.Context, fn func(tx *Tx) error) error {
-	run := func(g *gorm.DB) error {
-		return g.Transaction(func(g *gorm.DB) error {
-			return fn(&Tx{db: g, now: s.Now(), actor: System("seed"), store: s})
-		})
+// nullTime turns an optional instant into a bind value (nil is NULL).
+func nullTime(t *time.Time) any {
+	if t == nil {
+		return nil
 	}
-	if s.dialect != migrations.SQLite {
-		return translate(run(s.db.WithContext(ctx)))
+	return *t
+}
+
+// nullInt turns an optional id into a bind value (nil is NULL).
+func nullInt(v *int64) any {
+	if v == nil {
+		return nil
 	}
-	return translate(s.db.WithContext(ctx).Connection(func(c *gorm.DB) error {
-		c = c.Session(&gorm.Session{NewDB: true})
-		var cache, temp int64
-		if err := c.Raw("PRAGMA cache_size").Scan(&cache).Error; err != nil {
-			return err
-		}
-		if err := c.Raw("PRAGMA temp_store").Scan(&temp).Error; err != nil {
-			return err
-		}
-		if err := c.Exec("PRAGMA cache_size = -262144").Error; err != nil {
-			return err
-		}
-		defer c.Exec(fmt.Sprintf("PRAGMA cache_size = %d", cache))
-		if err := c.Exec("PRAGMA temp_store = MEMORY").Error; err != nil {
-			return err
-		}
-		defer c.Exec(fmt.Sprintf("PRAGMA temp_store = %d", temp))
-		return run(c)
-	}))
+	return *v
+}
+
+// nullString turns an optional text into a bind value (nil is NULL).
+func nullString(v *string) any {
+	if v == nil {
+		return nil
+	}
+	return *v
 }

@@ -41,7 +41,7 @@ func (in *ViolationInput) validate(now time.Time) error {
 		in.Source = SourceSupervisor
 	}
 	v.Check(in.StaffID > 0, "staff_id", "is required")
-	v.Check(in.Type.Valid(), "type", "must be one of %s", joinEnum(scoring.AllViolationTypes))
+	v.Check(in.Type.Valid(), "type", "must be one of %s", enumList(scoring.AllViolationTypes))
 	v.Check(in.Severity.Valid(), "severity", "must be one of minor, ordinary, serious")
 	checkOccurredAt(&v, in.OccurredAt, now)
 	if in.InquiryID != nil {
@@ -71,32 +71,6 @@ func checkOccurredAt(v *Validation, t *time.Time, now time.Time) {
 	case t.Year() < 2000:
 		v.Add("occurred_at", "must be in the year 2000 or later")
 	}
-}
-
-func joinEnum[T ~string](vals []T) string {
-	s := make([]string, len(vals))
-	for i, x := range vals {
-		s[i] = string(x)
-	}
-	return strings.Join(s, ", ")
-}
-
-// conductTarget checks that the actor may record conduct for staffID:
-// supervisors for their department subtree (never themselves), HR and
-// admin for anyone. A person outside the scope is reported as an invalid
-// staff_id, as if it did not exist.
-func (tx *Tx) conductTarget(a Actor, staffID int64) (Staff, error) {
-	st, err := tx.staffInScope(a, staffID)
-	if ErrorCode(err) == ENotFound {
-		return st, Invalid(FieldProblem{Field: "staff_id", Message: "no such staff member in your scope"})
-	}
-	if err != nil {
-		return st, err
-	}
-	if st.ID == a.StaffID {
-		return st, Invalid(FieldProblem{Field: "staff_id", Message: "you cannot record conduct about yourself"})
-	}
-	return st, nil
 }
 
 // checkInquiry refuses an inquiry_id that names no inquiry.
@@ -166,7 +140,7 @@ func (s *Store) ListViolations(ctx context.Context, a Actor, f ViolationFilter) 
 		if err != nil {
 			return err
 		}
-		q, err := tx.conductQuery(tx.db.Model(&Violation{}), sc, f.StaffID, f.DepartmentID)
+		q, err := tx.conductQuery(tx.db.Model(&Violation{}), a, sc, f.StaffID, f.DepartmentID)
 		if err != nil {
 			return err
 		}
@@ -207,43 +181,6 @@ func (s *Store) GetViolation(ctx context.Context, a Actor, id int64) (Violation,
 	return v, err
 }
 
-// violationInScope loads a violation the actor may see, locked for update
-// when lock is set (the lock is taken before any plain read).
-func (tx *Tx) violationInScope(a Actor, id int64, lock bool) (Violation, error) {
-	var v Violation
-	q := tx.db
-	if lock {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	err := q.Where("id = ?", id).Take(&v).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return v, Errorf(ENotFound, "violation %d not found", id)
-	}
-	if err != nil {
-		return v, err
-	}
-	if v.StaffID == a.StaffID && !a.IsSystem() {
-		return v, nil
-	}
-	sc, err := tx.scopeOf(a)
-	if err != nil {
-		return v, err
-	}
-	if sc.All {
-		return v, nil
-	}
-	if len(sc.DepartmentIDs) > 0 {
-		st, err := tx.staff(v.StaffID)
-		if err == nil && sc.CoversDepartment(st.DepartmentID) {
-			return v, nil
-		}
-		if err != nil && ErrorCode(err) != ENotFound {
-			return v, err
-		}
-	}
-	return Violation{}, Errorf(ENotFound, "violation %d not found", id)
-}
-
 // saveViolation writes every column of v.
 func (tx *Tx) saveViolation(v *Violation) error {
 	return tx.db.Model(&Violation{ID: v.ID}).Select("*").Omit("id", "created_at").Updates(v).Error
@@ -262,21 +199,6 @@ func (in *DecisionInput) validate(required bool) error {
 	}
 	v.Check(utf8.RuneCountInString(in.Note) <= maxConductText, "note", "must be at most %d characters", maxConductText)
 	return v.Err()
-}
-
-// fourEyes refuses a verifier or appeal decider who reported the violation
-// or is its subject.
-func fourEyes(a Actor, v *Violation, what string) error {
-	if a.IsSystem() {
-		return nil
-	}
-	if v.ReportedBy != nil && *v.ReportedBy == a.StaffID {
-		return Errorf(EForbidden, "you reported violation %d; someone else must %s it", v.ID, what)
-	}
-	if v.StaffID == a.StaffID {
-		return Errorf(EForbidden, "violation %d is about you; someone else must %s it", v.ID, what)
-	}
-	return nil
 }
 
 // VerifyViolation marks a reported violation verified (HR or admin, never
@@ -363,8 +285,8 @@ func (s *Store) DismissViolation(ctx context.Context, a Actor, id int64, in Deci
 		if v, err = tx.violationInScope(a, id, true); err != nil {
 			return err
 		}
-		if !a.IsSystem() && v.StaffID == a.StaffID {
-			return Errorf(EForbidden, "violation %d is about you; someone else must dismiss it", v.ID)
+		if err := notAboutSelf(a, &v, "dismiss it"); err != nil {
+			return err
 		}
 		before := v
 		if err := v.Dismiss(tx.now, a.StaffID, in.Note); err != nil {
@@ -400,8 +322,8 @@ func (s *Store) AppealViolation(ctx context.Context, a Actor, id int64, in Appea
 		if v, err = tx.violationInScope(a, id, true); err != nil {
 			return err
 		}
-		if v.StaffID != a.StaffID {
-			return Errorf(EForbidden, "only the staff member concerned can appeal violation %d", v.ID)
+		if err := mayAppeal(a, &v); err != nil {
+			return err
 		}
 		before := v
 		if err := v.Appeal(tx.now, in.Explanation); err != nil {
@@ -442,8 +364,8 @@ func (s *Store) DecideAppeal(ctx context.Context, a Actor, id int64, in AppealDe
 		if v, err = tx.violationInScope(a, id, true); err != nil {
 			return err
 		}
-		if !a.IsSystem() && v.StaffID == a.StaffID {
-			return Errorf(EForbidden, "violation %d is about you; someone else must decide your appeal", v.ID)
+		if err := notAboutSelf(a, &v, "decide your appeal"); err != nil {
+			return err
 		}
 		if v.State != ViolationAppealed {
 			return violationWrongState(&v, "decided on appeal")
@@ -508,19 +430,51 @@ func scoringNumber(x float64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", x), "0"), ".")
 }
 
-// conductQuery narrows a query on a conduct table (violations, praises) to
-// the scope, one person and one department's subtree, as the lists filter.
-func (tx *Tx) conductQuery(q *gorm.DB, sc Scope, staffID, departmentID int64) (*gorm.DB, error) {
-	q = staffScopeQuery(q, sc, "staff_id")
-	if staffID != 0 {
-		q = q.Where("staff_id = ?", staffID)
+// SLABreach describes a breached SLA clock that must become a violation.
+type SLABreach struct {
+	// Clock identifies the clock uniquely, e.g. "referral:12:contact"; the
+	// unique key on it makes raising idempotent across scans and instances.
+	Clock       string
+	StaffID     int64
+	Type        scoring.ViolationType
+	OccurredAt  time.Time // the deadline that passed
+	InquiryID   int64
+	Description string
+}
+
+// raiseSLAViolation records a reported violation with source sla for a
+// breached clock, exactly once per clock: a second call for the same clock
+// (from another scan or another instance) finds the unique key taken and
+// reports created=false without failing the transaction.
+func (tx *Tx) raiseSLAViolation(b SLABreach) (Violation, bool, error) {
+	var existing Violation
+	err := tx.db.Where("sla_clock = ?", b.Clock).Take(&existing).Error
+	if err == nil {
+		return existing, false, nil
 	}
-	if departmentID != 0 {
-		ids, err := tx.departmentSubtree(departmentID)
-		if err != nil {
-			return nil, err
-		}
-		q = q.Where("staff_id IN (SELECT id FROM staff WHERE department_id IN ?)", ids)
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return existing, false, err
 	}
-	return q, nil
+	clock := b.Clock
+	inquiry := b.InquiryID
+	v := Violation{
+		StaffID: b.StaffID, Type: b.Type, Severity: scoring.SeverityMinor,
+		OccurredAt: b.OccurredAt.UTC().Truncate(time.Millisecond), Description: b.Description,
+		Source: SourceSLA, SLAClock: &clock, State: ViolationReported,
+		CreatedAt: tx.now, UpdatedAt: tx.now,
+	}
+	if inquiry != 0 {
+		v.InquiryID = &inquiry
+	}
+	// A savepoint keeps the surrounding transaction usable on MySQL and
+	// SQLite alike when the insert loses a race on the unique key.
+	err = tx.db.Transaction(func(sp *gorm.DB) error { return sp.Create(&v).Error })
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return existing, false, nil
+	}
+	if err != nil {
+		return v, false, err
+	}
+	tx.audit("violation.raise", "violation", v.ID, nil, v)
+	return v, true, nil
 }

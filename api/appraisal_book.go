@@ -1,0 +1,222 @@
+package api
+
+import (
+	"fmt"
+	"iter"
+	"slices"
+	"strings"
+
+	"firstask/models"
+	"firstask/reports"
+	"firstask/scoring"
+)
+
+// The appraisal workbooks' wording: how scores, records and service
+// figures read in each language. The handlers in appraisal_handlers.go
+// only fetch and stream.
+
+// departmentCode is a department's code for the plain file name.
+func departmentCode(depts []models.Department, id int64) string {
+	for _, d := range depts {
+		if d.ID == id {
+			return d.Code
+		}
+	}
+	return fmt.Sprint(id)
+}
+
+// appraisalBook turns a month's scores and its counted records into the
+// workbook's display-ready content in the language asked for; the records
+// are ranged over once, as the details are written.
+func appraisalBook(ms models.MonthScores, records iter.Seq[*models.CountedRecord], depts []models.Department, deptID int64, lang reports.Lang) reports.AppraisalWorkbook {
+	l := string(lang)
+	wb := reports.AppraisalWorkbook{Month: ms.Month.String(), Closed: ms.Closed, Lang: lang}
+	for i, g := range []scoring.Grade{scoring.GradeA, scoring.GradeB, scoring.GradeC, scoring.GradeD} {
+		wb.GradeLabels[i] = g.Label(l)
+	}
+	if deptID != 0 {
+		for _, d := range depts {
+			if d.ID == deptID {
+				wb.Department = d.Name
+			}
+		}
+	}
+	order := map[int64]int{}
+	for i, d := range depts { // departments listed by code
+		order[d.ID] = i
+	}
+	byDept := map[int64]*reports.DepartmentSummary{}
+	var deptOrder []int64
+	staff := make(map[int64]*models.StaffScore, len(ms.Results))
+	wb.Rows = make([]reports.AppraisalRow, len(ms.Results))
+	for i := range ms.Results {
+		r := &ms.Results[i]
+		staff[r.ID] = r
+		wb.Rows[i] = reports.AppraisalRow{
+			Seq: i + 1, EmployeeNo: r.EmployeeNo, Name: r.Name, Department: r.DepartmentName,
+			Base: r.Base, ViolationCount: r.ViolationCount, Deductions: r.Deductions,
+			PraiseCount: r.PraiseCount, Additions: r.Additions, Final: r.Final,
+			Grade: string(r.Grade), HighestSanction: sanctionLabel(r.HighestSanction, l),
+			BonusDeductionPercent: r.BonusDeductionPercent, Note: appraisalNote(&r.Result, lang),
+		}
+		d := byDept[r.DepartmentID]
+		if d == nil {
+			d = &reports.DepartmentSummary{Name: r.DepartmentName}
+			byDept[r.DepartmentID] = d
+			deptOrder = append(deptOrder, r.DepartmentID)
+		}
+		d.Headcount++
+		d.AverageFinal += r.Final // a sum until divided below
+		if gi := gradeIndex(r.Grade); gi >= 0 {
+			d.GradeCounts[gi]++
+		}
+		d.TotalDeductions += r.Deductions
+		d.TotalAdditions += r.Additions
+	}
+	slices.SortFunc(deptOrder, func(x, y int64) int { return order[x] - order[y] })
+	for _, id := range deptOrder {
+		d := byDept[id]
+		d.AverageFinal /= float64(d.Headcount)
+		wb.Departments = append(wb.Departments, *d)
+	}
+	wb.Details = func(yield func(reports.DetailRow) bool) {
+		for rec := range records {
+			row := reports.DetailRow{
+				Date: rec.OccurredAt, Kind: rec.Kind.Label(l), Points: rec.Points,
+				InquiryRef: rec.InquiryRef, State: recordStateLabel(rec.State, lang),
+			}
+			if st := staff[rec.StaffID]; st != nil {
+				row.EmployeeNo, row.Name, row.Department = st.EmployeeNo, st.Name, st.DepartmentName
+			}
+			switch {
+			case rec.PraiseKind != "":
+				row.Type = rec.PraiseKind.Label(l)
+			case rec.ViolationType != "":
+				row.Type = rec.ViolationType.Label(l)
+			}
+			if rec.Severity != "" {
+				row.Severity = rec.Severity.Label(l)
+			}
+			row.Sanction = sanctionLabel(rec.Sanction, l)
+			if rec.CarriedOverFrom != nil {
+				row.CarriedOver = pick(lang, "自 "+rec.CarriedOverFrom.String()+" 结转", "carried over from "+rec.CarriedOverFrom.String())
+			}
+			if !yield(row) {
+				return
+			}
+		}
+	}
+	return wb
+}
+
+// serviceRows lays out the service bulletin: departments, then people.
+func serviceRows(m models.ServiceMetrics) []reports.ServiceRow {
+	out := make([]reports.ServiceRow, 0, len(m.Departments)+len(m.People))
+	line := func(level string, f models.ServiceFigures) reports.ServiceRow {
+		return reports.ServiceRow{
+			Level: level, Department: f.DepartmentName, Name: f.Name, Received: f.Received, Referred: f.Referred,
+			OnTimeHandover: models.Rate(f.HandoverMet, f.HandoverDecided),
+			OnTimeContact:  models.Rate(f.ContactMet, f.ContactDecided),
+			OnTimeFeedback: models.Rate(f.FeedbackMet, f.FeedbackDecided),
+			Satisfaction:   models.Rate(f.Satisfied, f.Answered),
+		}
+	}
+	for _, f := range m.Departments {
+		out = append(out, line(reports.ServiceLevelDepartment, f))
+	}
+	for _, f := range m.People {
+		out = append(out, line(reports.ServiceLevelPerson, f))
+	}
+	return out
+}
+
+func gradeIndex(g scoring.Grade) int {
+	switch g {
+	case scoring.GradeA:
+		return 0
+	case scoring.GradeB:
+		return 1
+	case scoring.GradeC:
+		return 2
+	case scoring.GradeD:
+		return 3
+	}
+	return -1
+}
+
+// sanctionLabel is a sanction's display name, empty for none.
+func sanctionLabel(s scoring.Sanction, lang string) string {
+	if s == scoring.SanctionNone {
+		return ""
+	}
+	return s.Label(lang)
+}
+
+// appraisalNote explains what the figures alone do not: a default base, a
+// vetoed top grade, corrections.
+func appraisalNote(r *scoring.Result, lang reports.Lang) string {
+	var notes []string
+	if !r.BaseUploaded {
+		notes = append(notes, pick(lang, "基础分取默认值", "default base score"))
+	}
+	if r.GradeVetoed {
+		notes = append(notes, pick(lang, "受处分影响不评优秀", "top grade withheld by a sanction"))
+	}
+	if r.CorrectionCount > 0 {
+		notes = append(notes, pick(lang, fmt.Sprintf("含更正 %d 条", r.CorrectionCount), fmt.Sprintf("%d correction(s)", r.CorrectionCount)))
+	}
+	return strings.Join(notes, pick(lang, "；", "; "))
+}
+
+// recordStateLabel names a counted record's state.
+func recordStateLabel(state string, lang reports.Lang) string {
+	zh, en := map[string]string{
+		"verified": "已查实", "appealed": "申诉中", "upheld": "申诉驳回", "overturned": "已撤销", models.PraiseRecorded: "已记录",
+	}, map[string]string{
+		"verified": "Verified", "appealed": "Under appeal", "upheld": "Upheld", "overturned": "Overturned", models.PraiseRecorded: "Recorded",
+	}
+	m := zh
+	if lang == reports.LangEN {
+		m = en
+	}
+	if v, ok := m[state]; ok {
+		return v
+	}
+	return state
+}
+
+// itemDescription words one applied record for the personal sheet.
+func itemDescription(it scoring.Item, lang reports.Lang) string {
+	l := string(lang)
+	parts := []string{it.Kind.Label(l)}
+	switch {
+	case it.PraiseKind != "":
+		parts = append(parts, it.PraiseKind.Label(l))
+	case it.ViolationType != "":
+		parts = append(parts, it.ViolationType.Label(l))
+	}
+	if it.Severity != "" {
+		parts = append(parts, it.Severity.Label(l))
+	}
+	if it.Sanction != scoring.SanctionNone {
+		parts = append(parts, it.Sanction.Label(l))
+	}
+	if it.Capped {
+		parts = append(parts, pick(lang, "超出月度加分上限", "over the monthly praise cap"))
+	}
+	if it.CarriedOverFrom != nil {
+		parts = append(parts, pick(lang, "自 "+it.CarriedOverFrom.String()+" 结转", "carried over from "+it.CarriedOverFrom.String()))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// asciiName keeps the printable ASCII of a file name for the plain
+// filename parameter (quotes and backslashes dropped).
+func asciiName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
+			return '_'
+		}
+		return r
+	}, s)
+}
