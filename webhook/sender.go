@@ -110,8 +110,11 @@ func New(store *models.Store, opts Options) *Sender {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if opts.Location == nil {
+	if opts.Location == nil && store != nil {
 		opts.Location = store.Location()
+	}
+	if opts.Location == nil {
+		opts.Location = time.Local
 	}
 	return &Sender{store: store, opts: opts, wake: make(chan struct{}, 1)}
 }
