@@ -336,7 +336,9 @@ type DeliveryResult struct {
 
 // Delivered reports whether the attempt succeeded: a 2xx answer with no
 // error (a robot's 200 carrying an error code is a failure).
-func (r DeliveryResult) Delivered() bool { return r.StatusCode >= 200 && r.StatusCode < 300 && r.Err == "" }
+func (r DeliveryResult) Delivered() bool {
+	return r.StatusCode >= 200 && r.StatusCode < 300 && r.Err == ""
+}
 
 // DeliveryLog is one attempt in the delivery log.
 type DeliveryLog struct {
