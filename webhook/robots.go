@@ -135,13 +135,13 @@ func (s *Sender) compose(kind string, msgs []models.RobotMessage, now time.Time)
 	facts := func(m models.RobotMessage) []string {
 		var f []string
 		if m.Ref != "" {
-			f = append(f, m.Ref)
+			f = append(f, "编号 "+m.Ref)
 		}
 		if m.Phone != "" {
 			f = append(f, "来访人 "+m.Phone)
 		}
 		if m.DeadlineAt != nil {
-			f = append(f, SpokenDeadline(*m.DeadlineAt, now, s.opts.Location))
+			f = append(f, "时限 "+SpokenDeadline(*m.DeadlineAt, now, s.opts.Location))
 		}
 		return f
 	}
@@ -259,8 +259,12 @@ func (s *Sender) render(d models.Delivery, msgs []models.RobotMessage, t time.Ti
 	default:
 		return post, false, fmt.Errorf("unknown robot kind %q", d.Kind)
 	}
-	var err error
-	post.Body, err = json.Marshal(body)
+	// Plain UTF-8, no \u003e escapes: the size limits count bytes.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(body)
+	post.Body = bytes.TrimRight(buf.Bytes(), "\n")
 	switch d.Kind {
 	case models.ChannelDingTalk:
 		fits = fits && len(post.Body) <= DingTalkMaxBody
