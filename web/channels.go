@@ -38,6 +38,14 @@ func (v channelsView) Checked(event string) bool {
 	return false
 }
 
+// DeptName names a robot's department ("" for every department).
+func (v channelsView) DeptName(id *int64) string {
+	if id == nil {
+		return ""
+	}
+	return v.DeptNames[*id]
+}
+
 func mayManageRobots(rq *request) bool {
 	return rq.Actor.Role == models.RoleAdmin || rq.Actor.Role == models.RoleSupervisor
 }
