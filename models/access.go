@@ -530,3 +530,12 @@ func channelScope(q *gorm.DB, a Actor, sc Scope) *gorm.DB {
 		return q.Where("1 = 0")
 	}
 }
+
+// hideStaffPhone blanks a staff member's own phone number (the mobile
+// group robots @-mention) for everyone but HR, admins and the person:
+// HR keeps it, nobody else reads it.
+func hideStaffPhone(a Actor, st *Staff) {
+	if !a.IsSystem() && !a.Role.SeesEveryone() && a.StaffID != st.ID {
+		st.Phone = ""
+	}
+}
