@@ -46,6 +46,15 @@ func (v channelsView) DeptName(id *int64) string {
 	return v.DeptNames[*id]
 }
 
+// Host is the host a robot posts to (its full address, with the
+// credentials hidden, is in the API's answer).
+func (v channelsView) Host(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return raw
+}
+
 func mayManageRobots(rq *request) bool {
 	return rq.Actor.Role == models.RoleAdmin || rq.Actor.Role == models.RoleSupervisor
 }
