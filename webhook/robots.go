@@ -201,9 +201,11 @@ func (s *Sender) render(d models.Delivery, msgs []models.RobotMessage, t time.Ti
 		fits = len(txt.Markdown) <= WeComMaxContent
 	case models.ChannelDingTalk:
 		if d.Format == "actionCard" && txt.Link != "" {
-			// actionCard has no @: mentions show as text only.
+			// actionCard has no @: mentions show as text only; its button
+			// is the link.
+			text := strings.TrimSuffix(txt.Markdown, "\n\n[查看详情]("+txt.Link+")")
 			body = map[string]any{"msgtype": "actionCard", "actionCard": map[string]any{
-				"title": txt.Title, "text": txt.Markdown, "btnOrientation": "0",
+				"title": txt.Title, "text": text, "btnOrientation": "0",
 				"singleTitle": "查看详情", "singleURL": txt.Link}}
 		} else {
 			mobiles := txt.Mobiles

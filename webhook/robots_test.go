@@ -251,7 +251,10 @@ func TestRobotPayloads(t *testing.T) {
 		str(c.Body, "actionCard", "singleTitle") == "" || str(c.Body, "actionCard", "title") == "" {
 		t.Fatalf("actionCard body %s", c.Raw)
 	}
-	checkText(t, str(c.Body, "actionCard", "text"), inq.Ref, link)
+	if strings.Contains(str(c.Body, "actionCard", "text"), "查看详情") {
+		t.Errorf("actionCard repeats its button in the text: %s", c.Raw)
+	}
+	checkText(t, str(c.Body, "actionCard", "text")+"\n"+str(c.Body, "actionCard", "singleURL"), inq.Ref, link)
 
 	// Feishu interactive: timestamp and sign in the body, a card with a header and a lark_md div.
 	f := feiCard.got()[0]
