@@ -499,3 +499,48 @@ func TestSignaturesFollowTheRecipes(t *testing.T) {
 		t.Errorf("FeishuSign = %q, want %q", got, want)
 	}
 }
+
+// TestRobotMergeRespectsTheSizeLimit: 40 waiting messages for a WeCom
+// robot do not fit one 4096-byte markdown: each post takes what fits, the
+// rest wait for the next post, and every message goes out exactly once.
+func TestRobotMergeRespectsTheSizeLimit(t *testing.T) {
+	start := time.Date(2026, 10, 15, 2, 0, 0, 0, time.UTC)
+	s, clock, staff, depts := robotOrg(t, start)
+	ctx := context.Background()
+	eng := depts["ENG"].ID
+	rc := newRobotReceiver(t, `{"errcode":0,"errmsg":"ok"}`)
+	addRobot(t, s, models.RobotChannelInput{Kind: "wecom", Name: "企微", URL: rc.server.URL + "/cgi-bin/webhook/send?key=k", DepartmentID: &eng})
+	var refs []string
+	for range 40 {
+		refs = append(refs, referToFixer(t, s, staff, depts).Ref)
+	}
+	sender := New(s, Options{Now: clock.Now, Targets: loopbackOK, Timeout: time.Second, Lease: 10 * time.Minute, Batch: 100,
+		PublicURL: "https://firstask.example.com"})
+	sent := 0
+	for round := 0; round < 5 && sent < 40; round++ {
+		clock.Advance(time.Second)
+		n, err := sender.RunOnce(ctx, clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent += n
+	}
+	posts := rc.got()
+	if sent != 40 || len(posts) < 2 {
+		t.Fatalf("%d messages in %d posts", sent, len(posts))
+	}
+	var all strings.Builder
+	for _, p := range posts {
+		c := str(p.Body, "markdown", "content")
+		if len(c) > WeComMaxContent {
+			t.Fatalf("post of %d bytes", len(c))
+		}
+		all.WriteString(c)
+	}
+	for _, ref := range refs {
+		if n := strings.Count(all.String(), ref); n != 1 {
+			t.Errorf("%s appears %d times", ref, n)
+		}
+	}
+	t.Logf("40 messages in %d posts", len(posts))
+}
