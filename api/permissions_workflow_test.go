@@ -162,3 +162,32 @@ func init() {
 	add("DELETE /api/v1/webhooks/:id", permCase{build: webhookPath(""), want: expect(forbidden, forbidden, forbidden, noContent)})
 	add("GET /api/v1/webhooks/:id/deliveries", permCase{build: webhookPath("/deliveries"), want: expect(forbidden, forbidden, forbidden, ok)})
 }
+
+// Group robots: admins for every department, supervisors for their own
+// (supA's department A); HR and staff are refused. A robot of department
+// B is outside supA's scope: 404.
+func init() {
+	ok, created, noContent := http.StatusOK, http.StatusCreated, http.StatusNoContent
+	forbidden, notFound := http.StatusForbidden, http.StatusNotFound
+	add := func(key string, pc permCase) { permissionCases[key] = pc }
+	add("GET /api/v1/channels", permCase{build: fixed("/api/v1/channels", nil), want: expect(forbidden, ok, forbidden, ok)})
+	add("POST /api/v1/channels", permCase{
+		build: func(e *testEnv, role string) (string, any) {
+			return "/api/v1/channels", map[string]any{"kind": "dingtalk", "name": "工程群", "department_id": e.depts["A"].ID,
+				"url": "https://oapi.dingtalk.com/robot/send?access_token=" + role}
+		},
+		want: expect(forbidden, created, forbidden, created)})
+	channelPath := func(dept, suffix string) func(*testEnv, string) (string, any) {
+		return func(e *testEnv, role string) (string, any) {
+			d := e.depts[dept].ID
+			ch, err := e.store.CreateChannel(context.Background(), models.System("t"), models.RobotChannelInput{Kind: "feishu", Name: "群",
+				URL: "https://open.feishu.cn/open-apis/bot/v2/hook/" + role, DepartmentID: &d})
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			return "/api/v1/channels/" + id(ch.ID) + suffix, nil
+		}
+	}
+	add("DELETE /api/v1/channels/:id", permCase{build: channelPath("A", ""), want: expect(forbidden, noContent, forbidden, noContent)})
+	add("GET /api/v1/channels/:id/deliveries", permCase{build: channelPath("B", "/deliveries"), want: expect(forbidden, notFound, forbidden, ok)})
+}

@@ -105,4 +105,8 @@ func (s *Server) registerRoutes() {
 	s.handle(v1, http.MethodPost, "/webhooks", adminOnly, s.createWebhook)
 	s.handle(v1, http.MethodDelete, "/webhooks/:id", adminOnly, s.deleteWebhook)
 	s.handle(v1, http.MethodGet, "/webhooks/:id/deliveries", adminOnly, s.listWebhookDeliveries)
+	s.handle(v1, http.MethodGet, "/channels", robotManagers, s.listChannels)
+	s.handle(v1, http.MethodPost, "/channels", robotManagers, s.createChannel)
+	s.handle(v1, http.MethodDelete, "/channels/:id", robotManagers, s.deleteChannel)
+	s.handle(v1, http.MethodGet, "/channels/:id/deliveries", robotManagers, s.listChannelDeliveries)
 }

@@ -27,7 +27,7 @@ type worker struct {
 // carries the counters they increment.
 func backgroundWorkers(store *models.Store, cfg config.Config, log *slog.Logger, m *metrics.Metrics) []worker {
 	sender := webhook.New(store, webhook.Options{Logger: log, Observe: m.WebhookDelivery,
-		Targets: webhook.Targets{AllowPrivate: cfg.WebhookAllowPrivate, OwnPort: webhook.PortOf(cfg.Listen)}})
+		Targets: webhook.Targets{AllowPrivate: cfg.WebhookAllowPrivate, OwnPort: webhook.PortOf(cfg.Listen)}, PublicURL: cfg.PublicURL})
 	store.OnOutbox(sender.Wake)
 	ws := []worker{{"webhook-sender", func(ctx context.Context) { sender.Run(ctx, 5*time.Second) }}}
 	if cfg.SLAScanInterval > 0 {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -56,6 +57,9 @@ type Config struct {
 	// WebhookAllowPrivate admits webhook targets in private ranges.
 	WebhookAllowPrivate bool
 	SecureCookies       bool
+	// PublicURL is where people open the service; group robots' messages
+	// link to pages under it (empty: no link).
+	PublicURL string
 }
 
 // Setting documents one configuration entry; the README's table is made
@@ -93,6 +97,7 @@ var Settings = []Setting{
 	{"FIRSTASK_AUDIT_KEY", "audit-key", "", "the audit chain's HMAC key itself (at least 32 characters), when no key file is used"},
 	{"FIRSTASK_WEBHOOK_ALLOW_PRIVATE", "webhook-allow-private", "false", "let webhooks reach private addresses (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7), e.g. an on-premises gateway; loopback, link-local and metadata addresses are refused always"},
 	{"FIRSTASK_SECURE_COOKIES", "secure-cookies", "false", "mark the web pages' cookies Secure even on plain HTTP (behind a TLS-terminating proxy)"},
+	{"FIRSTASK_PUBLIC_URL", "public-url", "", "the address people open the service at (https://firstask.example.com): group robots' messages link to pages under it; empty, they carry no link"},
 }
 
 // HelpError is returned by Load for -h or --help; it holds the usage text
@@ -215,6 +220,9 @@ func parse(v map[string]*string) (Config, error) {
 		return cfg, err
 	}
 	if cfg.SecureCookies, err = parseBool("FIRSTASK_SECURE_COOKIES", *v["secure-cookies"]); err != nil {
+		return cfg, err
+	}
+	if cfg.PublicURL, err = publicURL(*v["public-url"]); err != nil {
 		return cfg, err
 	}
 	if cfg.Listen == "" {
@@ -345,4 +353,18 @@ func parseProxies(s string) ([]string, error) {
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// publicURL checks FIRSTASK_PUBLIC_URL: empty, or an absolute http(s)
+// address without query or fragment; kept without its trailing slash.
+func publicURL(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("FIRSTASK_PUBLIC_URL: %q is not an http or https address such as https://firstask.example.com", s)
+	}
+	return strings.TrimRight(s, "/"), nil
 }

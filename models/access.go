@@ -499,3 +499,43 @@ func notSelfChange(a Actor, id int64, what string) error {
 	}
 	return nil
 }
+
+// mayManageChannel decides who may add a group robot for a department
+// (nil: every department): admins for any, supervisors for a department
+// in their subtree, nobody else.
+func mayManageChannel(a Actor, sc Scope, departmentID *int64) error {
+	switch {
+	case a.IsSystem() || a.Role == RoleAdmin:
+		return nil
+	case a.Role != RoleSupervisor:
+		return Errorf(EForbidden, "only admins and supervisors manage group robots")
+	case departmentID == nil:
+		return Errorf(EForbidden, "only an admin can add a robot for every department; choose one of your departments")
+	case !sc.CoversDepartment(*departmentID):
+		return Errorf(EForbidden, "department %d is not one of yours", *departmentID)
+	}
+	return nil
+}
+
+// channelScope restricts a query on robot channels to those the actor
+// manages: every one for admins, those of the supervisor's departments;
+// nothing for anyone else.
+func channelScope(q *gorm.DB, a Actor, sc Scope) *gorm.DB {
+	switch {
+	case a.IsSystem() || a.Role == RoleAdmin:
+		return q
+	case a.Role == RoleSupervisor:
+		return q.Where("department_id IN ?", sc.DepartmentIDs)
+	default:
+		return q.Where("1 = 0")
+	}
+}
+
+// hideStaffPhone blanks a staff member's own phone number (the mobile
+// group robots @-mention) for everyone but HR, admins and the person:
+// HR keeps it, nobody else reads it.
+func hideStaffPhone(a Actor, st *Staff) {
+	if !a.IsSystem() && !a.Role.SeesEveryone() && a.StaffID != st.ID {
+		st.Phone = ""
+	}
+}

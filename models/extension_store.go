@@ -116,6 +116,9 @@ func (tx *Tx) requestExtension(a Actor, c *SLAClock, inq *Inquiry, in ExtensionI
 		return ext, err
 	}
 	ext.ClockKind, ext.InquiryRef = c.Kind, inq.Ref
+	if err := tx.robotExtension(&ext, c, "延期申请："+c.Kind.label(), sup); err != nil {
+		return ext, err
+	}
 	return ext, tx.emit("extension.requested", "extension", ext.ID, ext)
 }
 
@@ -188,6 +191,9 @@ func (s *Store) DecideExtension(ctx context.Context, a Actor, id int64, approve 
 		}
 		ext.ClockKind, ext.InquiryRef = c.Kind, inq.Ref
 		out = ext
+		if err := tx.robotExtension(&ext, &c, text, ext.RequestedBy); err != nil {
+			return err
+		}
 		return tx.emit("extension."+string(ext.Status), "extension", ext.ID, ext)
 	})
 	return out, err

@@ -419,7 +419,7 @@ func (s *Store) ClosePeriod(ctx context.Context, a Actor, m scoring.Month) (Peri
 		p.State, p.RuleVersion, p.ClosedAt, p.ClosedBy = PeriodClosed, &version, &now, closedBy
 		tx.audit("period.close", "period", periodEntityID(m), before, map[string]any{
 			"period": p, "headcount": len(scores), "counted_records": len(records)})
-		return nil
+		return tx.robotMonthClosed(m)
 	})
 	if err != nil {
 		return PeriodDetail{}, err

@@ -125,6 +125,9 @@ func (tx *Tx) refer(inq *Inquiry, in ReferralInput) (Referral, error) {
 	if err := tx.notifyAssignment(inq, &r); err != nil {
 		return r, err
 	}
+	if err := tx.robotAssignment(inq, &r); err != nil {
+		return r, err
+	}
 	return r, tx.emit("referral.created", "referral", r.ID, referralWebhookView(r, inq.Ref))
 }
 

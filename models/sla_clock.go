@@ -559,6 +559,9 @@ func (tx *Tx) breach(c *SLAClock, at time.Time) (breached, raised bool, err erro
 	if err := tx.event(c.InquiryID, refID, EventBreached, string(c.Kind)); err != nil {
 		return true, raised, err
 	}
+	if err := tx.robotEscalation(c, owner, sup); err != nil {
+		return true, raised, err
+	}
 	return true, raised, tx.emit("sla.breached", "sla_clock", c.ID, map[string]any{
 		"clock": c.ClockKey, "kind": c.Kind, "inquiry_id": c.InquiryID, "inquiry_ref": inq.Ref, "referral_id": c.ReferralID,
 		"owner_id": c.OwnerID, "escalated_to": c.EscalatedTo, "deadline_at": c.DeadlineAt, "breached_at": at,
@@ -586,6 +589,9 @@ func (tx *Tx) remind(c *SLAClock, at time.Time) (bool, error) {
 		refID = *c.ReferralID
 	}
 	if err := tx.event(c.InquiryID, refID, EventReminder, string(c.Kind)); err != nil {
+		return true, err
+	}
+	if err := tx.robotReminder(c); err != nil {
 		return true, err
 	}
 	if c.OwnerID == nil {

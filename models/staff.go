@@ -179,6 +179,9 @@ func (s *Store) ListStaff(ctx context.Context, a Actor, f StaffFilter) ([]Staff,
 		}
 		return q.Order("employee_no").Offset(f.Offset()).Limit(f.Size).Find(&out).Error
 	})
+	for i := range out {
+		hideStaffPhone(a, &out[i])
+	}
 	return out, total, err
 }
 
@@ -196,6 +199,7 @@ func (s *Store) GetStaff(ctx context.Context, a Actor, id int64) (Staff, error) 
 		st, err = tx.staffInScope(a, id)
 		return err
 	})
+	hideStaffPhone(a, &st)
 	return st, err
 }
 

@@ -261,6 +261,9 @@ func (s *Store) VerifyViolation(ctx context.Context, a Actor, id int64, in Decis
 		body := fmt.Sprintf("%s（%s）经查实，处分：%s，计入 %s 月考核；可在 %s 前申诉。",
 			v.Type.Label("zh"), v.Severity.Label("zh"), sanctionLabel(v.Sanction), counted,
 			v.AppealDeadline.In(tx.store.loc).Format("2006-01-02 15:04"))
+		if err := tx.robotViolation(RobotViolationVerified, &v, "违规记录已查实"); err != nil {
+			return err
+		}
 		return tx.notify(v.StaffID, NotifyVerification, "违规记录已查实", body, "violation", v.ID)
 	})
 	return v, err
@@ -391,6 +394,9 @@ func (s *Store) DecideAppeal(ctx context.Context, a Actor, id int64, in AppealDe
 			if correction != nil {
 				body += fmt.Sprintf("所扣 %s 分在 %s 月考核中返还。", scoringNumber(points), correction)
 			}
+		}
+		if err := tx.robotViolation(RobotAppealDecided, &v, title); err != nil {
+			return err
 		}
 		return tx.notify(v.StaffID, NotifyAppealDecision, title, body, "violation", v.ID)
 	})

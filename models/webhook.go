@@ -28,6 +28,12 @@ type Webhook struct {
 	CreatedBy   int64      `json:"created_by"`
 	CreatedAt   time.Time  `json:"created_at"`
 	DeletedAt   *time.Time `json:"-"`
+	// Kind is "generic" (this signed JSON) or a group robot (models/robot.go);
+	// Format, DepartmentID and IncludeSub only concern robots.
+	Kind         string `json:"-"`
+	Format       string `json:"-"`
+	DepartmentID *int64 `json:"-"`
+	IncludeSub   bool   `json:"-"`
 }
 
 // TableName names the webhooks table.
@@ -108,7 +114,7 @@ func (s *Store) CreateWebhook(ctx context.Context, a Actor, in WebhookInput) (Cr
 	}
 	var out CreatedWebhook
 	err := s.write(ctx, a, func(tx *Tx) error {
-		w := Webhook{URL: in.URL, Events: strings.Join(in.Events, ","), Description: in.Description, Active: true, CreatedBy: a.StaffID, CreatedAt: tx.now}
+		w := Webhook{Kind: ChannelGeneric, URL: in.URL, Events: strings.Join(in.Events, ","), Description: in.Description, Active: true, CreatedBy: a.StaffID, CreatedAt: tx.now}
 		generated := ""
 		if in.Secret != nil {
 			w.Secret = *in.Secret
@@ -131,7 +137,7 @@ func (s *Store) CreateWebhook(ctx context.Context, a Actor, in WebhookInput) (Cr
 func (s *Store) ListWebhooks(ctx context.Context, a Actor) ([]Webhook, error) {
 	out := []Webhook{}
 	err := s.read(ctx, a, func(tx *Tx) error {
-		return tx.db.Where("deleted_at IS NULL").Order("id").Find(&out).Error
+		return tx.db.Where("kind = ? AND deleted_at IS NULL", ChannelGeneric).Order("id").Find(&out).Error
 	})
 	for i := range out {
 		out[i].fill()
@@ -144,7 +150,7 @@ func (s *Store) ListWebhooks(ctx context.Context, a Actor) ([]Webhook, error) {
 func (s *Store) DeleteWebhook(ctx context.Context, a Actor, id int64) error {
 	return s.write(ctx, a, func(tx *Tx) error {
 		var w Webhook
-		err := tx.db.Where("id = ? AND deleted_at IS NULL", id).Take(&w).Error
+		err := tx.db.Where("id = ? AND kind = ? AND deleted_at IS NULL", id, ChannelGeneric).Take(&w).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return Errorf(ENotFound, "webhook %d not found", id)
 		}
@@ -214,7 +220,7 @@ func randomHex(n int) string {
 // change commits, and sending it never delays the request.
 func (tx *Tx) emit(eventType, entity string, entityID int64, data any) error {
 	var hooks []Webhook
-	if err := tx.db.Where("active = ? AND deleted_at IS NULL", true).Find(&hooks).Error; err != nil {
+	if err := tx.db.Where("kind = ? AND active = ? AND deleted_at IS NULL", ChannelGeneric, true).Find(&hooks).Error; err != nil {
 		return err
 	}
 	var rows []outboxRow
@@ -269,6 +275,10 @@ type Delivery struct {
 	Payload    []byte
 	Attempt    int // 1 for the first try
 	ClaimToken string
+	// Kind and Format say how to post: generic signed JSON, or a group
+	// robot whose Payload is a RobotMessage to render.
+	Kind   string
+	Format string
 }
 
 // ClaimDeliveries claims up to limit due events for this sender for lease:
@@ -310,7 +320,7 @@ func (s *Store) ClaimDeliveries(ctx context.Context, now time.Time, limit int, l
 			continue
 		}
 		out = append(out, Delivery{OutboxID: id, WebhookID: w.ID, URL: w.URL, Secret: w.Secret, EventID: row.EventID,
-			EventType: row.EventType, Payload: []byte(row.Payload), Attempt: row.Attempts + 1, ClaimToken: token})
+			EventType: row.EventType, Payload: []byte(row.Payload), Attempt: row.Attempts + 1, ClaimToken: token, Kind: w.Kind, Format: w.Format})
 	}
 	return out, nil
 }
@@ -322,6 +332,12 @@ type DeliveryResult struct {
 	Duration   time.Duration
 	// Retry is when to try again after a failure; zero gives up (failed).
 	Retry time.Time
+}
+
+// Delivered reports whether the attempt succeeded: a 2xx answer with no
+// error (a robot's 200 carrying an error code is a failure).
+func (r DeliveryResult) Delivered() bool {
+	return r.StatusCode >= 200 && r.StatusCode < 300 && r.Err == ""
 }
 
 // DeliveryLog is one attempt in the delivery log.
@@ -355,7 +371,7 @@ func (s *Store) RecordDelivery(ctx context.Context, d Delivery, at time.Time, r 
 		}
 		set := map[string]any{"attempts": d.Attempt, "claimed_until": nil, "claim_token": nil, "last_error": msg}
 		switch {
-		case r.StatusCode >= 200 && r.StatusCode < 300:
+		case r.Delivered():
 			set["status"], set["delivered_at"], set["last_error"] = OutboxDelivered, at, ""
 		case r.Retry.IsZero():
 			set["status"] = OutboxFailed
@@ -372,7 +388,7 @@ func (s *Store) ListDeliveries(ctx context.Context, a Actor, webhookID int64, p 
 	var total int64
 	err := s.read(ctx, a, func(tx *Tx) error {
 		var n int64
-		if err := tx.db.Model(&Webhook{}).Where("id = ?", webhookID).Count(&n).Error; err != nil {
+		if err := tx.db.Model(&Webhook{}).Where("id = ? AND kind = ?", webhookID, ChannelGeneric).Count(&n).Error; err != nil {
 			return err
 		}
 		if n == 0 {

@@ -126,6 +126,10 @@ func (h *Handler) routes(mux *http.ServeMux) {
 	mux.Handle("GET /todo", h.signedIn(h.todo))
 	mux.Handle("POST /referrals/{id}/{action}", h.signedIn(h.referralAction))
 
+	mux.Handle("GET /channels", h.signedIn(h.channels))
+	mux.Handle("POST /channels", h.signedIn(h.addChannel))
+	mux.Handle("POST /channels/{id}/delete", h.signedIn(h.deleteChannel))
+
 	mux.Handle("/", h.public(func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return models.Errorf(models.ENotFound, "no such page")
 	}))

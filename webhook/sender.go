@@ -60,6 +60,12 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// PublicURL is where people open the service (FIRSTASK_PUBLIC_URL):
+	// robot messages link to their page under it; empty, they carry no link.
+	PublicURL string
+	// Location is the organisation's zone for the deadlines robots speak
+	// of ("今天 16:40 前"); default the store's.
+	Location *time.Location
 	// Observe, when set, hears the outcome of every attempt: "delivered",
 	// "failed" (will be retried) or "abandoned" (the last attempt failed);
 	// main wires it to the Prometheus counter.
@@ -103,6 +109,12 @@ func New(store *models.Store, opts Options) *Sender {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Location == nil && store != nil {
+		opts.Location = store.Location()
+	}
+	if opts.Location == nil {
+		opts.Location = time.Local
 	}
 	return &Sender{store: store, opts: opts, wake: make(chan struct{}, 1)}
 }
@@ -176,6 +188,18 @@ func (s *Sender) RunOnce(ctx context.Context, now time.Time) (int, error) {
 	ds, err := s.store.ClaimDeliveries(ctx, now, s.opts.Batch, s.opts.Lease)
 	leaseEnd := now.Add(s.opts.Lease)
 	attempted := 0
+	// A robot's messages of this round go out together (merged, and
+	// within its rate limit): grouped by robot, in claim order.
+	robots := map[int64][]models.Delivery{}
+	var order []int64
+	for _, d := range ds {
+		if d.Kind != "" && d.Kind != models.ChannelGeneric {
+			if robots[d.WebhookID] == nil {
+				order = append(order, d.WebhookID)
+			}
+			robots[d.WebhookID] = append(robots[d.WebhookID], d)
+		}
+	}
 	for _, d := range ds {
 		// The attempt's own time, not the claim's: the log says when the
 		// receiver was called, and the backoff counts from then.
@@ -185,28 +209,57 @@ func (s *Sender) RunOnce(ctx context.Context, now time.Time) (int, error) {
 			// rather than race another sender that re-claims it.
 			break
 		}
+		if d.Kind != "" && d.Kind != models.ChannelGeneric {
+			group := robots[d.WebhookID]
+			if group == nil {
+				continue // posted with the first of its robot
+			}
+			delete(robots, d.WebhookID)
+			n, rerr := s.sendRobot(ctx, group, at)
+			attempted += n
+			if rerr != nil && err == nil {
+				err = rerr
+			}
+			continue
+		}
 		attempted++
 		res := s.post(ctx, d, at)
-		outcome := "delivered"
 		if res.StatusCode < 200 || res.StatusCode >= 300 {
-			outcome = "abandoned"
 			if d.Attempt < s.opts.MaxAttempts {
-				res.Retry, outcome = at.Add(s.Backoff(d.Attempt)), "failed"
+				res.Retry = at.Add(s.Backoff(d.Attempt))
 			}
 		}
-		if s.opts.Observe != nil {
-			s.opts.Observe(outcome)
-		}
+		s.observe(res, d)
 		// Recorded even when ctx was just cancelled (shutdown): the attempt
 		// happened and its claim must be settled.
 		if rerr := s.store.RecordDelivery(context.WithoutCancel(ctx), d, at, res); rerr != nil && err == nil {
 			err = rerr
 		}
-		s.opts.Logger.Info("webhook delivery", slog.Int64("webhook_id", d.WebhookID), slog.String("event_id", d.EventID),
-			slog.String("event", d.EventType), slog.Int("attempt", d.Attempt), slog.Int("status", res.StatusCode),
-			slog.String("error", res.Err), slog.Duration("duration", res.Duration))
+		s.logAttempt(d, res)
 	}
 	return attempted, err
+}
+
+// observe reports an attempt's outcome: delivered, failed (to be retried)
+// or abandoned.
+func (s *Sender) observe(res models.DeliveryResult, d models.Delivery) {
+	if s.opts.Observe == nil {
+		return
+	}
+	switch {
+	case res.Delivered():
+		s.opts.Observe("delivered")
+	case res.Retry.IsZero():
+		s.opts.Observe("abandoned")
+	default:
+		s.opts.Observe("failed")
+	}
+}
+
+func (s *Sender) logAttempt(d models.Delivery, res models.DeliveryResult) {
+	s.opts.Logger.Info("webhook delivery", slog.Int64("webhook_id", d.WebhookID), slog.String("event_id", d.EventID),
+		slog.String("event", d.EventType), slog.Int("attempt", d.Attempt), slog.Int("status", res.StatusCode),
+		slog.String("error", res.Err), slog.Duration("duration", res.Duration))
 }
 
 func (s *Sender) post(ctx context.Context, d models.Delivery, at time.Time) models.DeliveryResult {
