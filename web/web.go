@@ -126,6 +126,10 @@ func (h *Handler) routes(mux *http.ServeMux) {
 	mux.Handle("GET /todo", h.signedIn(h.todo))
 	mux.Handle("POST /referrals/{id}/{action}", h.signedIn(h.referralAction))
 
+	mux.Handle("GET /rules/preview", h.signedIn(h.rulesPreview))
+	mux.Handle("POST /rules/preview", h.signedIn(h.previewRulesPage))
+	mux.Handle("POST /rules/preview/save", h.signedIn(h.saveRulesPage))
+
 	mux.Handle("/", h.public(func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return models.Errorf(models.ENotFound, "no such page")
 	}))
