@@ -168,6 +168,9 @@ type RuleSetInput struct {
 // not be a month that is already closed: a closed month keeps the rules it
 // was closed with.
 func (s *Store) CreateRuleVersion(ctx context.Context, a Actor, in RuleSetInput) (RuleSetVersion, error) {
+	if err := MayKeepRules(a); err != nil {
+		return RuleSetVersion{}, err
+	}
 	var v Validation
 	m, err := scoring.ParseMonth(strings.TrimSpace(in.EffectiveFrom))
 	if in.EffectiveFrom == "" {

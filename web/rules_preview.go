@@ -40,14 +40,10 @@ type gradeLine struct {
 	Bonus  float64
 }
 
-// rulesPreviewAllowed keeps the page to HR and admin: anyone else gets the
-// same 404 as the API's routes give for what is not theirs (the store
-// refuses the preview itself too).
+// rulesPreviewAllowed keeps the page to those the store lets preview (HR
+// and admin); anyone else gets the pages' 404.
 func rulesPreviewAllowed(rq *request) error {
-	if !rq.Actor.Role.SeesEveryone() {
-		return models.Errorf(models.ENotFound, "no such page")
-	}
-	return nil
+	return models.MayPreviewRules(rq.Actor)
 }
 
 // rulesPreview shows the draft editor, prefilled with the rules in force.
@@ -76,7 +72,7 @@ func (h *Handler) previewView(r *http.Request, rq *request, cur scoring.Month) (
 	if err != nil {
 		return rulesPreviewView{}, err
 	}
-	return rulesPreviewView{Month: cur.Prev().String(), Version: ver, CanSave: rq.Actor.Role == models.RoleAdmin,
+	return rulesPreviewView{Month: cur.Prev().String(), Version: ver, CanSave: models.MayKeepRules(rq.Actor) == nil,
 		EffectiveFrom: cur.Next().String()}, nil
 }
 
@@ -124,9 +120,6 @@ func (h *Handler) runPreview(r *http.Request, rq *request, v *rulesPreviewView) 
 func (h *Handler) saveRulesPage(w http.ResponseWriter, r *http.Request, rq *request) error {
 	if err := rulesPreviewAllowed(rq); err != nil {
 		return err
-	}
-	if rq.Actor.Role != models.RoleAdmin {
-		return models.Errorf(models.EForbidden, "only the admin saves rule set versions")
 	}
 	in := models.RuleSetInput{EffectiveFrom: strings.TrimSpace(r.PostFormValue("effective_from")),
 		Rules: json.RawMessage(r.PostFormValue("previewed")), Note: r.PostFormValue("note")}
