@@ -61,6 +61,8 @@ func (s *Server) registerRoutes() {
 	s.handle(v1, http.MethodGet, "/rules", hrUp, s.getRules)
 	s.handle(v1, http.MethodGet, "/rules/versions", hrUp, s.listRuleVersions)
 	s.handle(v1, http.MethodPost, "/rules", adminOnly, s.createRules)
+	s.handle(v1, http.MethodPost, "/rules/preview", hrUp, s.previewRules)
+	s.handle(v1, http.MethodPost, "/rules/preview.xlsx", hrUp, s.previewRulesWorkbook)
 	s.handle(v1, http.MethodGet, "/periods", supervisorsUp, s.listPeriods)
 	s.handle(v1, http.MethodGet, "/periods/:month", supervisorsUp, s.getPeriod)
 	s.handle(v1, http.MethodGet, "/periods/:month/scores", supervisorsUp, s.listPeriodScores)

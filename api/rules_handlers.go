@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"firstask/models"
+	"firstask/reports"
 	"firstask/scoring"
 )
 
@@ -56,4 +57,78 @@ func (s *Server) createRules(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, v)
+}
+
+// previewRules recomputes months with a draft rule set (issue 18): the
+// same document and validation as createRules, plus the months; each
+// month's changed people are paged by ?page= and ?page_size=. It writes
+// nothing.
+func (s *Server) previewRules(c *gin.Context) {
+	p, err := s.pageOf(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in models.RulePreviewInput
+	if err := decodeJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	out, err := s.store.PreviewRules(c.Request.Context(), actor(c), in, models.PreviewOptions{Page: &p})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"months": out.Months, "page": p.Number, "page_size": p.Size})
+}
+
+// previewRulesWorkbook is previewRules as a workbook (规则变更预览): every
+// person of each month before and after, the changed rows first and
+// highlighted; Chinese unless ?lang=en.
+func (s *Server) previewRulesWorkbook(c *gin.Context) {
+	lang := workbookLang(c)
+	var in models.RulePreviewInput
+	if err := decodeJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	out, err := s.store.PreviewRules(c.Request.Context(), actor(c), in, models.PreviewOptions{Everyone: true})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	wb := rulePreviewBook(out, lang)
+	wb.Organisation = s.opts.Organisation
+	wb.GeneratedAt = s.opts.Now().In(s.store.Location())
+	att := newAttachment(c, pick(lang, "规则变更预览", "rule-preview")+".xlsx", "rule-preview.xlsx")
+	s.finishAttachment(c, att, reports.WriteRulePreview(att, wb))
+}
+
+// rulePreviewBook turns a preview into the workbook's display-ready content.
+func rulePreviewBook(p models.RulePreview, lang reports.Lang) reports.RulePreviewWorkbook {
+	l := string(lang)
+	wb := reports.RulePreviewWorkbook{Lang: lang}
+	for i, g := range scoring.AllGrades {
+		wb.GradeLabels[i] = g.Label(l)
+	}
+	figures := func(o models.PreviewOutcome) reports.PreviewFigures {
+		return reports.PreviewFigures{Final: o.Final, Grade: o.Grade.Label(l), Sanction: o.HighestSanction.Label(l), Bonus: o.BonusDeductionPercent}
+	}
+	for _, m := range p.Months {
+		pm := reports.PreviewMonth{Month: m.Month.String(), Closed: m.Closed, RuleVersion: m.RuleVersion, People: m.People,
+			Changed: m.Changed, BonusBefore: m.BonusWithheldBefore, BonusAfter: m.BonusWithheldAfter}
+		for i, g := range scoring.AllGrades {
+			pm.GradesBefore[i], pm.GradesAfter[i] = m.GradesBefore[g], m.GradesAfter[g]
+		}
+		for _, d := range m.Departments {
+			pm.Departments = append(pm.Departments, reports.PreviewDepartment{Name: d.DepartmentName, Headcount: d.Headcount,
+				AverageBefore: d.AverageBefore, AverageAfter: d.AverageAfter})
+		}
+		for i, e := range m.Everyone {
+			pm.Rows = append(pm.Rows, reports.PreviewRow{EmployeeNo: e.EmployeeNo, Name: e.Name, Department: e.DepartmentName,
+				Before: figures(e.Before), After: figures(e.After), Changed: i < m.Changed})
+		}
+		wb.Months = append(wb.Months, pm)
+	}
+	return wb
 }

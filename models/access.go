@@ -539,3 +539,18 @@ func hideStaffPhone(a Actor, st *Staff) {
 		st.Phone = ""
 	}
 }
+
+// MayPreviewRules says whether the actor may preview a draft rule set (HR
+// and admin); the pages ask it before showing the editor.
+func MayPreviewRules(a Actor) error {
+	return onlyHR(a, "preview a rule change")
+}
+
+// MayKeepRules says whether the actor may save rule set versions: the
+// admin (and the system), as docs/domain.md §1's role table says.
+func MayKeepRules(a Actor) error {
+	if a.IsSystem() || a.Role == RoleAdmin {
+		return nil
+	}
+	return Errorf(EForbidden, "only the admin saves rule set versions")
+}

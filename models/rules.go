@@ -168,6 +168,9 @@ type RuleSetInput struct {
 // not be a month that is already closed: a closed month keeps the rules it
 // was closed with.
 func (s *Store) CreateRuleVersion(ctx context.Context, a Actor, in RuleSetInput) (RuleSetVersion, error) {
+	if err := MayKeepRules(a); err != nil {
+		return RuleSetVersion{}, err
+	}
 	var v Validation
 	m, err := scoring.ParseMonth(strings.TrimSpace(in.EffectiveFrom))
 	if in.EffectiveFrom == "" {
@@ -177,20 +180,7 @@ func (s *Store) CreateRuleVersion(ctx context.Context, a Actor, in RuleSetInput)
 	}
 	note := strings.TrimSpace(in.Note)
 	v.Check(utf8.RuneCountInString(note) <= 500, "note", "must be at most 500 characters")
-	var rules scoring.RuleSet
-	if len(in.Rules) == 0 || string(in.Rules) == "null" {
-		v.Add("rules", "is required")
-	} else {
-		var problems []scoring.FieldError
-		rules, problems = scoring.ParseRuleSet(in.Rules)
-		for _, p := range problems {
-			field := "rules"
-			if p.Path != "" {
-				field += "." + p.Path
-			}
-			v.Add(field, "%s", p.Message)
-		}
-	}
+	rules := parseRulesField(&v, in.Rules)
 	if err := v.Err(); err != nil {
 		return RuleSetVersion{}, err
 	}
@@ -233,4 +223,23 @@ func (s *Store) CreateRuleVersion(ctx context.Context, a Actor, in RuleSetInput)
 		return nil
 	})
 	return out, err
+}
+
+// parseRulesField parses a rule set document given as the request's "rules"
+// strictly, adding every problem to v at its path under "rules." (shared by
+// saving a version and previewing a draft, so both refuse the same way).
+func parseRulesField(v *Validation, raw json.RawMessage) scoring.RuleSet {
+	if len(raw) == 0 || string(raw) == "null" {
+		v.Add("rules", "is required")
+		return scoring.RuleSet{}
+	}
+	rules, problems := scoring.ParseRuleSet(raw)
+	for _, p := range problems {
+		field := "rules"
+		if p.Path != "" {
+			field += "." + p.Path
+		}
+		v.Add(field, "%s", p.Message)
+	}
+	return rules
 }

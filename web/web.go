@@ -129,6 +129,9 @@ func (h *Handler) routes(mux *http.ServeMux) {
 	mux.Handle("GET /channels", h.signedIn(h.channels))
 	mux.Handle("POST /channels", h.signedIn(h.addChannel))
 	mux.Handle("POST /channels/{id}/delete", h.signedIn(h.deleteChannel))
+	mux.Handle("GET /rules/preview", h.signedIn(h.rulesPreview))
+	mux.Handle("POST /rules/preview", h.signedIn(h.previewRulesPage))
+	mux.Handle("POST /rules/preview/save", h.signedIn(h.saveRulesPage))
 
 	mux.Handle("/", h.public(func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return models.Errorf(models.ENotFound, "no such page")

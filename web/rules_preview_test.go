@@ -1,0 +1,119 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"firstask/models"
+	"firstask/scoring"
+)
+
+// whatIfDraft is the default rules with the 2-point violation types at 3
+// and the praise cap at 8 (issue 18's question).
+func whatIfDraft(t *testing.T) string {
+	r := scoring.DefaultRuleSet()
+	for _, vt := range []scoring.ViolationType{scoring.ViolationLateReferral, scoring.ViolationLateContact, scoring.ViolationNoFeedback, scoring.ViolationOther} {
+		r.Points[vt] = 3
+	}
+	r.PraiseCap = 8
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestRulesPreviewPage walks the page in its order: HR and the admin edit
+// a draft prefilled with the rules in force and preview it on last month
+// (the figures those of the store's preview); a bad draft shows its
+// problems by path; only the admin saves, and what is saved is the draft
+// previewed. Staff and supervisors get 404.
+func TestRulesPreviewPage(t *testing.T) {
+	e := newTestEnv(t, Options{})
+	ctx := context.Background()
+	cur := scoring.MonthOf(e.store.Now(), e.store.Location())
+	last := cur.Prev().String()
+	draft := whatIfDraft(t)
+
+	for _, no := range []string{"D002", "D001"} {
+		c := e.client()
+		c.signIn(no)
+		if resp, _ := c.get("/rules/preview"); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s (%s) GET: %d", no, e.staff[no].Role, resp.StatusCode)
+		}
+		if resp, _ := c.post("/rules/preview", url.Values{"rules": {draft}, "month": {last}}); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s (%s) POST: %d", no, e.staff[no].Role, resp.StatusCode)
+		}
+	}
+
+	hr := e.client()
+	hr.signIn("D028")
+	resp, body := hr.get("/rules/preview")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `&#34;praise_cap&#34;: 10`) || !strings.Contains(body, `value="`+last+`"`) {
+		t.Fatalf("HR's editor: %d, prefilled rules or last month missing", resp.StatusCode)
+	}
+	resp, body = hr.post("/rules/preview", url.Values{"rules": {draft}, "month": {last}})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("HR's preview: %d", resp.StatusCode)
+	}
+	want, err := e.store.PreviewRules(ctx, models.System("test"), models.RulePreviewInput{Rules: json.RawMessage(draft), Months: []string{last}}, models.PreviewOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := regexp.MustCompile(`id="changed">(\d+)<`).FindStringSubmatch(body); got == nil || got[1] != itoa(int64(want.Months[0].Changed)) {
+		t.Fatalf("page says %v changed, the store %d", got, want.Months[0].Changed)
+	}
+	for _, c := range want.Months[0].Changes {
+		if !strings.Contains(body, "<td>"+c.EmployeeNo+"</td>") {
+			t.Errorf("changed person %s not listed", c.EmployeeNo)
+		}
+	}
+	if strings.Contains(body, `action="/rules/preview/save"`) {
+		t.Fatal("HR is offered the save form")
+	}
+	if resp, _ := hr.post("/rules/preview/save", url.Values{"previewed": {draft}, "effective_from": {cur.Next().String()}}); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("HR saving: %d", resp.StatusCode)
+	}
+
+	admin := e.client()
+	admin.signIn("D030")
+	bad := strings.Replace(draft, `"buck_passing":5`, `"buck_passing":-5`, 1)
+	resp, body = admin.post("/rules/preview", url.Values{"rules": {bad}, "month": {last}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "rules.points.buck_passing") || strings.Contains(body, `id="preview"`) {
+		t.Fatalf("bad draft: %d", resp.StatusCode)
+	}
+	resp, body = admin.post("/rules/preview", url.Values{"rules": {draft}, "month": {last}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `action="/rules/preview/save"`) {
+		t.Fatalf("admin's preview: %d, no save form", resp.StatusCode)
+	}
+	m := regexp.MustCompile(`name="previewed" value="([^"]*)"`).FindStringSubmatch(body)
+	if m == nil || html.UnescapeString(m[1]) != draft {
+		t.Fatal("the save form does not carry the previewed draft")
+	}
+	// A closed or bad month answers next to the save form; a good one saves.
+	resp, body = admin.post("/rules/preview/save", url.Values{"previewed": {draft}, "month": {last}, "effective_from": {"2026-13"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "effective_from") {
+		t.Fatalf("bad effective_from: %d", resp.StatusCode)
+	}
+	resp, _ = admin.post("/rules/preview/save", url.Values{"previewed": {html.UnescapeString(m[1])}, "month": {last},
+		"effective_from": {cur.Next().String()}, "note": {"verbal 3, praise cap 8"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", resp.StatusCode)
+	}
+	v, err := e.store.EffectiveRules(ctx, models.System("test"), cur.Next())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Version != 2 || v.Rules.PraiseCap != 8 || v.Rules.Points[scoring.ViolationLateReferral] != 3 || v.Note != "verbal 3, praise cap 8" {
+		t.Fatalf("saved: %+v", v)
+	}
+	if _, body := admin.get("/rules/preview"); !strings.Contains(body, "已保存为规则第 2 版") {
+		t.Fatal("no flash after saving")
+	}
+}
