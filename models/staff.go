@@ -303,7 +303,10 @@ func (s *Store) UpdateStaff(ctx context.Context, a Actor, id int64, in StaffInpu
 		}
 		before := st.auditView()
 		revoke := false
-		if in.EmployeeNo != nil {
+		if in.EmployeeNo != nil && strings.TrimSpace(*in.EmployeeNo) != st.EmployeeNo {
+			if err := mayRenameLogin(a, st); err != nil {
+				return err
+			}
 			st.EmployeeNo = strings.TrimSpace(*in.EmployeeNo)
 		}
 		if in.Name != nil {

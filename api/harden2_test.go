@@ -1,0 +1,95 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"firstask/models"
+)
+
+// TestHRCannotRenameAdminOrHRLogin: HR renaming an admin's (or another HR
+// user's) employee number would lock them out; only an admin may, as for
+// role changes (issue #11 item 7). Nothing changes on refusal.
+func TestHRCannotRenameAdminOrHRLogin(t *testing.T) {
+	e := newTestEnv(t)
+	hr2 := e.addStaff("hr2", "HQ", models.RoleHR)
+	for _, target := range []models.Staff{e.users["admin"], hr2} {
+		e.as("hr", "PATCH", "/api/v1/staff/"+id(target.ID), map[string]any{"employee_no": "TAKEN1"}).wantError(http.StatusForbidden, "forbidden")
+		var got models.Staff
+		e.as("admin", "GET", "/api/v1/staff/"+id(target.ID), nil).want(http.StatusOK).decode(&got)
+		if got.EmployeeNo != target.EmployeeNo {
+			t.Fatalf("refused rename changed %q to %q", target.EmployeeNo, got.EmployeeNo)
+		}
+	}
+	// The admin still signs in under the old number.
+	e.login("admin")
+	// HR renames ordinary staff, and an admin renames HR.
+	var st models.Staff
+	e.as("hr", "PATCH", "/api/v1/staff/"+id(e.users["staffB"].ID), map[string]any{"employee_no": "staffB2"}).want(http.StatusOK).decode(&st)
+	if st.EmployeeNo != "staffB2" {
+		t.Fatalf("HR renamed staff to %q", st.EmployeeNo)
+	}
+	e.as("admin", "PATCH", "/api/v1/staff/"+id(hr2.ID), map[string]any{"employee_no": "hr3"}).want(http.StatusOK)
+	// Sending one's unchanged number along is not a rename.
+	e.as("hr", "PATCH", "/api/v1/staff/"+id(e.users["admin"].ID), map[string]any{"employee_no": "admin"}).want(http.StatusOK)
+}
+
+// TestPhoneSearchOnlyWhereThePhoneIsSeen: a queue member sees the visitor's
+// phone masked and must not recover it by searching candidate numbers
+// (issue #11 item 8); the first responder, assignees, supervisors and HR
+// still find the inquiry by its phone.
+func TestPhoneSearchOnlyWhereThePhoneIsSeen(t *testing.T) {
+	e := newTestEnv(t)
+	r := e.mkReferral("staffB", "A", "") // queued at A, phone 13800138000
+	if d := e.getInquiry("staffA", r.InquiryID); !d.PhoneMasked {
+		t.Fatal("queue member should see the phone masked")
+	}
+	search := func(user, q string) int64 {
+		var l List[models.Inquiry]
+		e.as(user, "GET", "/api/v1/inquiries?q="+url.QueryEscape(q), nil).want(http.StatusOK).decode(&l)
+		return l.Total
+	}
+	if n := search("staffA", "13800138000"); n != 0 {
+		t.Fatalf("a queue member's phone search matched %d inquiries: the masked number is recoverable", n)
+	}
+	if n := search("staffA", "13800138001"); n != 0 {
+		t.Fatalf("a wrong number matched %d", n)
+	}
+	// The name search still finds it for the queue member.
+	if n := search("staffA", "王先生"); n != 1 {
+		t.Fatalf("name search found %d, want 1", n)
+	}
+	for _, user := range []string{"staffB", "supA", "supB", "hr", "admin"} {
+		if n := search(user, "138 0013 8000"); n != 1 {
+			t.Fatalf("%s sees the full phone but the search found %d", user, n)
+		}
+	}
+	e.step("staffA", r, "accept", nil)
+	if n := search("staffA", "13800138000"); n != 1 {
+		t.Fatalf("the assignee's phone search found %d, want 1", n)
+	}
+}
+
+// TestReporterCannotDecideAppeal: four eyes on appeals (issue #11 item 9):
+// the person who reported a violation may not decide the appeal against
+// it; someone else may.
+func TestReporterCannotDecideAppeal(t *testing.T) {
+	e := newTestEnv(t)
+	occurred := e.clock.Now().Add(-2 * time.Hour)
+	v := e.verify("admin", e.report("hr", "staffB", "late_contact", "minor", occurred).ID)
+	path := "/api/v1/violations/" + id(v.ID)
+	e.as("staffB", "POST", path+"/appeal", map[string]any{"explanation": "I called back"}).want(http.StatusOK)
+	e.as("hr", "POST", path+"/appeal-decision", map[string]any{"upheld": true, "note": "mine stands"}).wantError(http.StatusForbidden, "forbidden")
+	var still violationBody
+	e.as("admin", "GET", path, nil).want(http.StatusOK).decode(&still)
+	if still.State != "appealed" {
+		t.Fatalf("refused decision changed the state to %s", still.State)
+	}
+	var decided violationBody
+	e.as("admin", "POST", path+"/appeal-decision", map[string]any{"upheld": true, "note": "stands"}).want(http.StatusOK).decode(&decided)
+	if decided.State != "upheld" {
+		t.Fatalf("state %s", decided.State)
+	}
+}
