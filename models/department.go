@@ -73,10 +73,8 @@ func (s *Store) CreateDepartment(ctx context.Context, a Actor, in DepartmentInpu
 	}
 	err := s.write(ctx, a, func(tx *Tx) error {
 		if d.ParentID != nil {
-			if _, err := tx.department(*d.ParentID); ErrorCode(err) == ENotFound {
-				return Invalid(FieldProblem{"parent_id", "no such department"})
-			} else if err != nil {
-				return err
+			if _, err := tx.department(*d.ParentID); err != nil {
+				return missingAs(err, "parent_id", "no such department")
 			}
 		}
 		d.CreatedAt, d.UpdatedAt = tx.now, tx.now

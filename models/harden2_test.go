@@ -2,7 +2,9 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -91,5 +93,71 @@ func TestConcurrentReparentNoCycle(t *testing.T) {
 			}
 			seen[x] = true
 		}
+	}
+}
+
+// TestLookupFailuresAreNotNoSuch: a lookup that fails because the request
+// was cancelled (or the connection lost) was reported as 422 "no such …"
+// (issue #11 item 18). Each lookup behind a field now passes the failure
+// on, which the api answers with a logged 500; a record that really is
+// missing is still the field's 422.
+func TestLookupFailuresAreNotNoSuch(t *testing.T) {
+	s := openStore(t)
+	o := newAccessOrg(t, s)
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	gone := &Tx{db: s.db.WithContext(cancelled), now: s.Now(), actor: o.hr, store: s}
+	live := &Tx{db: s.db.WithContext(context.Background()), now: s.Now(), actor: o.hr, store: s}
+	inq := &Inquiry{ID: 1, Ref: "SW-1", Status: InquiryOpen, FirstResponderID: o.staffB.StaffID}
+	dept, staff := o.a, o.staffA1.StaffID
+	lookups := map[string]func(tx *Tx) error{
+		"first responder":   func(tx *Tx) error { _, err := tx.firstResponder(o.hr, staff); return err },
+		"staff department":  func(tx *Tx) error { return tx.checkActiveDepartment(dept) },
+		"department parent": func(tx *Tx) error { return tx.checkReparent(o.b, dept) },
+		"referral department": func(tx *Tx) error {
+			_, err := tx.refer(inq, ReferralInput{ToDepartmentID: &dept})
+			return err
+		},
+	}
+	for name, f := range lookups {
+		err := f(gone)
+		if err == nil || ErrorCode(err) != EInternal || !errors.Is(err, context.Canceled) {
+			t.Errorf("%s with a cancelled request: got %v (code %q), want the cancellation as an internal error", name, err, ErrorCode(err))
+		}
+	}
+	// Really missing records are still the field's 422.
+	missing := int64(999999)
+	for name, err := range map[string]error{
+		"first responder":   func() error { _, err := live.firstResponder(o.hr, missing); return err }(),
+		"staff department":  live.checkActiveDepartment(missing),
+		"department parent": live.checkReparent(o.b, missing),
+	} {
+		if ErrorCode(err) != EInvalid {
+			t.Errorf("%s missing: got %v, want 422", name, err)
+		}
+	}
+}
+
+// TestImportHashPanicRecovered: a panic in the staff import's hashing
+// goroutines killed the process (issue #11 item 18). Now it is recovered and
+// becomes the import's error. A password over bcrypt's 72 bytes (which
+// planning refuses, so only a bug lets one through) makes bcrypt fail and
+// the hash panic.
+func TestImportHashPanicRecovered(t *testing.T) {
+	s := openStore(t)
+	long := strings.Repeat("x", 100)
+	plans := make([]importPlan, 8)
+	for i := range plans {
+		plans[i].row.Row = i + 2
+		if i == 3 {
+			plans[i].in.Password = &long
+		}
+	}
+	hashes, err := s.hashImportPasswords(plans)
+	if err == nil || !strings.Contains(err.Error(), "import row 5") {
+		t.Fatalf("got %v, want the recovered panic of row 5", err)
+	}
+	if len(hashes) != 7 {
+		t.Fatalf("the other rows were hashed %d times, want 7 (the workers go on)", len(hashes))
 	}
 }

@@ -155,7 +155,7 @@ func (tx *Tx) firstResponder(a Actor, id int64) (Staff, error) {
 	}
 	st, err := tx.staff(id)
 	if err != nil {
-		return st, bad("no such staff member")
+		return st, missingAs(err, "first_responder_id", "no such staff member")
 	}
 	if why, err := tx.responderFor(a, st); err != nil || why != "" {
 		if err != nil {

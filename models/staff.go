@@ -278,7 +278,7 @@ func (tx *Tx) createStaff(a Actor, in StaffInput) (Staff, string, error) {
 func (tx *Tx) checkActiveDepartment(id int64) error {
 	d, err := tx.department(id)
 	if err != nil {
-		return Invalid(FieldProblem{"department_id", "no such department"})
+		return missingAs(err, "department_id", "no such department")
 	}
 	if !d.Active {
 		return Invalid(FieldProblem{"department_id", "the department is inactive"})
