@@ -93,3 +93,42 @@ func TestReporterCannotDecideAppeal(t *testing.T) {
 		t.Fatalf("state %s", decided.State)
 	}
 }
+
+// TestInputLimits: inputs that used to end in a 500 or reach a record by a
+// second address (issue #11 item 17): an unbounded id list, year 0 in a
+// date (MariaDB's DATETIME starts at 1000), and "+1" taken as id 1.
+func TestInputLimits(t *testing.T) {
+	e := newTestEnv(t)
+	t.Run("NotificationIDsCapped", func(t *testing.T) {
+		e.t = t
+		ids := make([]int64, models.MaxNotificationIDs+1)
+		for i := range ids {
+			ids[i] = int64(i + 1)
+		}
+		d := e.as("staffA", "POST", "/api/v1/me/notifications/read", map[string]any{"ids": ids}).wantError(http.StatusUnprocessableEntity, "invalid")
+		if p, _ := d.Details[0].(map[string]any); p["field"] != "ids" {
+			t.Fatalf("details %+v, want the ids field", d.Details)
+		}
+		e.as("staffA", "POST", "/api/v1/me/notifications/read", map[string]any{"ids": ids[:models.MaxNotificationIDs]}).want(http.StatusOK)
+	})
+	t.Run("DateYears", func(t *testing.T) {
+		e.t = t
+		for _, q := range []string{"from=0000-01-01", "to=0000-01-01", "from=0999-12-31T00:00:00Z", "to=10000-01-01", "from=9999-12-31"} {
+			d := e.as("hr", "GET", "/api/v1/inquiries?"+q, nil).wantError(http.StatusUnprocessableEntity, "invalid")
+			if len(d.Details) != 1 {
+				t.Fatalf("%s: details %+v", q, d.Details)
+			}
+		}
+		e.as("hr", "GET", "/api/v1/inquiries?from=2026-01-01&to=2026-12-31T00:00:00%2B08:00", nil).want(http.StatusOK)
+	})
+	t.Run("StrictPathIDs", func(t *testing.T) {
+		e.t = t
+		inq := e.mkInquiry("staffA", nil)
+		e.as("staffA", "GET", "/api/v1/inquiries/"+id(inq.ID), nil).want(http.StatusOK)
+		for _, p := range []string{"+" + id(inq.ID), "0" + id(inq.ID) + "x", "-" + id(inq.ID), " " + id(inq.ID)} {
+			e.as("staffA", "GET", "/api/v1/inquiries/"+url.PathEscape(p), nil).wantError(http.StatusNotFound, "not_found")
+		}
+		e.as("hr", "GET", "/api/v1/staff/+"+id(e.users["staffA"].ID), nil).wantError(http.StatusNotFound, "not_found")
+		e.as("hr", "GET", "/api/v1/inquiries?first_responder_id=%2B1", nil).wantError(http.StatusUnprocessableEntity, "invalid")
+	})
+}

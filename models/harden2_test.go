@@ -161,3 +161,22 @@ func TestImportHashPanicRecovered(t *testing.T) {
 		t.Fatalf("the other rows were hashed %d times, want 7 (the workers go on)", len(hashes))
 	}
 }
+
+// TestMarkReadIDsCapped: 32,765 ids overflowed SQLite's bound parameters
+// and 65,534 MariaDB's, a 500 (issue #11 item 17); the list is capped.
+func TestMarkReadIDsCapped(t *testing.T) {
+	s := openStore(t)
+	o := newAccessOrg(t, s)
+	for _, n := range []int{MaxNotificationIDs + 1, 32765, 65534} {
+		ids := make([]int64, n)
+		for i := range ids {
+			ids[i] = int64(i + 1)
+		}
+		if _, err := s.MarkNotificationsRead(context.Background(), o.staffB, ids); ErrorCode(err) != EInvalid {
+			t.Fatalf("%d ids: got %v, want 422", n, err)
+		}
+	}
+	if _, err := s.MarkNotificationsRead(context.Background(), o.staffB, make([]int64, MaxNotificationIDs)); err != nil {
+		t.Fatal(err)
+	}
+}
