@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // TestConcurrentReparentNoCycle: two HR users moving A under B and B under
@@ -178,5 +179,61 @@ func TestMarkReadIDsCapped(t *testing.T) {
 	}
 	if _, err := s.MarkNotificationsRead(context.Background(), o.staffB, make([]int64, MaxNotificationIDs)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPurgeTokens: expired and revoked tokens were never deleted (issue
+// #11 item 19); the purge removes them and only them, with one audit entry.
+func TestPurgeTokens(t *testing.T) {
+	now := time.Date(2026, 11, 3, 2, 0, 0, 0, time.UTC)
+	s := openStore(t)
+	s.now = func() time.Time { return now }
+	ctx := context.Background()
+	no, name, pw := "T001", "token owner", "password-123"
+	dept := func() int64 {
+		code, n := "TD", "tokens"
+		d, err := s.CreateDepartment(ctx, System("t"), DepartmentInput{Code: &code, Name: &n})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.ID
+	}()
+	if _, err := s.CreateStaff(ctx, System("t"), StaffInput{EmployeeNo: &no, Name: &name, DepartmentID: &dept, Password: &pw}); err != nil {
+		t.Fatal(err)
+	}
+	login := func(ttl time.Duration) Session {
+		sess, err := s.Login(ctx, "t", no, pw, ttl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sess
+	}
+	short, long, out := login(time.Hour), login(48*time.Hour), login(48*time.Hour)
+	if err := s.Logout(ctx, Actor{StaffID: out.Staff.ID, Role: out.Staff.Role}, out.Token); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(2 * time.Hour)
+	n, err := s.PurgeTokens(ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("purged %d (%v), want 2: the expired and the revoked token", n, err)
+	}
+	if _, err := s.Authenticate(ctx, long.Token); err != nil {
+		t.Fatalf("the live token stopped working: %v", err)
+	}
+	var left int64
+	s.db.Table("auth_tokens").Count(&left)
+	if left != 1 {
+		t.Fatalf("%d tokens left, want 1", left)
+	}
+	if _, err := s.Authenticate(ctx, short.Token); ErrorCode(err) != EUnauthorized {
+		t.Fatalf("purged token: %v", err)
+	}
+	var audits int64
+	s.db.Table("audit_log").Where("action = ?", "auth.tokens_purged").Count(&audits)
+	if audits != 1 {
+		t.Fatalf("%d purge audit entries, want 1", audits)
+	}
+	if n, err := s.PurgeTokens(ctx); err != nil || n != 0 {
+		t.Fatalf("second purge deleted %d (%v)", n, err)
 	}
 }
