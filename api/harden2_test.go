@@ -1,8 +1,11 @@
 package api
 
 import (
+	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,4 +134,122 @@ func TestInputLimits(t *testing.T) {
 		e.as("hr", "GET", "/api/v1/staff/+"+id(e.users["staffA"].ID), nil).wantError(http.StatusNotFound, "not_found")
 		e.as("hr", "GET", "/api/v1/inquiries?first_responder_id=%2B1", nil).wantError(http.StatusUnprocessableEntity, "invalid")
 	})
+}
+
+// TestSmallHardening covers issue #11 item 19 on the API: /readyz names no
+// database detail, personal answers are not cached, download names carry no
+// bidi or control characters, exports are bounded, and the Bearer scheme
+// is case-insensitive.
+func TestSmallHardening(t *testing.T) {
+	e := newTestEnv(t)
+	t.Run("NoStore", func(t *testing.T) {
+		e.t = t
+		for _, path := range []string{"/api/v1/me", "/api/v1/me/notifications", "/api/v1/staff/" + id(e.users["staffA"].ID)} {
+			if r := e.as("hr", "GET", path, nil).want(http.StatusOK); r.Header.Get("Cache-Control") != "no-store" {
+				t.Fatalf("%s: Cache-Control %q, want no-store", path, r.Header.Get("Cache-Control"))
+			}
+		}
+		r := e.do("POST", "/api/v1/auth/login", "", map[string]string{"employee_no": "staffB", "password": testPassword}).want(http.StatusOK)
+		if r.Header.Get("Cache-Control") != "no-store" {
+			t.Fatalf("the sign-in answer (a token) may be cached: %q", r.Header.Get("Cache-Control"))
+		}
+	})
+	t.Run("BearerCaseInsensitive", func(t *testing.T) {
+		e.t = t
+		for _, scheme := range []string{"bearer", "BEARER", "Bearer", "bEaReR"} {
+			req := httptest.NewRequest("GET", "/api/v1/me", nil)
+			req.Header.Set("Authorization", scheme+" "+e.tokens["staffA"])
+			e.send(req, "", nil).want(http.StatusOK)
+		}
+		for _, h := range []string{"Basic " + e.tokens["staffA"], "Bearer", "Bearer  ", e.tokens["staffA"], "Bearerx " + e.tokens["staffA"]} {
+			req := httptest.NewRequest("GET", "/api/v1/me", nil)
+			req.Header.Set("Authorization", h)
+			e.send(req, "", nil).wantError(http.StatusUnauthorized, "unauthorized")
+		}
+	})
+	t.Run("DownloadNameSanitised", func(t *testing.T) {
+		e.t = t
+		// A name that shows as "王\u202Exslx.exe" ends in ".exe" on screen.
+		evil := "王五\u202Eexe.\u200b\x07/x"
+		st, err := e.store.CreateStaff(context.Background(), models.System("t"), models.StaffInput{
+			EmployeeNo: ptr("EVIL1"), Name: ptr(evil), DepartmentID: ptr(e.depts["A"].ID)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := e.as("hr", "GET", "/api/v1/staff/"+id(st.ID)+"/appraisal/2026-10.xlsx", nil).want(http.StatusOK)
+		cd := r.Header.Get("Content-Disposition")
+		for _, bad := range []string{"%E2%80%AE", "%E2%80%8B", "%07", "%2F", "\u202e", "/x"} {
+			if strings.Contains(cd, bad) {
+				t.Fatalf("Content-Disposition %q carries %q", cd, bad)
+			}
+		}
+		if !strings.Contains(cd, "filename*=UTF-8''") || !strings.Contains(cd, "%E7%8E%8B%E4%BA%94exe._x") {
+			t.Fatalf("Content-Disposition %q: want the cleaned name in RFC 5987 form", cd)
+		}
+	})
+	t.Run("ExportsBounded", func(t *testing.T) {
+		e.t = t
+		path := "/api/v1/periods/2026-10/appraisal.xlsx"
+		for range cap(e.srv.exports) { // every slot busy, as while exports are built
+			e.srv.exports <- struct{}{}
+		}
+		for _, p := range []string{path, "/api/v1/periods/2026-10/results-template.xlsx"} {
+			r := e.as("hr", "GET", p, nil)
+			r.wantError(http.StatusTooManyRequests, "too_many_requests")
+			if r.Header.Get("Retry-After") == "" {
+				t.Fatalf("%s: no Retry-After", p)
+			}
+		}
+		<-e.srv.exports // one finishes
+		e.as("hr", "GET", path, nil).want(http.StatusOK)
+		if len(e.srv.exports) != cap(e.srv.exports)-1 {
+			t.Fatal("a finished export did not give its slot back")
+		}
+		for len(e.srv.exports) > 0 {
+			<-e.srv.exports
+		}
+	})
+	t.Run("ReadyzSaysOnlyUnreachable", func(t *testing.T) {
+		e.t = t
+		e.do("GET", "/readyz", "", nil).want(http.StatusOK)
+		db, err := e.store.SQLDB()
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		r := e.do("GET", "/readyz", "", nil).want(http.StatusServiceUnavailable)
+		var body struct{ Status, Reason string }
+		r.decode(&body)
+		if body.Reason != "database unreachable" {
+			t.Fatalf("/readyz reason %q, want only \"database unreachable\"", body.Reason)
+		}
+	})
+}
+
+// TestWebhookTargetsRefusedAtCreation: a webhook URL delivery would always
+// refuse (loopback, link-local, metadata; private without the setting) is
+// a 422 on the url field when it is created, not a silent failure later.
+func TestWebhookTargetsRefusedAtCreation(t *testing.T) {
+	e := newTestEnv(t)
+	for _, u := range []string{
+		"http://127.0.0.1:8080/api/v1/staff", "http://localhost/hook", "http://api.localhost/hook",
+		"http://169.254.169.254/latest/meta-data/", "http://[::1]/hook", "http://[::ffff:127.0.0.1]/hook",
+		"http://100.100.100.200/", "http://[fe80::1]/hook", "http://10.0.0.5/hook", "https://192.168.1.10/hook",
+	} {
+		d := e.as("admin", "POST", "/api/v1/webhooks", map[string]any{"url": u}).wantError(http.StatusUnprocessableEntity, "invalid")
+		if p, _ := d.Details[0].(map[string]any); p["field"] != "url" {
+			t.Fatalf("%s: details %+v, want the url field", u, d.Details)
+		}
+	}
+	var l struct{ Items []any }
+	e.as("admin", "GET", "/api/v1/webhooks", nil).want(http.StatusOK).decode(&l)
+	if len(l.Items) != 0 {
+		t.Fatalf("refused webhooks were stored: %+v", l.Items)
+	}
+	e.as("admin", "POST", "/api/v1/webhooks", map[string]any{"url": "https://hooks.example.com/firstask"}).want(http.StatusCreated)
+	// With private ranges allowed, an on-premises gateway is accepted; the
+	// metadata address never is.
+	e.srv.opts.WebhookTargets.AllowPrivate = true
+	e.as("admin", "POST", "/api/v1/webhooks", map[string]any{"url": "http://10.0.0.5/hook"}).want(http.StatusCreated)
+	e.as("admin", "POST", "/api/v1/webhooks", map[string]any{"url": "http://169.254.169.254/"}).wantError(http.StatusUnprocessableEntity, "invalid")
 }
