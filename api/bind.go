@@ -89,10 +89,20 @@ func jsonKind(k string) string {
 	return k
 }
 
-// pathID reads a positive integer path parameter; anything else is a 404,
-// since no such resource can exist.
+// parseDigits reads a whole number written only with ASCII digits:
+// strconv.ParseInt alone also takes "+1" and "-0", so one record had
+// several addresses (/inquiries/+1 was /inquiries/1).
+func parseDigits(s string) (int64, error) {
+	if s == "" || strings.TrimLeft(s, "0123456789") != "" {
+		return 0, strconv.ErrSyntax
+	}
+	return strconv.ParseInt(s, 10, 64)
+}
+
+// pathID reads a positive integer path parameter, digits only; anything
+// else is a 404, since no such resource can exist.
 func pathID(c *gin.Context, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	id, err := parseDigits(c.Param(name))
 	if err != nil || id <= 0 {
 		return 0, models.Errorf(models.ENotFound, "%s %q not found", name, c.Param(name))
 	}
@@ -105,7 +115,7 @@ func queryInt(c *gin.Context, name string) (int64, error) {
 	if v == "" {
 		return 0, nil
 	}
-	n, err := strconv.ParseInt(v, 10, 64)
+	n, err := parseDigits(v)
 	if err != nil || n <= 0 {
 		return 0, models.Invalid(models.FieldProblem{Field: name, Message: "must be a positive whole number"})
 	}
@@ -280,13 +290,19 @@ func (q *queryParams) Month(name string) *scoring.Month {
 
 // Time reads an optional instant: RFC 3339, or a day in the organisation's
 // zone meaning its start (or, with upper, the start of the next day, so
-// that "to" includes the day).
+// that "to" includes the day). The year must lie in minQueryYear–
+// maxQueryYear: MariaDB's DATETIME starts at year 1000 and a query with
+// 0000-01-01 failed there (a 500) while SQLite answered.
 func (q *queryParams) Time(name string, upper bool) *time.Time {
 	v := strings.TrimSpace(q.c.Query(name))
 	if v == "" {
 		return nil
 	}
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		if y := t.UTC().Year(); y < minQueryYear || y > maxQueryYear {
+			q.Check(false, name, "the year must be from %d to %d", minQueryYear, maxQueryYear)
+			return nil
+		}
 		return &t
 	}
 	d, err := time.ParseInLocation("2006-01-02", v, q.loc)
@@ -294,11 +310,21 @@ func (q *queryParams) Time(name string, upper bool) *time.Time {
 		q.Check(false, name, "must be RFC 3339 (2026-10-15T09:00:00+08:00) or a day (2026-10-15)")
 		return nil
 	}
+	if y := d.UTC().Year(); y < minQueryYear || y > maxQueryYear {
+		q.Check(false, name, "the year must be from %d to %d", minQueryYear, maxQueryYear)
+		return nil
+	}
 	if upper {
 		d = d.AddDate(0, 0, 1)
 	}
 	return &d
 }
+
+// The years a date query parameter may name (see queryParams.Time).
+const (
+	minQueryYear = 1900
+	maxQueryYear = 2999
+)
 
 // String reads an optional text parameter as it is.
 func (q *queryParams) String(name string) string { return q.c.Query(name) }

@@ -83,7 +83,7 @@ var contractOptions = &openapi3filter.Options{
 			return errors.New("unknown security scheme " + in.SecuritySchemeName)
 		}
 		h := in.RequestValidationInput.Request.Header.Get("Authorization")
-		if !strings.HasPrefix(h, "Bearer ") {
+		if len(h) < 7 || !strings.EqualFold(h[:7], "Bearer ") { // the scheme is case-insensitive (RFC 7235)
 			return errors.New("no bearer token")
 		}
 		return nil

@@ -118,16 +118,26 @@ func limitBody(n int64) gin.HandlerFunc {
 	}
 }
 
+// bearerToken reads the token of an Authorization header. The scheme name
+// is case-insensitive (RFC 7235 §2.1): "bearer x" and "BEARER x" are as
+// good as "Bearer x".
+func bearerToken(h string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(h), " ")
+	token = strings.TrimSpace(token)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return "", false
+	}
+	return token, true
+}
+
 // authenticate resolves the bearer token into the actor.
 func (s *Server) authenticate(c *gin.Context) {
-	h := c.GetHeader("Authorization")
-	token, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || strings.TrimSpace(token) == "" {
+	token, ok := bearerToken(c.GetHeader("Authorization"))
+	if !ok {
 		c.Header("WWW-Authenticate", `Bearer realm="firstask"`)
 		s.failCode(c, models.EUnauthorized, "sign in first: send Authorization: Bearer <token>")
 		return
 	}
-	token = strings.TrimSpace(token)
 	st, err := s.store.Authenticate(c.Request.Context(), token)
 	if err != nil {
 		c.Header("WWW-Authenticate", `Bearer realm="firstask", error="invalid_token"`)

@@ -28,12 +28,23 @@ var (
 // goes through here so that none can be added without a rule.
 func (s *Server) handle(g *gin.RouterGroup, method, path string, a access, handlers ...gin.HandlerFunc) {
 	chain := []gin.HandlerFunc{}
+	if !a.public || path == "/auth/login" {
+		// Answers for a signed-in caller (and the token of a sign-in) are
+		// personal: no browser or proxy cache may keep them.
+		chain = append(chain, noStore)
+	}
 	if !a.public {
 		chain = append(chain, s.authenticate, requireRole(s, a.roles))
 	}
 	chain = append(chain, handlers...)
 	g.Handle(method, path, chain...)
 	s.routes[method+" "+joinPath(g.BasePath(), path)] = a
+}
+
+// noStore marks the answer personal: Cache-Control: no-store.
+func noStore(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	c.Next()
 }
 
 func joinPath(base, path string) string {

@@ -5,6 +5,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sync/atomic"
@@ -14,6 +15,7 @@ import (
 
 	"firstask/metrics"
 	"firstask/models"
+	"firstask/webhook"
 )
 
 // Options configures the HTTP layer.
@@ -30,6 +32,12 @@ type Options struct {
 	// Metrics receives the HTTP instruments and is served at /metrics;
 	// when nil, New makes a fresh set with the store's pool statistics.
 	Metrics *metrics.Metrics
+	// MaxExports bounds the department-wide workbook exports built at once
+	// (default 2); a request beyond it answers 429 with Retry-After.
+	MaxExports int
+	// WebhookTargets is the policy a new webhook's URL is checked against
+	// (the sender enforces the same policy when it connects).
+	WebhookTargets webhook.Targets
 }
 
 // Server holds what handlers share.
@@ -43,6 +51,8 @@ type Server struct {
 	metrics  *metrics.Metrics
 	// openapiJSON is the embedded document converted once at start.
 	openapiJSON []byte
+	// exports holds one token per export being built (see exportSlot).
+	exports chan struct{}
 }
 
 // New builds the server and its router.
@@ -55,6 +65,9 @@ func New(store *models.Store, opts Options) (*Server, error) {
 	}
 	if opts.MaxUploadBytes == 0 {
 		opts.MaxUploadBytes = 10 << 20
+	}
+	if opts.MaxExports <= 0 {
+		opts.MaxExports = 2
 	}
 	if opts.Organisation == "" {
 		opts.Organisation = "firstask"
@@ -84,6 +97,7 @@ func New(store *models.Store, opts Options) (*Server, error) {
 		engine:  gin.New(),
 		routes:  map[string]access{},
 		metrics: opts.Metrics,
+		exports: make(chan struct{}, opts.MaxExports),
 
 		openapiJSON: doc,
 	}
@@ -137,6 +151,26 @@ func (s *Server) serveMetrics(c *gin.Context) { s.metrics.Handler().ServeHTTP(c.
 
 func (s *Server) healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
 
+// exportRetryAfter is the Retry-After of an export refused because
+// MaxExports are being built.
+const exportRetryAfter = 10 * time.Second
+
+// exportSlot admits a department-wide export only while fewer than
+// MaxExports are being built: four 10,001-person appraisal exports at once
+// peaked at 468 MB. A refused request answers 429 with Retry-After at
+// once rather than queueing (a queue would hold its connection and memory
+// for its turn too).
+func (s *Server) exportSlot(c *gin.Context) {
+	select {
+	case s.exports <- struct{}{}:
+		defer func() { <-s.exports }()
+		c.Next()
+	default:
+		c.Header("Retry-After", fmt.Sprint(int(exportRetryAfter.Seconds())))
+		s.failCode(c, models.ERateLimited, "%d workbook exports are being built; try again in %s", cap(s.exports), exportRetryAfter)
+	}
+}
+
 func (s *Server) readyz(c *gin.Context) {
 	if s.draining.Load() {
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "shutting down"})
@@ -145,7 +179,10 @@ func (s *Server) readyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
 	defer cancel()
 	if err := s.store.Ready(ctx); err != nil {
-		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "reason": err.Error()})
+		// The error names the database's address and driver details:
+		// log it, tell the (anonymous) caller only what is wrong.
+		s.log.Error("readiness check failed", slog.String("request_id", requestID(c)), slog.Any("error", err))
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "reason": "database unreachable"})
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ready"})

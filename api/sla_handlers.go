@@ -2,11 +2,13 @@ package api
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"firstask/models"
+	"firstask/webhook"
 	"firstask/worktime"
 )
 
@@ -74,6 +76,14 @@ func (s *Server) createWebhook(c *gin.Context) {
 	var in models.WebhookInput
 	if err := decodeJSON(c, &in); err != nil {
 		s.fail(c, err)
+		return
+	}
+	// Refuse at once a target delivery would always refuse (loopback,
+	// link-local, metadata; private ranges unless allowed), so the url
+	// field is reported like any other bad field.
+	if err := s.opts.WebhookTargets.CheckURL(c.Request.Context(), in.URL); err != nil {
+		s.fail(c, models.Invalid(models.FieldProblem{Field: "url", Message: "this address is never delivered to: " +
+			strings.TrimPrefix(err.Error(), webhook.ErrTargetRefused.Error()+": ")}))
 		return
 	}
 	w, err := s.store.CreateWebhook(c.Request.Context(), actor(c), in)

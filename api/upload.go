@@ -9,6 +9,8 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -83,8 +85,11 @@ func workbookMonth(c *gin.Context) (scoring.Month, error) {
 }
 
 // contentDisposition names a download: a plain ASCII fallback for old
-// clients and the real (often Chinese) name in RFC 5987 form.
+// clients and the real (often Chinese) name in RFC 5987 form. Both are
+// cleaned first (safeFileName): names come from staff names, which HR
+// types or imports.
 func contentDisposition(name, asciiFallback string) string {
+	name, asciiFallback = safeFileName(name), asciiName(safeFileName(asciiFallback))
 	var b strings.Builder
 	for _, r := range []byte(name) {
 		if isAttrChar(r) {
@@ -94,6 +99,23 @@ func contentDisposition(name, asciiFallback string) string {
 		}
 	}
 	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, asciiFallback, b.String())
+}
+
+// safeFileName drops from a download's name what could disguise it or
+// reach outside the name: control characters (Cc), format characters (Cf:
+// the bidi overrides that turn "…\u202Exslx.exe" into "…exe.xlsx" on
+// screen, zero-width characters), line and paragraph separators, and
+// path separators; invalid UTF-8 goes too.
+func safeFileName(name string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == utf8.RuneError, r == '/', r == '\\':
+			return '_'
+		case unicode.Is(unicode.Cc, r), unicode.Is(unicode.Cf, r), unicode.Is(unicode.Zl, r), unicode.Is(unicode.Zp, r):
+			return -1
+		}
+		return r
+	}, name)
 }
 
 // isAttrChar reports whether c may stand unescaped in an RFC 5987 value.

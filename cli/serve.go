@@ -14,6 +14,7 @@ import (
 	"firstask/metrics"
 	"firstask/models"
 	"firstask/web"
+	"firstask/webhook"
 )
 
 func serve(ctx context.Context, store *models.Store, cfg config.Config, log *slog.Logger) error {
@@ -32,7 +33,8 @@ func serve(ctx context.Context, store *models.Store, cfg config.Config, log *slo
 	m := metrics.New(sqlDB)
 	srv, err := api.New(store, api.Options{
 		TokenTTL: cfg.TokenTTL, TrustedProxies: cfg.TrustedProxies, MaxBodyBytes: cfg.MaxBodyBytes,
-		MaxUploadBytes: cfg.MaxUploadBytes, Organisation: cfg.Organisation, Logger: log, Metrics: m,
+		MaxUploadBytes: cfg.MaxUploadBytes, Organisation: cfg.Organisation, Logger: log, Metrics: m, MaxExports: cfg.MaxExports,
+		WebhookTargets: webhook.Targets{AllowPrivate: cfg.WebhookAllowPrivate, OwnPort: webhook.PortOf(cfg.Listen)},
 	})
 	if err != nil {
 		return err

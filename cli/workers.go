@@ -30,6 +30,7 @@ func backgroundWorkers(store *models.Store, cfg config.Config, log *slog.Logger,
 		Targets: webhook.Targets{AllowPrivate: cfg.WebhookAllowPrivate, OwnPort: webhook.PortOf(cfg.Listen)}, PublicURL: cfg.PublicURL})
 	store.OnOutbox(sender.Wake)
 	ws := []worker{{"webhook-sender", func(ctx context.Context) { sender.Run(ctx, 5*time.Second) }}}
+	ws = append(ws, worker{"token-purge", func(ctx context.Context) { purgeTokens(ctx, store, time.Hour, log) }})
 	if cfg.SLAScanInterval > 0 {
 		ws = append(ws, worker{"sla-timer", func(ctx context.Context) { scanSLAs(ctx, store, m, cfg.SLAScanInterval, log) }})
 	}
@@ -88,6 +89,28 @@ func (b *workers) stop(timeout time.Duration) error {
 		return nil
 	case <-time.After(timeout):
 		return fmt.Errorf("shutdown: background workers did not stop within %s", timeout)
+	}
+}
+
+// purgeTokens deletes expired and revoked tokens every interval (and once
+// at start) until ctx is done. Every instance may run it: the deletes are
+// idempotent.
+func purgeTokens(ctx context.Context, store *models.Store, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		n, err := store.PurgeTokens(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("token purge", slog.Any("error", err))
+		case n > 0:
+			log.Info("token purge", slog.Int64("deleted", n))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
 	}
 }
 

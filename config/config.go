@@ -60,6 +60,9 @@ type Config struct {
 	// PublicURL is where people open the service; group robots' messages
 	// link to pages under it (empty: no link).
 	PublicURL string
+	// MaxExports bounds the department-wide workbook exports running at
+	// once; more answer 429 with Retry-After.
+	MaxExports int
 }
 
 // Setting documents one configuration entry; the README's table is made
@@ -98,6 +101,7 @@ var Settings = []Setting{
 	{"FIRSTASK_WEBHOOK_ALLOW_PRIVATE", "webhook-allow-private", "false", "let webhooks reach private addresses (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7), e.g. an on-premises gateway; loopback, link-local and metadata addresses are refused always"},
 	{"FIRSTASK_SECURE_COOKIES", "secure-cookies", "false", "mark the web pages' cookies Secure even on plain HTTP (behind a TLS-terminating proxy)"},
 	{"FIRSTASK_PUBLIC_URL", "public-url", "", "the address people open the service at (https://firstask.example.com): group robots' messages link to pages under it; empty, they carry no link"},
+	{"FIRSTASK_MAX_EXPORTS", "max-exports", "2", "department-wide workbook exports (appraisal, results template) built at once; more answer 429 with Retry-After"},
 }
 
 // HelpError is returned by Load for -h or --help; it holds the usage text
@@ -148,6 +152,16 @@ func Load(name string, args []string, getenv func(string) string) (Config, []str
 		return Config{}, nil, fmt.Errorf("configuration: %w", err)
 	}
 	cfg.Demo = *demo
+	if cfg.Demo {
+		// The demo accounts' passwords are public: unless an address was
+		// asked for, a demo server is reachable from this machine only.
+		explicit := getenv("FIRSTASK_LISTEN") != ""
+		fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "listen" })
+		if !explicit {
+			_, port, _ := net.SplitHostPort(cfg.Listen)
+			cfg.Listen = net.JoinHostPort("127.0.0.1", port)
+		}
+	}
 	return cfg, fs.Args(), nil
 }
 
@@ -225,6 +239,11 @@ func parse(v map[string]*string) (Config, error) {
 	if cfg.PublicURL, err = publicURL(*v["public-url"]); err != nil {
 		return cfg, err
 	}
+	exports, err := positiveInt("FIRSTASK_MAX_EXPORTS", *v["max-exports"])
+	if err != nil || exports > 64 {
+		return cfg, fmt.Errorf("FIRSTASK_MAX_EXPORTS: %q is not a whole number from 1 to 64", *v["max-exports"])
+	}
+	cfg.MaxExports = int(exports)
 	if cfg.Listen == "" {
 		return cfg, errors.New("FIRSTASK_LISTEN: empty listen address")
 	}

@@ -190,6 +190,20 @@ func (tx *Tx) checkGrant(a Actor, from, to Role) error {
 	return nil
 }
 
+// mayRenameLogin refuses changing the employee number (the login name) of
+// an hr or admin account to anyone but an admin, the same rule as role
+// changes: HR could otherwise rename an admin or a colleague and lock them
+// out. Changing one's own number is allowed (it locks nobody else out).
+func mayRenameLogin(a Actor, target Staff) error {
+	if a.IsSystem() || a.Role == RoleAdmin || target.ID == a.StaffID {
+		return nil
+	}
+	if target.Role == RoleHR || target.Role == RoleAdmin {
+		return Errorf(EForbidden, "only an admin can change the employee number of an hr or admin account")
+	}
+	return nil
+}
+
 // conductTarget checks that the actor may record conduct for staffID:
 // supervisors for their department subtree (never themselves), HR and
 // admin for anyone. A person outside the scope is reported as an invalid
@@ -209,7 +223,8 @@ func (tx *Tx) conductTarget(a Actor, staffID int64) (Staff, error) {
 }
 
 // fourEyes refuses a verifier or appeal decider who reported the violation
-// or is its subject.
+// or is its subject: deciding an appeal against one's own report is
+// reviewing oneself.
 func fourEyes(a Actor, v *Violation, what string) error {
 	if a.IsSystem() {
 		return nil
@@ -432,6 +447,19 @@ func mayExtend(a Actor, c *SLAClock) error {
 // unmasked: to HR and supervisors, its first responder and its assignees.
 func fullPhoneInList(a Actor, sc Scope, inq *Inquiry, assigned bool) bool {
 	return sc.All || len(sc.DepartmentIDs) > 0 || inq.FirstResponderID == a.StaffID || assigned
+}
+
+// phoneSearchScope narrows a search by phone number to the inquiries whose
+// phone the actor sees in full (the rule of fullPhoneInList): HR and
+// supervisors their whole list, staff those they registered or were
+// assigned. Otherwise a queue member who sees 139****9000 could try the
+// missing digits with q= and learn the number from which try matched.
+func phoneSearchScope(q *gorm.DB, a Actor, sc Scope) *gorm.DB {
+	if sc.All || len(sc.DepartmentIDs) > 0 {
+		return q
+	}
+	return q.Where("(inquiries.first_responder_id = ? OR inquiries.id IN (SELECT inquiry_id FROM referrals WHERE to_staff_id = ?))",
+		a.StaffID, a.StaffID)
 }
 
 // responderFor checks who may be named first responder of a new inquiry:

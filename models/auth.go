@@ -262,3 +262,24 @@ func (s *Store) ensureAdmin(ctx context.Context, password string) (employeeNo, g
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// PurgeTokens deletes the tokens that can no longer sign anyone in: expired
+// before now, or revoked (logout, password change, deactivation). Without
+// it auth_tokens grows by every sign-in forever. It returns how many went;
+// the background worker "token-purge" calls it every hour. One audit entry
+// records a purge that deleted anything.
+func (s *Store) PurgeTokens(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.write(ctx, System("token-purge"), func(tx *Tx) error {
+		res := tx.db.Where("expires_at <= ? OR revoked_at IS NOT NULL", tx.now).Delete(&authToken{})
+		if res.Error != nil {
+			return res.Error
+		}
+		n = res.RowsAffected
+		if n > 0 {
+			tx.audit("auth.tokens_purged", "auth_tokens", 0, nil, map[string]any{"deleted": n})
+		}
+		return nil
+	})
+	return n, err
+}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Department is a unit of the organisation (部门 / 窗口部门), in a tree.
@@ -73,7 +74,7 @@ func (s *Store) CreateDepartment(ctx context.Context, a Actor, in DepartmentInpu
 	err := s.write(ctx, a, func(tx *Tx) error {
 		if d.ParentID != nil {
 			if _, err := tx.department(*d.ParentID); err != nil {
-				return Invalid(FieldProblem{"parent_id", "no such department"})
+				return missingAs(err, "parent_id", "no such department")
 			}
 		}
 		d.CreatedAt, d.UpdatedAt = tx.now, tx.now
@@ -97,6 +98,12 @@ func (s *Store) UpdateDepartment(ctx context.Context, a Actor, id int64, in Depa
 	}
 	var d Department
 	err := s.write(ctx, a, func(tx *Tx) error {
+		if in.ParentID != nil {
+			// Lock and check first, so the row read below is the latest.
+			if err := tx.checkReparent(id, *in.ParentID); err != nil {
+				return err
+			}
+		}
 		var err error
 		if d, err = tx.department(id); err != nil {
 			return err
@@ -112,18 +119,6 @@ func (s *Store) UpdateDepartment(ctx context.Context, a Actor, id int64, in Depa
 			d.Active = *in.Active
 		}
 		if in.ParentID != nil {
-			if _, err := tx.department(*in.ParentID); err != nil {
-				return Invalid(FieldProblem{"parent_id", "no such department"})
-			}
-			sub, err := tx.departmentSubtree(id)
-			if err != nil {
-				return err
-			}
-			for _, x := range sub {
-				if x == *in.ParentID {
-					return Invalid(FieldProblem{"parent_id", "a department cannot be moved under itself or its sub-departments"})
-				}
-			}
 			d.ParentID = in.ParentID
 		}
 		d.UpdatedAt = tx.now
@@ -137,6 +132,44 @@ func (s *Store) UpdateDepartment(ctx context.Context, a Actor, id int64, in Depa
 		return nil
 	})
 	return d, err
+}
+
+// checkReparent checks that department id may move under parent, with
+// every department row locked in id order first: two concurrent moves (A
+// under B, B under A) each passed a cycle check made on what they read
+// before the other committed (MariaDB's consistent read), and both
+// committed a cycle. With the rows locked, the second move waits for the
+// first, then reads the tree as committed (a locking read sees the latest
+// rows) and refuses the cycle. The departments table is small, so locking
+// all of it costs little; the fixed order rules out deadlocks between
+// moves. SQLite serialises writers anyway (_txlock=immediate).
+func (tx *Tx) checkReparent(id, parent int64) error {
+	var rows []struct{ ID, ParentID int64 }
+	if err := tx.db.Table("departments").Clauses(clause.Locking{Strength: "UPDATE"}).
+		Select("id, COALESCE(parent_id, 0) AS parent_id").Order("id").Find(&rows).Error; err != nil {
+		return err
+	}
+	children := map[int64][]int64{}
+	exists, found := false, false
+	for _, r := range rows {
+		children[r.ParentID] = append(children[r.ParentID], r.ID)
+		exists = exists || r.ID == parent
+		found = found || r.ID == id
+	}
+	if !found {
+		return Errorf(ENotFound, "department %d not found", id)
+	}
+	if !exists {
+		return Invalid(FieldProblem{"parent_id", "no such department"})
+	}
+	sub := []int64{id}
+	for i := 0; i < len(sub); i++ {
+		if sub[i] == parent {
+			return Invalid(FieldProblem{"parent_id", "a department cannot be moved under itself or its sub-departments"})
+		}
+		sub = append(sub, children[sub[i]]...)
+	}
+	return nil
 }
 
 func (tx *Tx) department(id int64) (Department, error) {

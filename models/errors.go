@@ -104,3 +104,14 @@ func (v *Validation) Err() error {
 	}
 	return Invalid(v.problems...)
 }
+
+// missingAs reports a lookup's "not found" as a problem with the field that
+// named the record (422) and passes every other error on unchanged: a
+// cancelled request or a lost connection is a 500 that is logged, never
+// "no such …".
+func missingAs(err error, field, message string) error {
+	if ErrorCode(err) == ENotFound {
+		return Invalid(FieldProblem{Field: field, Message: message})
+	}
+	return err
+}

@@ -155,7 +155,7 @@ func (tx *Tx) firstResponder(a Actor, id int64) (Staff, error) {
 	}
 	st, err := tx.staff(id)
 	if err != nil {
-		return st, bad("no such staff member")
+		return st, missingAs(err, "first_responder_id", "no such staff member")
 	}
 	if why, err := tx.responderFor(a, st); err != nil || why != "" {
 		if err != nil {
@@ -377,7 +377,7 @@ func (s *Store) ListInquiries(ctx context.Context, a Actor, f InquiryFilter) ([]
 			q = q.Where("inquiries.received_at < ?", f.To.UTC())
 		}
 		if f.Query != "" {
-			q = inquiryQuery(q, strings.TrimSpace(f.Query))
+			q = inquiryQuery(q, a, sc, strings.TrimSpace(f.Query))
 		}
 		const order = "inquiries.received_at DESC, inquiries.id DESC"
 		if f.Overdue {
@@ -408,12 +408,14 @@ func (s *Store) ListInquiries(ctx context.Context, a Actor, f InquiryFilter) ([]
 // inquiryQuery is the q filter: a reference matches exactly (SW-…), a
 // phone number matches the stored canonical form exactly, anything else is
 // a prefix of the visitor's name or organisation or a part of the summary.
-func inquiryQuery(q *gorm.DB, s string) *gorm.DB {
+// A phone matches only where the actor sees the phone in full
+// (phoneSearchScope).
+func inquiryQuery(q *gorm.DB, a Actor, sc Scope, s string) *gorm.DB {
 	if strings.HasPrefix(strings.ToUpper(s), "SW-") {
 		return q.Where("inquiries.ref = ?", strings.ToUpper(s))
 	}
 	if phone, ok := NormalizePhone(s); ok {
-		return q.Where("inquiries.visitor_phone = ?", phone)
+		return phoneSearchScope(q.Where("inquiries.visitor_phone = ?", phone), a, sc)
 	}
 	like := escapeLike(s)
 	return q.Where("(inquiries.visitor_name LIKE ? ESCAPE '!' OR inquiries.visitor_org LIKE ? ESCAPE '!' OR inquiries.summary LIKE ? ESCAPE '!')",

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -83,9 +84,17 @@ func (s *Store) ListNotifications(ctx context.Context, a Actor, f NotificationFi
 	return items, total, unread, err
 }
 
+// MaxNotificationIDs caps the ids of one MarkNotificationsRead: 32,765
+// ids overflowed SQLite's bound parameters and 65,534 MariaDB's (a 500).
+const MaxNotificationIDs = 1000
+
 // MarkNotificationsRead marks the given inbox entries of the actor read
-// (all of them when ids is empty) and returns how many changed.
+// (all of them when ids is empty, at most MaxNotificationIDs given) and
+// returns how many changed.
 func (s *Store) MarkNotificationsRead(ctx context.Context, a Actor, ids []int64) (int64, error) {
+	if len(ids) > MaxNotificationIDs {
+		return 0, Invalid(FieldProblem{Field: "ids", Message: fmt.Sprintf("at most %d ids at once; send no ids to mark them all", MaxNotificationIDs)})
+	}
 	var n int64
 	err := s.write(ctx, a, func(tx *Tx) error {
 		q := tx.db.Model(&Notification{}).Where("staff_id = ? AND read_at IS NULL", a.StaffID)

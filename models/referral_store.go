@@ -59,7 +59,7 @@ func (tx *Tx) refer(inq *Inquiry, in ReferralInput) (Referral, error) {
 	}
 	dept, err := tx.department(*in.ToDepartmentID)
 	if err != nil {
-		return Referral{}, Invalid(FieldProblem{"to_department_id", "no such department"})
+		return Referral{}, missingAs(err, "to_department_id", "no such department")
 	}
 	if !dept.Active {
 		return Referral{}, Invalid(FieldProblem{"to_department_id", "the department is inactive"})
@@ -69,7 +69,7 @@ func (tx *Tx) refer(inq *Inquiry, in ReferralInput) (Referral, error) {
 		st, err := tx.staff(*in.ToStaffID)
 		switch {
 		case err != nil:
-			return Referral{}, Invalid(FieldProblem{"to_staff_id", "no such staff member"})
+			return Referral{}, missingAs(err, "to_staff_id", "no such staff member")
 		case !st.Active:
 			return Referral{}, Invalid(FieldProblem{"to_staff_id", "the staff member is inactive"})
 		case st.DepartmentID != dept.ID:

@@ -492,6 +492,9 @@ func (tx *Tx) supervisorOf(departmentID, exclude int64) (int64, error) {
 			return ids[0], nil
 		}
 		d, err := tx.department(departmentID)
+		if err != nil && ErrorCode(err) != ENotFound {
+			return 0, err // a database failure is not "nobody to escalate to"
+		}
 		if err != nil || d.ParentID == nil {
 			return 0, nil
 		}

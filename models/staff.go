@@ -282,7 +282,7 @@ func (tx *Tx) createStaff(a Actor, in StaffInput) (Staff, string, error) {
 func (tx *Tx) checkActiveDepartment(id int64) error {
 	d, err := tx.department(id)
 	if err != nil {
-		return Invalid(FieldProblem{"department_id", "no such department"})
+		return missingAs(err, "department_id", "no such department")
 	}
 	if !d.Active {
 		return Invalid(FieldProblem{"department_id", "the department is inactive"})
@@ -307,7 +307,10 @@ func (s *Store) UpdateStaff(ctx context.Context, a Actor, id int64, in StaffInpu
 		}
 		before := st.auditView()
 		revoke := false
-		if in.EmployeeNo != nil {
+		if in.EmployeeNo != nil && strings.TrimSpace(*in.EmployeeNo) != st.EmployeeNo {
+			if err := mayRenameLogin(a, st); err != nil {
+				return err
+			}
 			st.EmployeeNo = strings.TrimSpace(*in.EmployeeNo)
 		}
 		if in.Name != nil {

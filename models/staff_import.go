@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"sync"
@@ -98,7 +99,10 @@ func (s *Store) ImportStaff(ctx context.Context, a Actor, rows []StaffImportRow)
 	if err != nil {
 		return StaffImportSummary{}, err
 	}
-	hashes := s.hashImportPasswords(plans)
+	hashes, err := s.hashImportPasswords(plans)
+	if err != nil {
+		return StaffImportSummary{}, err
+	}
 	var sum StaffImportSummary
 	err = s.write(ctx, a, func(tx *Tx) error {
 		plans, err := tx.planStaffImport(a, rows) // again, under the lock
@@ -165,21 +169,37 @@ func (s *Store) CheckStaffImport(ctx context.Context, a Actor, rows []StaffImpor
 type importHash struct{ hash, initial string }
 
 // hashImportPasswords hashes, on every core, the passwords the import will
-// store: given ones, and generated ones for new accounts.
-func (s *Store) hashImportPasswords(plans []importPlan) map[int]importHash {
+// store: given ones, and generated ones for new accounts. A panic in a
+// worker goroutine would kill the whole process (no handler's recovery
+// reaches it): each hash recovers its own and the first becomes the
+// import's error (a 500), while the workers go on draining the queue.
+func (s *Store) hashImportPasswords(plans []importPlan) (map[int]importHash, error) {
 	out := make(map[int]importHash)
 	var mu sync.Mutex
+	var failed error
 	work := make(chan *importPlan)
 	var wg sync.WaitGroup
+	hash := func(p *importPlan) {
+		defer func() {
+			if r := recover(); r != nil {
+				mu.Lock()
+				if failed == nil {
+					failed = fmt.Errorf("hashing the password of import row %d: panic: %v", p.row.Row, r)
+				}
+				mu.Unlock()
+			}
+		}()
+		h := hashImportPassword(p, s.bcryptCost)
+		mu.Lock()
+		out[p.row.Row] = h
+		mu.Unlock()
+	}
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for p := range work {
-				h := hashImportPassword(p, s.bcryptCost)
-				mu.Lock()
-				out[p.row.Row] = h
-				mu.Unlock()
+				hash(p)
 			}
 		}()
 	}
@@ -190,7 +210,7 @@ func (s *Store) hashImportPasswords(plans []importPlan) map[int]importHash {
 	}
 	close(work)
 	wg.Wait()
-	return out
+	return out, failed
 }
 
 func hashImportPassword(p *importPlan, cost int) importHash {

@@ -349,8 +349,8 @@ type AppealDecisionInput struct {
 }
 
 // DecideAppeal upholds or overturns an appealed violation (HR or admin,
-// never the staff member concerned). Overturned, it stops counting; if the
-// month it counted in is already closed, its points come back as a
+// never the staff member concerned nor its reporter). Overturned, it stops
+// counting; if the month it counted in is already closed, its points come back as a
 // correction in the first open month after it. The staff member is notified.
 func (s *Store) DecideAppeal(ctx context.Context, a Actor, id int64, in AppealDecisionInput) (Violation, error) {
 	in.Note = strings.TrimSpace(in.Note)
@@ -367,7 +367,7 @@ func (s *Store) DecideAppeal(ctx context.Context, a Actor, id int64, in AppealDe
 		if v, err = tx.violationInScope(a, id, true); err != nil {
 			return err
 		}
-		if err := notAboutSelf(a, &v, "decide your appeal"); err != nil {
+		if err := fourEyes(a, &v, "decide the appeal on"); err != nil {
 			return err
 		}
 		if v.State != ViolationAppealed {

@@ -193,7 +193,7 @@ type inquiryView struct {
 }
 
 func (h *Handler) inquiryDetail(r *http.Request, rq *request) (inquiryView, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r)
 	if err != nil {
 		return inquiryView{}, models.Errorf(models.ENotFound, "no such inquiry")
 	}
@@ -260,7 +260,7 @@ func (h *Handler) receipt(w http.ResponseWriter, r *http.Request, rq *request) e
 
 // inquiryAction performs one step on the first responder's side.
 func (h *Handler) inquiryAction(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r)
 	if err != nil {
 		return models.Errorf(models.ENotFound, "no such inquiry")
 	}

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"regexp"
 	"runtime/debug"
+	"strconv"
+	"strings"
 
 	"firstask/models"
 )
@@ -166,4 +168,14 @@ func (h *Handler) redirect(w http.ResponseWriter, r *http.Request, to, flash str
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
+}
+
+// pathID reads the {id} of a page's path: ASCII digits only, so that "+1"
+// is not a second address of record 1 (the API's rule too).
+func pathID(r *http.Request) (int64, error) {
+	v := r.PathValue("id")
+	if v == "" || strings.TrimLeft(v, "0123456789") != "" {
+		return 0, strconv.ErrSyntax
+	}
+	return strconv.ParseInt(v, 10, 64)
 }

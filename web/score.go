@@ -133,7 +133,7 @@ func scoreChart(ms []monthSummary, lang string) template.HTML {
 
 // appeal records the person's appeal of one of their verified violations.
 func (h *Handler) appeal(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r)
 	if err != nil {
 		return models.Errorf(models.ENotFound, "no such violation")
 	}

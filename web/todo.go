@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -97,7 +96,7 @@ func (h *Handler) renderTodo(w http.ResponseWriter, r *http.Request, rq *request
 
 // referralAction performs one step on a referral from the to-do list.
 func (h *Handler) referralAction(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r)
 	if err != nil {
 		return models.Errorf(models.ENotFound, "no such referral")
 	}

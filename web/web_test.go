@@ -256,6 +256,10 @@ func TestRegisterShowsFieldErrorsAndOthersGet404(t *testing.T) {
 		if _, body := clerk.get("/inquiries/" + id); !strings.Contains(body, "已登记") || !strings.Contains(body, "指引办理") {
 			t.Fatal("no flash or no Chinese label on the detail page")
 		}
+		// Digits only: "+1" is not a second address of inquiry 1.
+		if resp, _ := clerk.get("/inquiries/%2B" + id); resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("/inquiries/+%s: %d, want 404", id, resp.StatusCode)
+		}
 		other := e.client()
 		other.signIn("D004")
 		if resp, body := other.get("/inquiries/" + id); resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "请求编号") {

@@ -7,7 +7,9 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -157,4 +159,48 @@ func PortOf(listen string) int {
 	}
 	n, _ := strconv.Atoi(p)
 	return n
+}
+
+// CheckURL reports why the policy refuses a webhook URL when it is created,
+// so an admin hears at once that http://169.254.169.254/… or
+// http://localhost/… will never be delivered to. An address is checked as
+// it is; a name is resolved (within a second) and every address it gives
+// is checked; "localhost" and names under .localhost are loopback whatever
+// they resolve to. A name that does not resolve now is accepted (it may
+// resolve later, inside the network): delivery checks the address it
+// connects to every time, which remains the defence. A URL that does not
+// parse is nil here; the store's validation reports it.
+func (p Targets) CheckURL(ctx context.Context, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Hostname() == "" {
+		return nil
+	}
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	port := 80
+	if u.Scheme == "https" {
+		port = 443
+	}
+	if s := u.Port(); s != "" {
+		if n, err := strconv.Atoi(s); err == nil {
+			port = n
+		}
+	}
+	if (host == "localhost" || strings.HasSuffix(host, ".localhost")) && !p.AllowLoopback {
+		return fmt.Errorf("%w: loopback", ErrTargetRefused)
+	}
+	if addr, err := netip.ParseAddr(host); err == nil {
+		return p.Check(addr, port)
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	if err != nil {
+		return nil
+	}
+	for _, a := range addrs {
+		if err := p.Check(a, port); err != nil {
+			return err
+		}
+	}
+	return nil
 }
