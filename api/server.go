@@ -43,6 +43,9 @@ type Server struct {
 	metrics  *metrics.Metrics
 	// openapiJSON is the embedded document converted once at start.
 	openapiJSON []byte
+	// queries holds each documented operation's query parameters
+	// (refuseUnknownQuery).
+	queries map[string]map[string]bool
 }
 
 // New builds the server and its router.
@@ -76,6 +79,10 @@ func New(store *models.Store, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	queries, err := documentedQueries(doc)
+	if err != nil {
+		return nil, err
+	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{
 		store:   store,
@@ -86,6 +93,7 @@ func New(store *models.Store, opts Options) (*Server, error) {
 		metrics: opts.Metrics,
 
 		openapiJSON: doc,
+		queries:     queries,
 	}
 	// gin trusts every proxy unless told otherwise; a forged
 	// X-Forwarded-For would then defeat per-IP login throttling.

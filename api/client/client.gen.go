@@ -1534,7 +1534,10 @@ type DepartmentCreate struct {
 
 // DepartmentList defines model for DepartmentList.
 type DepartmentList struct {
-	Items []Department `json:"items"`
+	Items    []Department `json:"items"`
+	Page     int          `json:"page"`
+	PageSize int          `json:"page_size"`
+	Total    int64        `json:"total"`
 }
 
 // DepartmentUpdate Only the fields sent change.
@@ -1567,9 +1570,11 @@ type EmptyRequest = map[string]interface{}
 // Error defines model for Error.
 type Error struct {
 	Error struct {
-		Code    ErrorErrorCode   `json:"code"`
-		Details *[]ProblemDetail `json:"details,omitempty"`
-		Message string           `json:"message"`
+		Code ErrorErrorCode `json:"code"`
+
+		// Details What exactly is wrong, one entry per problem; `[]` when there is nothing more to say (never absent).
+		Details []ProblemDetail `json:"details"`
+		Message string          `json:"message"`
 	} `json:"error"`
 }
 
@@ -2767,7 +2772,10 @@ type WebhookCreate struct {
 
 // WebhookList defines model for WebhookList.
 type WebhookList struct {
-	Items []Webhook `json:"items"`
+	Items    []Webhook `json:"items"`
+	Page     int       `json:"page"`
+	PageSize int       `json:"page_size"`
+	Total    int64     `json:"total"`
 }
 
 // Lang defines model for Lang.
@@ -2826,6 +2834,15 @@ type ListAuditParams struct {
 type VerifyAuditParams struct {
 	AnchorSeq  *int64  `form:"anchor_seq,omitempty" json:"anchor_seq,omitempty"`
 	AnchorHash *string `form:"anchor_hash,omitempty" json:"anchor_hash,omitempty"`
+}
+
+// ListDepartmentsParams defines parameters for ListDepartments.
+type ListDepartmentsParams struct {
+	// Page The page number, from 1.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// PageSize Items per page.
+	PageSize *PageSize `form:"page_size,omitempty" json:"page_size,omitempty"`
 }
 
 // ListExtensionsParams defines parameters for ListExtensions.
@@ -3093,6 +3110,15 @@ type ListViolationsParams struct {
 	To *string `form:"to,omitempty" json:"to,omitempty"`
 }
 
+// ListWebhooksParams defines parameters for ListWebhooks.
+type ListWebhooksParams struct {
+	// Page The page number, from 1.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// PageSize Items per page.
+	PageSize *PageSize `form:"page_size,omitempty" json:"page_size,omitempty"`
+}
+
 // ListWebhookDeliveriesParams defines parameters for ListWebhookDeliveries.
 type ListWebhookDeliveriesParams struct {
 	// Page The page number, from 1.
@@ -3347,10 +3373,10 @@ type ClientInterface interface {
 	// Corresponds with PUT /calendar (the `PutCalendar` operationId).
 	PutCalendar(ctx context.Context, body PutCalendarJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// ListDepartments Every department (a short list, not paginated)
+	// ListDepartments The departments, a page at a time
 	//
 	// Corresponds with GET /departments (the `ListDepartments` operationId).
-	ListDepartments(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListDepartments(ctx context.Context, params *ListDepartmentsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateDepartmentWithBody Create a department (HR, admin)
 	//
@@ -4117,10 +4143,10 @@ type ClientInterface interface {
 	// Corresponds with POST /violations/{id}/verify (the `VerifyViolation` operationId).
 	VerifyViolation(ctx context.Context, id Id, body VerifyViolationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// ListWebhooks Outgoing webhooks (admin)
+	// ListWebhooks Outgoing webhooks (admin), a page at a time
 	//
 	// Corresponds with GET /webhooks (the `ListWebhooks` operationId).
-	ListWebhooks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListWebhooks(ctx context.Context, params *ListWebhooksParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateWebhookWithBody Add an outgoing webhook (admin)
 	//
@@ -4291,11 +4317,11 @@ func (c *Client) PutCalendar(ctx context.Context, body PutCalendarJSONRequestBod
 	return c.Client.Do(req)
 }
 
-// ListDepartments Every department (a short list, not paginated)
+// ListDepartments The departments, a page at a time
 //
 // Corresponds with GET /departments (the `ListDepartments` operationId).
-func (c *Client) ListDepartments(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListDepartmentsRequest(c.Server)
+func (c *Client) ListDepartments(ctx context.Context, params *ListDepartmentsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListDepartmentsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6071,11 +6097,11 @@ func (c *Client) VerifyViolation(ctx context.Context, id Id, body VerifyViolatio
 	return c.Client.Do(req)
 }
 
-// ListWebhooks Outgoing webhooks (admin)
+// ListWebhooks Outgoing webhooks (admin), a page at a time
 //
 // Corresponds with GET /webhooks (the `ListWebhooks` operationId).
-func (c *Client) ListWebhooks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListWebhooksRequest(c.Server)
+func (c *Client) ListWebhooks(ctx context.Context, params *ListWebhooksParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListWebhooksRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6445,7 +6471,7 @@ func NewPutCalendarRequestWithBody(server string, contentType string, body io.Re
 }
 
 // NewListDepartmentsRequest constructs an http.Request for the ListDepartments method
-func NewListDepartmentsRequest(server string) (*http.Request, error) {
+func NewListDepartmentsRequest(server string, params *ListDepartmentsParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -6461,6 +6487,45 @@ func NewListDepartmentsRequest(server string) (*http.Request, error) {
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -10167,7 +10232,7 @@ func NewVerifyViolationRequestWithBody(server string, id Id, contentType string,
 }
 
 // NewListWebhooksRequest constructs an http.Request for the ListWebhooks method
-func NewListWebhooksRequest(server string) (*http.Request, error) {
+func NewListWebhooksRequest(server string, params *ListWebhooksParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -10183,6 +10248,45 @@ func NewListWebhooksRequest(server string) (*http.Request, error) {
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -10452,12 +10556,12 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /calendar (the `PutCalendar` operationId).
 	PutCalendarWithResponse(ctx context.Context, body PutCalendarJSONRequestBody, reqEditors ...RequestEditorFn) (*PutCalendarResponse, error)
 
-	// ListDepartmentsWithResponse Every department (a short list, not paginated)
+	// ListDepartmentsWithResponse The departments, a page at a time
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /departments (the `ListDepartments` operationId).
-	ListDepartmentsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListDepartmentsResponse, error)
+	ListDepartmentsWithResponse(ctx context.Context, params *ListDepartmentsParams, reqEditors ...RequestEditorFn) (*ListDepartmentsResponse, error)
 
 	// CreateDepartmentWithBodyWithResponse Create a department (HR, admin)
 	//
@@ -11292,12 +11396,12 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /violations/{id}/verify (the `VerifyViolation` operationId).
 	VerifyViolationWithResponse(ctx context.Context, id Id, body VerifyViolationJSONRequestBody, reqEditors ...RequestEditorFn) (*VerifyViolationResponse, error)
 
-	// ListWebhooksWithResponse Outgoing webhooks (admin)
+	// ListWebhooksWithResponse Outgoing webhooks (admin), a page at a time
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /webhooks (the `ListWebhooks` operationId).
-	ListWebhooksWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListWebhooksResponse, error)
+	ListWebhooksWithResponse(ctx context.Context, params *ListWebhooksParams, reqEditors ...RequestEditorFn) (*ListWebhooksResponse, error)
 
 	// CreateWebhookWithBodyWithResponse Add an outgoing webhook (admin)
 	//
@@ -11675,6 +11779,11 @@ type LogoutResponse401Headers struct {
 	XRequestID      *string
 }
 
+// LogoutResponse422Headers the declared response headers of an HTTP 422 response for Logout
+type LogoutResponse422Headers struct {
+	XRequestID *string
+}
+
 // LogoutResponse500Headers the declared response headers of an HTTP 500 response for Logout
 type LogoutResponse500Headers struct {
 	XRequestID *string
@@ -11685,10 +11794,14 @@ type LogoutResponse struct {
 	HTTPResponse *http.Response
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *LogoutResponse401Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *LogoutResponse422Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *LogoutResponse500Headers
 }
@@ -11696,6 +11809,11 @@ type LogoutResponse struct {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r LogoutResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r LogoutResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -11738,6 +11856,11 @@ type GetCalendarResponse401Headers struct {
 	XRequestID      *string
 }
 
+// GetCalendarResponse422Headers the declared response headers of an HTTP 422 response for GetCalendar
+type GetCalendarResponse422Headers struct {
+	XRequestID *string
+}
+
 // GetCalendarResponse500Headers the declared response headers of an HTTP 500 response for GetCalendar
 type GetCalendarResponse500Headers struct {
 	XRequestID *string
@@ -11750,10 +11873,14 @@ type GetCalendarResponse struct {
 	JSON200 *CalendarView
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetCalendarResponse401Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetCalendarResponse422Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *GetCalendarResponse500Headers
 }
@@ -11766,6 +11893,11 @@ func (r GetCalendarResponse) GetJSON200() *CalendarView {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r GetCalendarResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r GetCalendarResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -11948,6 +12080,11 @@ type ListDepartmentsResponse401Headers struct {
 	XRequestID      *string
 }
 
+// ListDepartmentsResponse422Headers the declared response headers of an HTTP 422 response for ListDepartments
+type ListDepartmentsResponse422Headers struct {
+	XRequestID *string
+}
+
 // ListDepartmentsResponse500Headers the declared response headers of an HTTP 500 response for ListDepartments
 type ListDepartmentsResponse500Headers struct {
 	XRequestID *string
@@ -11960,10 +12097,14 @@ type ListDepartmentsResponse struct {
 	JSON200 *DepartmentList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListDepartmentsResponse401Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *ListDepartmentsResponse422Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *ListDepartmentsResponse500Headers
 }
@@ -11976,6 +12117,11 @@ func (r ListDepartmentsResponse) GetJSON200() *DepartmentList {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r ListDepartmentsResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ListDepartmentsResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -13058,6 +13204,11 @@ type GetInquiryResponse404Headers struct {
 	XRequestID *string
 }
 
+// GetInquiryResponse422Headers the declared response headers of an HTTP 422 response for GetInquiry
+type GetInquiryResponse422Headers struct {
+	XRequestID *string
+}
+
 // GetInquiryResponse500Headers the declared response headers of an HTTP 500 response for GetInquiry
 type GetInquiryResponse500Headers struct {
 	XRequestID *string
@@ -13072,12 +13223,16 @@ type GetInquiryResponse struct {
 	JSON401 *Unauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetInquiryResponse401Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *GetInquiryResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetInquiryResponse422Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *GetInquiryResponse500Headers
 }
@@ -13095,6 +13250,11 @@ func (r GetInquiryResponse) GetJSON401() *Unauthorized {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r GetInquiryResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r GetInquiryResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -14486,6 +14646,11 @@ type MeResponse404Headers struct {
 	XRequestID *string
 }
 
+// MeResponse422Headers the declared response headers of an HTTP 422 response for Me
+type MeResponse422Headers struct {
+	XRequestID *string
+}
+
 // MeResponse500Headers the declared response headers of an HTTP 500 response for Me
 type MeResponse500Headers struct {
 	XRequestID *string
@@ -14500,12 +14665,16 @@ type MeResponse struct {
 	JSON401 *Unauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *MeResponse401Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *MeResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *MeResponse422Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *MeResponse500Headers
 }
@@ -14523,6 +14692,11 @@ func (r MeResponse) GetJSON401() *Unauthorized {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r MeResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r MeResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -14575,6 +14749,11 @@ type MyAppraisalResponse404Headers struct {
 	XRequestID *string
 }
 
+// MyAppraisalResponse422Headers the declared response headers of an HTTP 422 response for MyAppraisal
+type MyAppraisalResponse422Headers struct {
+	XRequestID *string
+}
+
 // MyAppraisalResponse500Headers the declared response headers of an HTTP 500 response for MyAppraisal
 type MyAppraisalResponse500Headers struct {
 	XRequestID *string
@@ -14587,6 +14766,8 @@ type MyAppraisalResponse struct {
 	JSON401 *Unauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// Headers200 the parsed response headers for an HTTP 200 response
@@ -14595,6 +14776,8 @@ type MyAppraisalResponse struct {
 	Headers401 *MyAppraisalResponse401Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *MyAppraisalResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *MyAppraisalResponse422Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *MyAppraisalResponse500Headers
 }
@@ -14607,6 +14790,11 @@ func (r MyAppraisalResponse) GetJSON401() *Unauthorized {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r MyAppraisalResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r MyAppraisalResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -14649,6 +14837,11 @@ type MyConductResponse401Headers struct {
 	XRequestID      *string
 }
 
+// MyConductResponse422Headers the declared response headers of an HTTP 422 response for MyConduct
+type MyConductResponse422Headers struct {
+	XRequestID *string
+}
+
 // MyConductResponse500Headers the declared response headers of an HTTP 500 response for MyConduct
 type MyConductResponse500Headers struct {
 	XRequestID *string
@@ -14661,10 +14854,14 @@ type MyConductResponse struct {
 	JSON200 *Conduct
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *MyConductResponse401Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *MyConductResponse422Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *MyConductResponse500Headers
 }
@@ -14677,6 +14874,11 @@ func (r MyConductResponse) GetJSON200() *Conduct {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r MyConductResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r MyConductResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -15427,6 +15629,11 @@ type GetPeriodResponse404Headers struct {
 	XRequestID *string
 }
 
+// GetPeriodResponse422Headers the declared response headers of an HTTP 422 response for GetPeriod
+type GetPeriodResponse422Headers struct {
+	XRequestID *string
+}
+
 // GetPeriodResponse500Headers the declared response headers of an HTTP 500 response for GetPeriod
 type GetPeriodResponse500Headers struct {
 	XRequestID *string
@@ -15443,6 +15650,8 @@ type GetPeriodResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -15451,6 +15660,8 @@ type GetPeriodResponse struct {
 	Headers403 *GetPeriodResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *GetPeriodResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetPeriodResponse422Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *GetPeriodResponse500Headers
 }
@@ -15473,6 +15684,11 @@ func (r GetPeriodResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r GetPeriodResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r GetPeriodResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -15642,6 +15858,11 @@ type ClosePeriodResponse409Headers struct {
 	XRequestID *string
 }
 
+// ClosePeriodResponse422Headers the declared response headers of an HTTP 422 response for ClosePeriod
+type ClosePeriodResponse422Headers struct {
+	XRequestID *string
+}
+
 // ClosePeriodResponse500Headers the declared response headers of an HTTP 500 response for ClosePeriod
 type ClosePeriodResponse500Headers struct {
 	XRequestID *string
@@ -15660,6 +15881,8 @@ type ClosePeriodResponse struct {
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -15670,6 +15893,8 @@ type ClosePeriodResponse struct {
 	Headers404 *ClosePeriodResponse404Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *ClosePeriodResponse409Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *ClosePeriodResponse422Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *ClosePeriodResponse500Headers
 }
@@ -15697,6 +15922,11 @@ func (r ClosePeriodResponse) GetJSON404() *NotFound {
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
 func (r ClosePeriodResponse) GetJSON409() *Conflict {
 	return r.JSON409
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ClosePeriodResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -16782,6 +17012,11 @@ type GetReferralResponse404Headers struct {
 	XRequestID *string
 }
 
+// GetReferralResponse422Headers the declared response headers of an HTTP 422 response for GetReferral
+type GetReferralResponse422Headers struct {
+	XRequestID *string
+}
+
 // GetReferralResponse500Headers the declared response headers of an HTTP 500 response for GetReferral
 type GetReferralResponse500Headers struct {
 	XRequestID *string
@@ -16796,12 +17031,16 @@ type GetReferralResponse struct {
 	JSON401 *Unauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetReferralResponse401Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *GetReferralResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetReferralResponse422Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *GetReferralResponse500Headers
 }
@@ -16819,6 +17058,11 @@ func (r GetReferralResponse) GetJSON401() *Unauthorized {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r GetReferralResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r GetReferralResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -18392,6 +18636,11 @@ type ScanSLAResponse403Headers struct {
 	XRequestID *string
 }
 
+// ScanSLAResponse422Headers the declared response headers of an HTTP 422 response for ScanSLA
+type ScanSLAResponse422Headers struct {
+	XRequestID *string
+}
+
 // ScanSLAResponse500Headers the declared response headers of an HTTP 500 response for ScanSLA
 type ScanSLAResponse500Headers struct {
 	XRequestID *string
@@ -18406,12 +18655,16 @@ type ScanSLAResponse struct {
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Forbidden
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ScanSLAResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
 	Headers403 *ScanSLAResponse403Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *ScanSLAResponse422Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *ScanSLAResponse500Headers
 }
@@ -18429,6 +18682,11 @@ func (r ScanSLAResponse) GetJSON401() *Unauthorized {
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
 func (r ScanSLAResponse) GetJSON403() *Forbidden {
 	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ScanSLAResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -18887,6 +19145,11 @@ type StaffImportTemplateResponse403Headers struct {
 	XRequestID *string
 }
 
+// StaffImportTemplateResponse422Headers the declared response headers of an HTTP 422 response for StaffImportTemplate
+type StaffImportTemplateResponse422Headers struct {
+	XRequestID *string
+}
+
 // StaffImportTemplateResponse500Headers the declared response headers of an HTTP 500 response for StaffImportTemplate
 type StaffImportTemplateResponse500Headers struct {
 	XRequestID *string
@@ -18899,6 +19162,8 @@ type StaffImportTemplateResponse struct {
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Forbidden
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// Headers200 the parsed response headers for an HTTP 200 response
@@ -18907,6 +19172,8 @@ type StaffImportTemplateResponse struct {
 	Headers401 *StaffImportTemplateResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
 	Headers403 *StaffImportTemplateResponse403Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *StaffImportTemplateResponse422Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *StaffImportTemplateResponse500Headers
 }
@@ -18919,6 +19186,11 @@ func (r StaffImportTemplateResponse) GetJSON401() *Unauthorized {
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
 func (r StaffImportTemplateResponse) GetJSON403() *Forbidden {
 	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r StaffImportTemplateResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -18971,6 +19243,11 @@ type GetStaffResponse404Headers struct {
 	XRequestID *string
 }
 
+// GetStaffResponse422Headers the declared response headers of an HTTP 422 response for GetStaff
+type GetStaffResponse422Headers struct {
+	XRequestID *string
+}
+
 // GetStaffResponse500Headers the declared response headers of an HTTP 500 response for GetStaff
 type GetStaffResponse500Headers struct {
 	XRequestID *string
@@ -18987,6 +19264,8 @@ type GetStaffResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -18995,6 +19274,8 @@ type GetStaffResponse struct {
 	Headers403 *GetStaffResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *GetStaffResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetStaffResponse422Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *GetStaffResponse500Headers
 }
@@ -19017,6 +19298,11 @@ func (r GetStaffResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r GetStaffResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r GetStaffResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -19508,6 +19794,11 @@ type StaffAppraisalResponse404Headers struct {
 	XRequestID *string
 }
 
+// StaffAppraisalResponse422Headers the declared response headers of an HTTP 422 response for StaffAppraisal
+type StaffAppraisalResponse422Headers struct {
+	XRequestID *string
+}
+
 // StaffAppraisalResponse500Headers the declared response headers of an HTTP 500 response for StaffAppraisal
 type StaffAppraisalResponse500Headers struct {
 	XRequestID *string
@@ -19522,6 +19813,8 @@ type StaffAppraisalResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// Headers200 the parsed response headers for an HTTP 200 response
@@ -19532,6 +19825,8 @@ type StaffAppraisalResponse struct {
 	Headers403 *StaffAppraisalResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *StaffAppraisalResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *StaffAppraisalResponse422Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *StaffAppraisalResponse500Headers
 }
@@ -19549,6 +19844,11 @@ func (r StaffAppraisalResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r StaffAppraisalResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r StaffAppraisalResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -19834,6 +20134,11 @@ type GetViolationResponse404Headers struct {
 	XRequestID *string
 }
 
+// GetViolationResponse422Headers the declared response headers of an HTTP 422 response for GetViolation
+type GetViolationResponse422Headers struct {
+	XRequestID *string
+}
+
 // GetViolationResponse500Headers the declared response headers of an HTTP 500 response for GetViolation
 type GetViolationResponse500Headers struct {
 	XRequestID *string
@@ -19848,12 +20153,16 @@ type GetViolationResponse struct {
 	JSON401 *Unauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetViolationResponse401Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *GetViolationResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetViolationResponse422Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *GetViolationResponse500Headers
 }
@@ -19871,6 +20180,11 @@ func (r GetViolationResponse) GetJSON401() *Unauthorized {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r GetViolationResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r GetViolationResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -20590,6 +20904,11 @@ type ListWebhooksResponse403Headers struct {
 	XRequestID *string
 }
 
+// ListWebhooksResponse422Headers the declared response headers of an HTTP 422 response for ListWebhooks
+type ListWebhooksResponse422Headers struct {
+	XRequestID *string
+}
+
 // ListWebhooksResponse500Headers the declared response headers of an HTTP 500 response for ListWebhooks
 type ListWebhooksResponse500Headers struct {
 	XRequestID *string
@@ -20604,12 +20923,16 @@ type ListWebhooksResponse struct {
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Forbidden
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListWebhooksResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
 	Headers403 *ListWebhooksResponse403Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *ListWebhooksResponse422Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *ListWebhooksResponse500Headers
 }
@@ -20627,6 +20950,11 @@ func (r ListWebhooksResponse) GetJSON401() *Unauthorized {
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
 func (r ListWebhooksResponse) GetJSON403() *Forbidden {
 	return r.JSON403
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ListWebhooksResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -20819,6 +21147,11 @@ type DeleteWebhookResponse404Headers struct {
 	XRequestID *string
 }
 
+// DeleteWebhookResponse422Headers the declared response headers of an HTTP 422 response for DeleteWebhook
+type DeleteWebhookResponse422Headers struct {
+	XRequestID *string
+}
+
 // DeleteWebhookResponse500Headers the declared response headers of an HTTP 500 response for DeleteWebhook
 type DeleteWebhookResponse500Headers struct {
 	XRequestID *string
@@ -20833,6 +21166,8 @@ type DeleteWebhookResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -20841,6 +21176,8 @@ type DeleteWebhookResponse struct {
 	Headers403 *DeleteWebhookResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *DeleteWebhookResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *DeleteWebhookResponse422Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *DeleteWebhookResponse500Headers
 }
@@ -20858,6 +21195,11 @@ func (r DeleteWebhookResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r DeleteWebhookResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r DeleteWebhookResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -21122,13 +21464,13 @@ func (c *ClientWithResponses) PutCalendarWithResponse(ctx context.Context, body 
 	return ParsePutCalendarResponse(rsp)
 }
 
-// ListDepartmentsWithResponse Every department (a short list, not paginated)
+// ListDepartmentsWithResponse The departments, a page at a time
 //
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /departments (the `ListDepartments` operationId).
-func (c *ClientWithResponses) ListDepartmentsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListDepartmentsResponse, error) {
-	rsp, err := c.ListDepartments(ctx, reqEditors...)
+func (c *ClientWithResponses) ListDepartmentsWithResponse(ctx context.Context, params *ListDepartmentsParams, reqEditors ...RequestEditorFn) (*ListDepartmentsResponse, error) {
+	rsp, err := c.ListDepartments(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -22568,13 +22910,13 @@ func (c *ClientWithResponses) VerifyViolationWithResponse(ctx context.Context, i
 	return ParseVerifyViolationResponse(rsp)
 }
 
-// ListWebhooksWithResponse Outgoing webhooks (admin)
+// ListWebhooksWithResponse Outgoing webhooks (admin), a page at a time
 //
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /webhooks (the `ListWebhooks` operationId).
-func (c *ClientWithResponses) ListWebhooksWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListWebhooksResponse, error) {
-	rsp, err := c.ListWebhooks(ctx, reqEditors...)
+func (c *ClientWithResponses) ListWebhooksWithResponse(ctx context.Context, params *ListWebhooksParams, reqEditors ...RequestEditorFn) (*ListWebhooksResponse, error) {
+	rsp, err := c.ListWebhooks(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -23031,6 +23373,13 @@ func ParseLogoutResponse(rsp *http.Response) (*LogoutResponse, error) {
 		}
 		response.JSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -23058,6 +23407,16 @@ func ParseLogoutResponse(rsp *http.Response) (*LogoutResponse, error) {
 			headers.XRequestID = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 422:
+		var headers LogoutResponse422Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers LogoutResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -23101,6 +23460,13 @@ func ParseGetCalendarResponse(rsp *http.Response) (*GetCalendarResponse, error) 
 		}
 		response.JSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -23128,6 +23494,16 @@ func ParseGetCalendarResponse(rsp *http.Response) (*GetCalendarResponse, error) 
 			headers.XRequestID = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetCalendarResponse422Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers GetCalendarResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -23326,6 +23702,13 @@ func ParseListDepartmentsResponse(rsp *http.Response) (*ListDepartmentsResponse,
 		}
 		response.JSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -23353,6 +23736,16 @@ func ParseListDepartmentsResponse(rsp *http.Response) (*ListDepartmentsResponse,
 			headers.XRequestID = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 422:
+		var headers ListDepartmentsResponse422Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers ListDepartmentsResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -24534,6 +24927,13 @@ func ParseGetInquiryResponse(rsp *http.Response) (*GetInquiryResponse, error) {
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -24571,6 +24971,16 @@ func ParseGetInquiryResponse(rsp *http.Response) (*GetInquiryResponse, error) {
 			headers.XRequestID = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetInquiryResponse422Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers GetInquiryResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -26133,6 +26543,13 @@ func ParseMeResponse(rsp *http.Response) (*MeResponse, error) {
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -26170,6 +26587,16 @@ func ParseMeResponse(rsp *http.Response) (*MeResponse, error) {
 			headers.XRequestID = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers MeResponse422Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers MeResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -26212,6 +26639,13 @@ func ParseMyAppraisalResponse(rsp *http.Response) (*MyAppraisalResponse, error) 
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
@@ -26260,6 +26694,16 @@ func ParseMyAppraisalResponse(rsp *http.Response) (*MyAppraisalResponse, error) 
 			headers.XRequestID = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers MyAppraisalResponse422Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers MyAppraisalResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -26303,6 +26747,13 @@ func ParseMyConductResponse(rsp *http.Response) (*MyConductResponse, error) {
 		}
 		response.JSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -26330,6 +26781,16 @@ func ParseMyConductResponse(rsp *http.Response) (*MyConductResponse, error) {
 			headers.XRequestID = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 422:
+		var headers MyConductResponse422Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers MyConductResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -27109,6 +27570,13 @@ func ParseGetPeriodResponse(rsp *http.Response) (*GetPeriodResponse, error) {
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -27156,6 +27624,16 @@ func ParseGetPeriodResponse(rsp *http.Response) (*GetPeriodResponse, error) {
 			headers.XRequestID = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetPeriodResponse422Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers GetPeriodResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -27344,6 +27822,13 @@ func ParseClosePeriodResponse(rsp *http.Response) (*ClosePeriodResponse, error) 
 		}
 		response.JSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -27401,6 +27886,16 @@ func ParseClosePeriodResponse(rsp *http.Response) (*ClosePeriodResponse, error) 
 			headers.XRequestID = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 422:
+		var headers ClosePeriodResponse422Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers ClosePeriodResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -28565,6 +29060,13 @@ func ParseGetReferralResponse(rsp *http.Response) (*GetReferralResponse, error) 
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -28602,6 +29104,16 @@ func ParseGetReferralResponse(rsp *http.Response) (*GetReferralResponse, error) 
 			headers.XRequestID = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetReferralResponse422Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers GetReferralResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -30355,6 +30867,13 @@ func ParseScanSLAResponse(rsp *http.Response) (*ScanSLAResponse, error) {
 		}
 		response.JSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -30392,6 +30911,16 @@ func ParseScanSLAResponse(rsp *http.Response) (*ScanSLAResponse, error) {
 			headers.XRequestID = &value
 		}
 		response.Headers403 = &headers
+	case rsp.StatusCode == 422:
+		var headers ScanSLAResponse422Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers ScanSLAResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -30883,6 +31412,13 @@ func ParseStaffImportTemplateResponse(rsp *http.Response) (*StaffImportTemplateR
 		}
 		response.JSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -30930,6 +31466,16 @@ func ParseStaffImportTemplateResponse(rsp *http.Response) (*StaffImportTemplateR
 			headers.XRequestID = &value
 		}
 		response.Headers403 = &headers
+	case rsp.StatusCode == 422:
+		var headers StaffImportTemplateResponse422Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers StaffImportTemplateResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -30987,6 +31533,13 @@ func ParseGetStaffResponse(rsp *http.Response) (*GetStaffResponse, error) {
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -31034,6 +31587,16 @@ func ParseGetStaffResponse(rsp *http.Response) (*GetStaffResponse, error) {
 			headers.XRequestID = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetStaffResponse422Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers GetStaffResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -31566,6 +32129,13 @@ func ParseStaffAppraisalResponse(rsp *http.Response) (*StaffAppraisalResponse, e
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -31623,6 +32193,16 @@ func ParseStaffAppraisalResponse(rsp *http.Response) (*StaffAppraisalResponse, e
 			headers.XRequestID = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers StaffAppraisalResponse422Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers StaffAppraisalResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -31932,6 +32512,13 @@ func ParseGetViolationResponse(rsp *http.Response) (*GetViolationResponse, error
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -31969,6 +32556,16 @@ func ParseGetViolationResponse(rsp *http.Response) (*GetViolationResponse, error
 			headers.XRequestID = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetViolationResponse422Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers GetViolationResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -32775,6 +33372,13 @@ func ParseListWebhooksResponse(rsp *http.Response) (*ListWebhooksResponse, error
 		}
 		response.JSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -32812,6 +33416,16 @@ func ParseListWebhooksResponse(rsp *http.Response) (*ListWebhooksResponse, error
 			headers.XRequestID = &value
 		}
 		response.Headers403 = &headers
+	case rsp.StatusCode == 422:
+		var headers ListWebhooksResponse422Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers ListWebhooksResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -33020,6 +33634,13 @@ func ParseDeleteWebhookResponse(rsp *http.Response) (*DeleteWebhookResponse, err
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -33067,6 +33688,16 @@ func ParseDeleteWebhookResponse(rsp *http.Response) (*DeleteWebhookResponse, err
 			headers.XRequestID = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers DeleteWebhookResponse422Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers DeleteWebhookResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
