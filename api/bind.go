@@ -167,6 +167,15 @@ func list[T any](items []T, total int64, p models.Page) List[T] {
 	return List[T]{Items: items, Total: total, Page: p.Number, PageSize: p.Size}
 }
 
+// pageOfAll cuts one page out of a short list the store answers whole
+// (departments, webhooks: tens of rows), in the same envelope as every
+// other list.
+func pageOfAll[T any](all []T, p models.Page) List[T] {
+	from := min((p.Number-1)*p.Size, len(all))
+	to := min(from+p.Size, len(all))
+	return list(all[from:to:to], int64(len(all)), p)
+}
+
 // decodeOptionalJSON is decodeJSON for actions whose body may be left out
 // (accept, resume): an empty body leaves dst as it is.
 func decodeOptionalJSON(c *gin.Context, dst any) error {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -29,11 +30,22 @@ type ErrorBody struct {
 	Error ErrorDetail `json:"error"`
 }
 
-// ErrorDetail is the content of the error envelope.
+// ErrorDetail is the content of the error envelope. Details is always
+// present, [] when there is nothing to list, so that clients can iterate
+// it without a presence check.
 type ErrorDetail struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
-	Details []any  `json:"details,omitempty"`
+	Details []any  `json:"details"`
+}
+
+// MarshalJSON writes a nil Details as [].
+func (d ErrorDetail) MarshalJSON() ([]byte, error) {
+	type plain ErrorDetail
+	if d.Details == nil {
+		d.Details = []any{}
+	}
+	return json.Marshal(plain(d))
 }
 
 // fail renders err in the error envelope. Internal errors are logged with

@@ -10,15 +10,17 @@ import (
 )
 
 func (s *Server) listDepartments(c *gin.Context) {
+	p, err := s.pageOf(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	ds, err := s.store.ListDepartments(c.Request.Context(), actor(c))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if ds == nil {
-		ds = []models.Department{}
-	}
-	c.JSON(http.StatusOK, gin.H{"items": ds})
+	c.JSON(http.StatusOK, pageOfAll(ds, p))
 }
 
 func (s *Server) createDepartment(c *gin.Context) {

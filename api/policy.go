@@ -36,6 +36,9 @@ func (s *Server) handle(g *gin.RouterGroup, method, path string, a access, handl
 	if !a.public {
 		chain = append(chain, s.authenticate, requireRole(s, a.roles))
 	}
+	if refuse := s.refuseUnknownQuery(method, joinPath(g.BasePath(), path)); refuse != nil {
+		chain = append(chain, refuse)
+	}
 	chain = append(chain, handlers...)
 	g.Handle(method, path, chain...)
 	s.routes[method+" "+joinPath(g.BasePath(), path)] = a

@@ -53,6 +53,9 @@ type Server struct {
 	openapiJSON []byte
 	// exports holds one token per export being built (see exportSlot).
 	exports chan struct{}
+	// queries holds each documented operation's query parameters
+	// (refuseUnknownQuery).
+	queries map[string]map[string]bool
 }
 
 // New builds the server and its router.
@@ -89,6 +92,10 @@ func New(store *models.Store, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	queries, err := documentedQueries(doc)
+	if err != nil {
+		return nil, err
+	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{
 		store:   store,
@@ -100,6 +107,7 @@ func New(store *models.Store, opts Options) (*Server, error) {
 		exports: make(chan struct{}, opts.MaxExports),
 
 		openapiJSON: doc,
+		queries:     queries,
 	}
 	// gin trusts every proxy unless told otherwise; a forged
 	// X-Forwarded-For would then defeat per-IP login throttling.

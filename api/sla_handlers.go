@@ -68,8 +68,13 @@ func (s *Server) markNotificationsRead(c *gin.Context) {
 }
 
 func (s *Server) listWebhooks(c *gin.Context) {
+	p, err := s.pageOf(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	hooks, err := s.store.ListWebhooks(c.Request.Context(), actor(c))
-	s.reply(c, http.StatusOK, gin.H{"items": hooks}, err)
+	s.reply(c, http.StatusOK, pageOfAll(hooks, p), err)
 }
 
 func (s *Server) createWebhook(c *gin.Context) {

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -27,6 +28,8 @@ commands:
   serve [--demo]     start the API server (the default)
   migrate up|status  apply pending migrations, or list them
   demo               fill an empty database with the demo organisation and exit
+  admin reset-password [EMPLOYEE_NO]
+                     give an account (default: admin) a new one-time password and print it
   healthcheck        exit 0 when the local server answers /healthz (Docker HEALTHCHECK)
   seed               fill an empty database with a large synthetic organisation (benchmarks, load tests)
   loadtest           drive a running server with concurrent clients and report latencies
@@ -49,9 +52,16 @@ func Run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		}
 		sub, args = args[0], args[1:]
 	}
+	if cmd == "admin" {
+		if len(args) == 0 || args[0] != "reset-password" {
+			fmt.Fprint(stderr, "usage: firstask admin reset-password [flags] [EMPLOYEE_NO]\n")
+			return 2
+		}
+		sub, args = args[0], args[1:]
+	}
 	var seedOpts seed.Options
 	switch cmd {
-	case "serve", "migrate", "demo", "healthcheck":
+	case "serve", "migrate", "demo", "healthcheck", "admin":
 	case "seed":
 		fs, f := newSeedFlags(stderr)
 		cfgArgs, err := parseCommandFlags(fs, args)
@@ -82,6 +92,10 @@ func Run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "firstask:", err)
 		return 2
 	}
+	account := models.FirstAdminEmployeeNo
+	if cmd == "admin" && len(rest) == 1 {
+		account, rest = rest[0], nil
+	}
 	if len(rest) > 0 {
 		fmt.Fprintf(stderr, "firstask %s: unexpected argument %q\n%s", cmd, rest[0], usage)
 		return 2
@@ -90,6 +104,16 @@ func Run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return healthcheck(cfg.Listen, stderr)
 	}
 	log := newLogger(cfg, stderr)
+	// serve takes its address before anything else: on a busy port it
+	// stops here, before the database is created, migrated or filled.
+	var ln net.Listener
+	if cmd == "serve" {
+		if ln, err = net.Listen("tcp", cfg.Listen); err != nil {
+			fmt.Fprintf(stderr, "firstask: cannot listen on %s (is another server running there? choose another address with FIRSTASK_LISTEN or --listen): %v\n", cfg.Listen, err)
+			return 1
+		}
+		defer ln.Close()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// After the first signal a second one ends the process at once.
@@ -111,6 +135,8 @@ func Run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 			return 1
 		}
 		return 0
+	case "admin":
+		return resetPassword(ctx, store, account, stdout, stderr)
 	case "demo":
 		if err := prepare(ctx, store, cfg, log); err != nil {
 			fmt.Fprintln(stderr, "firstask:", err)
@@ -122,7 +148,7 @@ func Run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		}
 		return 0
 	}
-	if err := serve(ctx, store, cfg, log); err != nil {
+	if err := serve(ctx, store, cfg, log, ln); err != nil {
 		fmt.Fprintln(stderr, "firstask:", err)
 		return 1
 	}

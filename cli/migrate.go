@@ -84,3 +84,21 @@ func fillDemo(ctx context.Context, store *models.Store, log *slog.Logger) error 
 	}
 	return nil
 }
+
+// resetPassword gives the account a new generated password and prints it
+// once: the way back in when the first admin's one-time password is lost.
+// The database is migrated first (as serve would); the reset is audited
+// and signs the account out everywhere.
+func resetPassword(ctx context.Context, store *models.Store, employeeNo string, stdout, stderr io.Writer) int {
+	if err := store.Migrate(ctx); err != nil {
+		fmt.Fprintln(stderr, "firstask:", err)
+		return 1
+	}
+	st, password, err := store.ResetPassword(ctx, models.System("cli admin reset-password"), employeeNo)
+	if err != nil {
+		fmt.Fprintln(stderr, "firstask:", models.ErrorMessage(err))
+		return 1
+	}
+	fmt.Fprintf(stdout, "new password for %s (%s): %s\nit is shown only now; change it after signing in (修改密码 or POST /api/v1/me/password)\n", st.EmployeeNo, st.Name, password)
+	return 0
+}

@@ -17,7 +17,10 @@ import (
 	"firstask/webhook"
 )
 
-func serve(ctx context.Context, store *models.Store, cfg config.Config, log *slog.Logger) error {
+// serve prepares the database (migrations, first admin, demo) and serves
+// on ln, which the caller bound first so that a busy port fails before
+// anything is written.
+func serve(ctx context.Context, store *models.Store, cfg config.Config, log *slog.Logger, ln net.Listener) error {
 	if err := prepare(ctx, store, cfg, log); err != nil {
 		return err
 	}
@@ -40,10 +43,6 @@ func serve(ctx context.Context, store *models.Store, cfg config.Config, log *slo
 		return err
 	}
 	pages, err := web.New(store, web.Options{Organisation: cfg.Organisation, SessionTTL: cfg.TokenTTL, SecureCookies: cfg.SecureCookies, Logger: log})
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
 	}

@@ -242,7 +242,7 @@ func (s *Store) ensureAdmin(ctx context.Context, password string) (employeeNo, g
 		} else if err != nil {
 			return err
 		}
-		in := StaffInput{EmployeeNo: ptr("admin"), Name: ptr("管理员"), DepartmentID: &d.ID, Role: ptr(RoleAdmin)}
+		in := StaffInput{EmployeeNo: ptr(FirstAdminEmployeeNo), Name: ptr("管理员"), DepartmentID: &d.ID, Role: ptr(RoleAdmin)}
 		if password != "" {
 			var v Validation
 			checkPassword(&v, "FIRSTASK_ADMIN_PASSWORD", password)
@@ -283,3 +283,50 @@ func (s *Store) PurgeTokens(ctx context.Context) (int64, error) {
 	})
 	return n, err
 }
+
+// ResetPassword gives the account with employeeNo (in any case) a new
+// generated password and returns it: the way back in when the first
+// admin's one-time password was lost (`firstask admin reset-password`).
+// Every token of the account is revoked, and the reset is audited as
+// staff.password_reset by the system actor a.
+func (s *Store) ResetPassword(ctx context.Context, a Actor, employeeNo string) (Staff, string, error) {
+	no, ok := NormalizeEmployeeNo(employeeNo)
+	if !ok {
+		return Staff{}, "", Invalid(FieldProblem{"employee_no", "is not a valid employee number (letters, digits, '_' or '-')"})
+	}
+	password := GeneratePassword()
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.bcryptCost)
+	if err != nil {
+		return Staff{}, "", err
+	}
+	var st Staff
+	err = s.write(ctx, a, func(tx *Tx) error {
+		if err := s.byEmployeeNo(tx.db, no).Take(&st).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+			return Errorf(ENotFound, "no account with employee number %s", no)
+		} else if err != nil {
+			return err
+		}
+		before := st.auditView()
+		st.PasswordHash = string(hash)
+		st.UpdatedAt = tx.now
+		if err := tx.db.Model(&Staff{}).Where("id = ?", st.ID).
+			Updates(map[string]any{"password_hash": st.PasswordHash, "updated_at": st.UpdatedAt}).Error; err != nil {
+			return err
+		}
+		if err := tx.revokeTokens(st.ID, ""); err != nil {
+			return err
+		}
+		after := st.auditView()
+		after["password_reset"] = true
+		tx.audit("staff.password_reset", "staff", st.ID, before, after)
+		return nil
+	})
+	if err != nil {
+		return Staff{}, "", err
+	}
+	return st, password, nil
+}
+
+// FirstAdminEmployeeNo is the login name of the admin account created on
+// an empty database.
+const FirstAdminEmployeeNo = "admin"
