@@ -419,6 +419,33 @@ func (e InquiryStatus) Valid() bool {
 	}
 }
 
+// Defines values for MonthPreviewUnapplied.
+const (
+	MonthPreviewUnappliedAppealWindowDays MonthPreviewUnapplied = "appeal_window_days"
+	MonthPreviewUnappliedLadder           MonthPreviewUnapplied = "ladder"
+	MonthPreviewUnappliedRepeatWindowDays MonthPreviewUnapplied = "repeat_window_days"
+	MonthPreviewUnappliedSeriousMinimum   MonthPreviewUnapplied = "serious_minimum"
+	MonthPreviewUnappliedSla              MonthPreviewUnapplied = "sla"
+)
+
+// Valid indicates whether the value is a known member of the MonthPreviewUnapplied enum.
+func (e MonthPreviewUnapplied) Valid() bool {
+	switch e {
+	case MonthPreviewUnappliedAppealWindowDays:
+		return true
+	case MonthPreviewUnappliedLadder:
+		return true
+	case MonthPreviewUnappliedRepeatWindowDays:
+		return true
+	case MonthPreviewUnappliedSeriousMinimum:
+		return true
+	case MonthPreviewUnappliedSla:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for MyScoreStatus.
 const (
 	MyScoreStatusClosed      MyScoreStatus = "closed"
@@ -533,6 +560,111 @@ func (e ReferralStatus) Valid() bool {
 	case ReferralStatusResolved:
 		return true
 	case ReferralStatusReturned:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RobotChannelFormat.
+const (
+	RobotChannelFormatActionCard  RobotChannelFormat = "actionCard"
+	RobotChannelFormatInteractive RobotChannelFormat = "interactive"
+	RobotChannelFormatMarkdown    RobotChannelFormat = "markdown"
+	RobotChannelFormatPost        RobotChannelFormat = "post"
+)
+
+// Valid indicates whether the value is a known member of the RobotChannelFormat enum.
+func (e RobotChannelFormat) Valid() bool {
+	switch e {
+	case RobotChannelFormatActionCard:
+		return true
+	case RobotChannelFormatInteractive:
+		return true
+	case RobotChannelFormatMarkdown:
+		return true
+	case RobotChannelFormatPost:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RobotChannelCreateFormat.
+const (
+	RobotChannelCreateFormatActionCard  RobotChannelCreateFormat = "actionCard"
+	RobotChannelCreateFormatEmpty       RobotChannelCreateFormat = ""
+	RobotChannelCreateFormatInteractive RobotChannelCreateFormat = "interactive"
+	RobotChannelCreateFormatMarkdown    RobotChannelCreateFormat = "markdown"
+	RobotChannelCreateFormatPost        RobotChannelCreateFormat = "post"
+)
+
+// Valid indicates whether the value is a known member of the RobotChannelCreateFormat enum.
+func (e RobotChannelCreateFormat) Valid() bool {
+	switch e {
+	case RobotChannelCreateFormatActionCard:
+		return true
+	case RobotChannelCreateFormatEmpty:
+		return true
+	case RobotChannelCreateFormatInteractive:
+		return true
+	case RobotChannelCreateFormatMarkdown:
+		return true
+	case RobotChannelCreateFormatPost:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RobotEvent.
+const (
+	RobotEventAppealDecided     RobotEvent = "appeal_decided"
+	RobotEventAssignment        RobotEvent = "assignment"
+	RobotEventEscalation        RobotEvent = "escalation"
+	RobotEventExtension         RobotEvent = "extension"
+	RobotEventMonthClosed       RobotEvent = "month_closed"
+	RobotEventReminder          RobotEvent = "reminder"
+	RobotEventViolationVerified RobotEvent = "violation_verified"
+)
+
+// Valid indicates whether the value is a known member of the RobotEvent enum.
+func (e RobotEvent) Valid() bool {
+	switch e {
+	case RobotEventAppealDecided:
+		return true
+	case RobotEventAssignment:
+		return true
+	case RobotEventEscalation:
+		return true
+	case RobotEventExtension:
+		return true
+	case RobotEventMonthClosed:
+		return true
+	case RobotEventReminder:
+		return true
+	case RobotEventViolationVerified:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RobotKind.
+const (
+	Dingtalk RobotKind = "dingtalk"
+	Feishu   RobotKind = "feishu"
+	Wecom    RobotKind = "wecom"
+)
+
+// Valid indicates whether the value is a known member of the RobotKind enum.
+func (e RobotKind) Valid() bool {
+	switch e {
+	case Dingtalk:
+		return true
+	case Feishu:
+		return true
+	case Wecom:
 		return true
 	default:
 		return false
@@ -977,6 +1109,24 @@ func (e ListReferralsParamsStatus) Valid() bool {
 	case ListReferralsParamsStatusResolved:
 		return true
 	case ListReferralsParamsStatusReturned:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PreviewRulesWorkbookParamsLang.
+const (
+	PreviewRulesWorkbookParamsLangEn PreviewRulesWorkbookParamsLang = "en"
+	PreviewRulesWorkbookParamsLangZh PreviewRulesWorkbookParamsLang = "zh"
+)
+
+// Valid indicates whether the value is a known member of the PreviewRulesWorkbookParamsLang enum.
+func (e PreviewRulesWorkbookParamsLang) Valid() bool {
+	switch e {
+	case PreviewRulesWorkbookParamsLangEn:
+		return true
+	case PreviewRulesWorkbookParamsLangZh:
 		return true
 	default:
 		return false
@@ -1681,6 +1831,14 @@ type GradeBand struct {
 	Min   float32 `json:"min"`
 }
 
+// GradeCounts defines model for GradeCounts.
+type GradeCounts struct {
+	A int `json:"A"`
+	B int `json:"B"`
+	C int `json:"C"`
+	D int `json:"D"`
+}
+
 // Health defines model for Health.
 type Health struct {
 	// Reason Why the server is not ready.
@@ -1938,7 +2096,7 @@ type LoginResult struct {
 	Token string `json:"token"`
 }
 
-// MarkRead The entries to mark read; all of the caller's unread entries when `ids` is absent or empty (or the body is left out).
+// MarkRead The entries to mark read; all of the caller's unread entries when `ids` is absent or empty (or the body is left out). More than 1,000 ids is a 422.
 type MarkRead struct {
 	Ids *[]Id `json:"ids,omitempty"`
 }
@@ -1952,6 +2110,39 @@ type MarkedCount struct {
 //
 // Example: 2026-10
 type Month = string
+
+// MonthPreview defines model for MonthPreview.
+type MonthPreview struct {
+	BonusWithheldAfter float32 `json:"bonus_withheld_after"`
+
+	// BonusWithheldBefore Sum of every person's bonus_deduction_percent.
+	BonusWithheldBefore float32 `json:"bonus_withheld_before"`
+
+	// Changed How many people change: the total behind the page in `changes`.
+	Changed int             `json:"changed"`
+	Changes []PreviewChange `json:"changes"`
+
+	// Closed A closed month is recomputed from its snapshot, an open one live.
+	Closed       bool                `json:"closed"`
+	Departments  []PreviewDepartment `json:"departments"`
+	GradesAfter  GradeCounts         `json:"grades_after"`
+	GradesBefore GradeCounts         `json:"grades_before"`
+
+	// Month A calendar month, YYYY-MM, in the organisation's time zone.
+	//
+	// Example: 2026-10
+	Month  Month `json:"month"`
+	People int   `json:"people"`
+
+	// RuleVersion The version that scores the month now (the "before").
+	RuleVersion int `json:"rule_version"`
+
+	// Unapplied Fields in which the draft differs from the month's rules but that cannot move its figures (they act at verification, on appeals or on the SLA clocks).
+	Unapplied []MonthPreviewUnapplied `json:"unapplied"`
+}
+
+// MonthPreviewUnapplied defines model for MonthPreview.Unapplied.
+type MonthPreviewUnapplied string
 
 // MyScore The caller's own result for a month, with every record that counted.
 type MyScore struct {
@@ -2170,6 +2361,45 @@ type PraisePage struct {
 	Total    int64    `json:"total"`
 }
 
+// PreviewChange defines model for PreviewChange.
+type PreviewChange struct {
+	After  PreviewOutcome `json:"after"`
+	Before PreviewOutcome `json:"before"`
+
+	// DepartmentId Example: 42
+	DepartmentId   Id     `json:"department_id"`
+	DepartmentName string `json:"department_name"`
+	EmployeeNo     string `json:"employee_no"`
+
+	// FinalChange after.final − before.final.
+	FinalChange float32 `json:"final_change"`
+	Name        string  `json:"name"`
+
+	// StaffId Example: 42
+	StaffId Id `json:"staff_id"`
+}
+
+// PreviewDepartment defines model for PreviewDepartment.
+type PreviewDepartment struct {
+	AverageAfter  float32 `json:"average_after"`
+	AverageBefore float32 `json:"average_before"`
+
+	// DepartmentId Example: 42
+	DepartmentId   Id     `json:"department_id"`
+	DepartmentName string `json:"department_name"`
+	Headcount      int    `json:"headcount"`
+}
+
+// PreviewOutcome defines model for PreviewOutcome.
+type PreviewOutcome struct {
+	BonusDeductionPercent float32 `json:"bonus_deduction_percent"`
+	Final                 float32 `json:"final"`
+	Grade                 Grade   `json:"grade"`
+
+	// HighestSanction 处分, fixed at verification: 教育, 口头警告, 书面警告, 通报批评; empty for none (or not yet verified).
+	HighestSanction Sanction `json:"highest_sanction"`
+}
+
 // ProblemDetail One problem. A field problem names `field`; a problem in an uploaded workbook names `row` (1-based, as Excel shows it), `column` (its header) and the cell's `value`.
 type ProblemDetail struct {
 	Column  *string `json:"column,omitempty"`
@@ -2305,8 +2535,93 @@ type ResultUploadPage struct {
 	Total    int64          `json:"total"`
 }
 
+// RobotChannel A group robot. Its signing secret is write-only (`signed` says whether it has one); the URL's query values are shown as `***`.
+type RobotChannel struct {
+	Active bool `json:"active"`
+
+	// CreatedAt An instant, RFC 3339 with an offset.
+	//
+	// Example: 2026-10-15T10:00:00+08:00
+	CreatedAt DateTime `json:"created_at"`
+	CreatedBy int64    `json:"created_by"`
+
+	// DepartmentId The department whose events it posts; null: every department.
+	DepartmentId *int64             `json:"department_id"`
+	Events       []RobotEvent       `json:"events"`
+	Format       RobotChannelFormat `json:"format"`
+
+	// Id Example: 42
+	Id Id `json:"id"`
+
+	// IncludeSub Also the departments below it.
+	IncludeSub bool `json:"include_sub"`
+
+	// Kind `wecom` 企业微信群机器人, `dingtalk` 钉钉自定义机器人, `feishu` 飞书自定义机器人.
+	Kind   RobotKind `json:"kind"`
+	Name   string    `json:"name"`
+	Signed bool      `json:"signed"`
+	Url    string    `json:"url"`
+}
+
+// RobotChannelFormat defines model for RobotChannel.Format.
+type RobotChannelFormat string
+
+// RobotChannelCreate defines model for RobotChannelCreate.
+type RobotChannelCreate struct {
+	// DepartmentId Required for supervisors (one of their departments); admins may leave it null for every department.
+	DepartmentId *int64 `json:"department_id,omitempty"`
+
+	// Events Empty: every kind.
+	Events *[]RobotEvent `json:"events,omitempty"`
+
+	// Format wecom: markdown; dingtalk: markdown (default, supports @mobile) or actionCard; feishu: interactive (default) or post.
+	Format *RobotChannelCreateFormat `json:"format,omitempty"`
+
+	// IncludeSub Default true.
+	IncludeSub *bool `json:"include_sub,omitempty"`
+
+	// Kind `wecom` 企业微信群机器人, `dingtalk` 钉钉自定义机器人, `feishu` 飞书自定义机器人.
+	Kind RobotKind `json:"kind"`
+	Name string    `json:"name"`
+
+	// Secret DingTalk or Feishu signing secret (optional; WeCom has none).
+	Secret *string `json:"secret,omitempty"`
+
+	// Url The robot's webhook address: WeCom `…/cgi-bin/webhook/send?key=…`, DingTalk `…/robot/send?access_token=…`, Feishu `…/open-apis/bot/v2/hook/<id>`.
+	Url string `json:"url"`
+}
+
+// RobotChannelCreateFormat wecom: markdown; dingtalk: markdown (default, supports @mobile) or actionCard; feishu: interactive (default) or post.
+type RobotChannelCreateFormat string
+
+// RobotChannelList defines model for RobotChannelList.
+type RobotChannelList struct {
+	Items []RobotChannel `json:"items"`
+}
+
+// RobotEvent defines model for RobotEvent.
+type RobotEvent string
+
+// RobotKind `wecom` 企业微信群机器人, `dingtalk` 钉钉自定义机器人, `feishu` 飞书自定义机器人.
+type RobotKind string
+
 // Role defines model for Role.
 type Role string
+
+// RulePreview defines model for RulePreview.
+type RulePreview struct {
+	Months   []MonthPreview `json:"months"`
+	Page     int            `json:"page"`
+	PageSize int            `json:"page_size"`
+}
+
+// RulePreviewRequest defines model for RulePreviewRequest.
+type RulePreviewRequest struct {
+	Months []Month `json:"months"`
+
+	// Rules A complete rule set document (PRODUCT.md §3). Every field is required; unknown keys, negative points, bands out of order or missing types answer 422 naming the path, e.g. `rules.points.buck_passing`.
+	Rules RuleSet `json:"rules"`
+}
 
 // RuleSet A complete rule set document (PRODUCT.md §3). Every field is required; unknown keys, negative points, bands out of order or missing types answer 422 naming the path, e.g. `rules.points.buck_passing`.
 type RuleSet struct {
@@ -2464,7 +2779,9 @@ type Staff struct {
 	Id Id `json:"id"`
 
 	// Name Example: 张三
-	Name  string `json:"name"`
+	Name string `json:"name"`
+
+	// Phone The staff member's own phone (group robots @-mention this mobile). Shown only to HR, admins and the person; empty for everyone else.
 	Phone string `json:"phone"`
 	Role  Role   `json:"role"`
 
@@ -2836,6 +3153,15 @@ type VerifyAuditParams struct {
 	AnchorHash *string `form:"anchor_hash,omitempty" json:"anchor_hash,omitempty"`
 }
 
+// ListChannelDeliveriesParams defines parameters for ListChannelDeliveries.
+type ListChannelDeliveriesParams struct {
+	// Page The page number, from 1.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// PageSize Items per page.
+	PageSize *PageSize `form:"page_size,omitempty" json:"page_size,omitempty"`
+}
+
 // ListDepartmentsParams defines parameters for ListDepartments.
 type ListDepartmentsParams struct {
 	// Page The page number, from 1.
@@ -3023,6 +3349,24 @@ type GetRulesParams struct {
 	Month *Month `form:"month,omitempty" json:"month,omitempty"`
 }
 
+// PreviewRulesParams defines parameters for PreviewRules.
+type PreviewRulesParams struct {
+	// Page The page number, from 1.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// PageSize Items per page.
+	PageSize *PageSize `form:"page_size,omitempty" json:"page_size,omitempty"`
+}
+
+// PreviewRulesWorkbookParams defines parameters for PreviewRulesWorkbook.
+type PreviewRulesWorkbookParams struct {
+	// Lang Language of workbook headers.
+	Lang *PreviewRulesWorkbookParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// PreviewRulesWorkbookParamsLang defines parameters for PreviewRulesWorkbook.
+type PreviewRulesWorkbookParamsLang string
+
 // ListRuleVersionsParams defines parameters for ListRuleVersions.
 type ListRuleVersionsParams struct {
 	// Page The page number, from 1.
@@ -3134,6 +3478,9 @@ type LoginJSONRequestBody = LoginRequest
 // PutCalendarJSONRequestBody defines body for PutCalendar for application/json ContentType.
 type PutCalendarJSONRequestBody = Calendar
 
+// CreateChannelJSONRequestBody defines body for CreateChannel for application/json ContentType.
+type CreateChannelJSONRequestBody = RobotChannelCreate
+
 // CreateDepartmentJSONRequestBody defines body for CreateDepartment for application/json ContentType.
 type CreateDepartmentJSONRequestBody = DepartmentCreate
 
@@ -3208,6 +3555,12 @@ type ReturnReferralJSONRequestBody = ReasonRequest
 
 // CreateRulesJSONRequestBody defines body for CreateRules for application/json ContentType.
 type CreateRulesJSONRequestBody = RuleSetCreate
+
+// PreviewRulesJSONRequestBody defines body for PreviewRules for application/json ContentType.
+type PreviewRulesJSONRequestBody = RulePreviewRequest
+
+// PreviewRulesWorkbookJSONRequestBody defines body for PreviewRulesWorkbook for application/json ContentType.
+type PreviewRulesWorkbookJSONRequestBody = RulePreviewRequest
 
 // CreateStaffJSONRequestBody defines body for CreateStaff for application/json ContentType.
 type CreateStaffJSONRequestBody = StaffCreate
@@ -3372,6 +3725,39 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /calendar (the `PutCalendar` operationId).
 	PutCalendar(ctx context.Context, body PutCalendarJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListChannels Group robots (admin: all; supervisor: those of their departments)
+	//
+	// Corresponds with GET /channels (the `ListChannels` operationId).
+	ListChannels(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateChannelWithBody Add a WeCom, DingTalk or Feishu group robot for a department (admin; supervisor for their own departments)
+	//
+	// Messages go through the same outbox, retries, delivery log and address rules as webhooks; a robot answering an error code in a 200 body is a failed delivery (docs/robots.md).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /channels (the `CreateChannel` operationId).
+	CreateChannelWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateChannel Add a WeCom, DingTalk or Feishu group robot for a department (admin; supervisor for their own departments)
+	//
+	// Messages go through the same outbox, retries, delivery log and address rules as webhooks; a robot answering an error code in a 200 body is a failed delivery (docs/robots.md).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /channels (the `CreateChannel` operationId).
+	CreateChannel(ctx context.Context, body CreateChannelJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteChannel Remove a group robot; its undelivered messages are cancelled
+	//
+	// Corresponds with DELETE /channels/{id} (the `DeleteChannel` operationId).
+	DeleteChannel(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListChannelDeliveries A group robot's delivery log, newest first
+	//
+	// Corresponds with GET /channels/{id}/deliveries (the `ListChannelDeliveries` operationId).
+	ListChannelDeliveries(ctx context.Context, id Id, params *ListChannelDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListDepartments The departments, a page at a time
 	//
@@ -3788,7 +4174,7 @@ type ClientInterface interface {
 
 	// Readyz Readiness probe
 	//
-	// 200 when the database answers and every migration is applied; 503 while shutting down (so load balancers stop sending traffic) or when the database is unreachable.
+	// 200 when the database answers and every migration is applied; 503 while shutting down (so load balancers stop sending traffic) or when the database is unreachable (the reason says only "database unreachable"; the error itself, which may name the database's address, goes to the log).
 	//
 	// Corresponds with GET /readyz (the `Readyz` operationId).
 	Readyz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3946,6 +4332,78 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /rules (the `CreateRules` operationId).
 	CreateRules(ctx context.Context, body CreateRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PreviewRulesWithBody Preview a draft rule set on real months, writing nothing (HR, admin)
+	//
+	// Recomputes each month with the draft exactly as scoring would if the
+	// draft scored it: an open month from the same people, bases, counted
+	// records, carry-overs and corrections as its live scores, a closed
+	// month from its closing snapshot. Sanctions stay as fixed at
+	// verification, so a draft `ladder`, `serious_minimum` or
+	// `repeat_window_days` changes nothing here (listed in `unapplied`);
+	// the draft's bonus percentages, cap and top-grade veto do apply to the
+	// stored sanctions. `rules` is checked as in `POST /rules` (422 with
+	// paths under `rules.`); `months` holds 1–12 distinct months (422 at
+	// `months[i]`). Each month's `changes` is the asked page of its changed
+	// people, largest change first (final score, then bonus withheld, then
+	// grade and sanction steps). No audit entry: a preview is not a change.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /rules/preview (the `PreviewRules` operationId).
+	PreviewRulesWithBody(ctx context.Context, params *PreviewRulesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PreviewRules Preview a draft rule set on real months, writing nothing (HR, admin)
+	//
+	// Recomputes each month with the draft exactly as scoring would if the
+	// draft scored it: an open month from the same people, bases, counted
+	// records, carry-overs and corrections as its live scores, a closed
+	// month from its closing snapshot. Sanctions stay as fixed at
+	// verification, so a draft `ladder`, `serious_minimum` or
+	// `repeat_window_days` changes nothing here (listed in `unapplied`);
+	// the draft's bonus percentages, cap and top-grade veto do apply to the
+	// stored sanctions. `rules` is checked as in `POST /rules` (422 with
+	// paths under `rules.`); `months` holds 1–12 distinct months (422 at
+	// `months[i]`). Each month's `changes` is the asked page of its changed
+	// people, largest change first (final score, then bonus withheld, then
+	// grade and sanction steps). No audit entry: a preview is not a change.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /rules/preview (the `PreviewRules` operationId).
+	PreviewRules(ctx context.Context, params *PreviewRulesParams, body PreviewRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PreviewRulesWorkbookWithBody The rule preview as a workbook (HR, admin)
+	//
+	// The same request and checks as `POST /rules/preview`, answered as a
+	// workbook (规则变更预览): 汇总 (one line per month: people, changed,
+	// bonus withheld and the grade distribution before and after; then
+	// each department's average before and after) and one sheet per month
+	// with every person before and after (final score, change, grade,
+	// highest sanction, bonus withheld %), the changed people first,
+	// largest change first, highlighted and marked 是 in the last column.
+	// Chinese unless `lang=en`. Writes nothing.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /rules/preview.xlsx (the `PreviewRulesWorkbook` operationId).
+	PreviewRulesWorkbookWithBody(ctx context.Context, params *PreviewRulesWorkbookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PreviewRulesWorkbook The rule preview as a workbook (HR, admin)
+	//
+	// The same request and checks as `POST /rules/preview`, answered as a
+	// workbook (规则变更预览): 汇总 (one line per month: people, changed,
+	// bonus withheld and the grade distribution before and after; then
+	// each department's average before and after) and one sheet per month
+	// with every person before and after (final score, change, grade,
+	// highest sanction, bonus withheld %), the changed people first,
+	// largest change first, highlighted and marked 是 in the last column.
+	// Chinese unless `lang=en`. Writes nothing.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /rules/preview.xlsx (the `PreviewRulesWorkbook` operationId).
+	PreviewRulesWorkbook(ctx context.Context, params *PreviewRulesWorkbookParams, body PreviewRulesWorkbookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListRuleVersions Every rule set version, newest first (HR, admin)
 	//
@@ -4307,6 +4765,89 @@ func (c *Client) PutCalendarWithBody(ctx context.Context, contentType string, bo
 // Corresponds with PUT /calendar (the `PutCalendar` operationId).
 func (c *Client) PutCalendar(ctx context.Context, body PutCalendarJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPutCalendarRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListChannels Group robots (admin: all; supervisor: those of their departments)
+//
+// Corresponds with GET /channels (the `ListChannels` operationId).
+func (c *Client) ListChannels(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListChannelsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateChannelWithBody Add a WeCom, DingTalk or Feishu group robot for a department (admin; supervisor for their own departments)
+//
+// Messages go through the same outbox, retries, delivery log and address rules as webhooks; a robot answering an error code in a 200 body is a failed delivery (docs/robots.md).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /channels (the `CreateChannel` operationId).
+func (c *Client) CreateChannelWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateChannelRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateChannel Add a WeCom, DingTalk or Feishu group robot for a department (admin; supervisor for their own departments)
+//
+// Messages go through the same outbox, retries, delivery log and address rules as webhooks; a robot answering an error code in a 200 body is a failed delivery (docs/robots.md).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /channels (the `CreateChannel` operationId).
+func (c *Client) CreateChannel(ctx context.Context, body CreateChannelJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateChannelRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteChannel Remove a group robot; its undelivered messages are cancelled
+//
+// Corresponds with DELETE /channels/{id} (the `DeleteChannel` operationId).
+func (c *Client) DeleteChannel(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteChannelRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListChannelDeliveries A group robot's delivery log, newest first
+//
+// Corresponds with GET /channels/{id}/deliveries (the `ListChannelDeliveries` operationId).
+func (c *Client) ListChannelDeliveries(ctx context.Context, id Id, params *ListChannelDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListChannelDeliveriesRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5272,7 +5813,7 @@ func (c *Client) RecordPraise(ctx context.Context, body RecordPraiseJSONRequestB
 
 // Readyz Readiness probe
 //
-// 200 when the database answers and every migration is applied; 503 while shutting down (so load balancers stop sending traffic) or when the database is unreachable.
+// 200 when the database answers and every migration is applied; 503 while shutting down (so load balancers stop sending traffic) or when the database is unreachable (the reason says only "database unreachable"; the error itself, which may name the database's address, goes to the log).
 //
 // Corresponds with GET /readyz (the `Readyz` operationId).
 func (c *Client) Readyz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5631,6 +6172,118 @@ func (c *Client) CreateRulesWithBody(ctx context.Context, contentType string, bo
 // Corresponds with POST /rules (the `CreateRules` operationId).
 func (c *Client) CreateRules(ctx context.Context, body CreateRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateRulesRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewRulesWithBody Preview a draft rule set on real months, writing nothing (HR, admin)
+//
+// Recomputes each month with the draft exactly as scoring would if the
+// draft scored it: an open month from the same people, bases, counted
+// records, carry-overs and corrections as its live scores, a closed
+// month from its closing snapshot. Sanctions stay as fixed at
+// verification, so a draft `ladder`, `serious_minimum` or
+// `repeat_window_days` changes nothing here (listed in `unapplied`);
+// the draft's bonus percentages, cap and top-grade veto do apply to the
+// stored sanctions. `rules` is checked as in `POST /rules` (422 with
+// paths under `rules.`); `months` holds 1–12 distinct months (422 at
+// `months[i]`). Each month's `changes` is the asked page of its changed
+// people, largest change first (final score, then bonus withheld, then
+// grade and sanction steps). No audit entry: a preview is not a change.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /rules/preview (the `PreviewRules` operationId).
+func (c *Client) PreviewRulesWithBody(ctx context.Context, params *PreviewRulesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewRulesRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewRules Preview a draft rule set on real months, writing nothing (HR, admin)
+//
+// Recomputes each month with the draft exactly as scoring would if the
+// draft scored it: an open month from the same people, bases, counted
+// records, carry-overs and corrections as its live scores, a closed
+// month from its closing snapshot. Sanctions stay as fixed at
+// verification, so a draft `ladder`, `serious_minimum` or
+// `repeat_window_days` changes nothing here (listed in `unapplied`);
+// the draft's bonus percentages, cap and top-grade veto do apply to the
+// stored sanctions. `rules` is checked as in `POST /rules` (422 with
+// paths under `rules.`); `months` holds 1–12 distinct months (422 at
+// `months[i]`). Each month's `changes` is the asked page of its changed
+// people, largest change first (final score, then bonus withheld, then
+// grade and sanction steps). No audit entry: a preview is not a change.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /rules/preview (the `PreviewRules` operationId).
+func (c *Client) PreviewRules(ctx context.Context, params *PreviewRulesParams, body PreviewRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewRulesRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewRulesWorkbookWithBody The rule preview as a workbook (HR, admin)
+//
+// The same request and checks as `POST /rules/preview`, answered as a
+// workbook (规则变更预览): 汇总 (one line per month: people, changed,
+// bonus withheld and the grade distribution before and after; then
+// each department's average before and after) and one sheet per month
+// with every person before and after (final score, change, grade,
+// highest sanction, bonus withheld %), the changed people first,
+// largest change first, highlighted and marked 是 in the last column.
+// Chinese unless `lang=en`. Writes nothing.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /rules/preview.xlsx (the `PreviewRulesWorkbook` operationId).
+func (c *Client) PreviewRulesWorkbookWithBody(ctx context.Context, params *PreviewRulesWorkbookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewRulesWorkbookRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewRulesWorkbook The rule preview as a workbook (HR, admin)
+//
+// The same request and checks as `POST /rules/preview`, answered as a
+// workbook (规则变更预览): 汇总 (one line per month: people, changed,
+// bonus withheld and the grade distribution before and after; then
+// each department's average before and after) and one sheet per month
+// with every person before and after (final score, change, grade,
+// highest sanction, bonus withheld %), the changed people first,
+// largest change first, highlighted and marked 是 in the last column.
+// Chinese unless `lang=en`. Writes nothing.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /rules/preview.xlsx (the `PreviewRulesWorkbook` operationId).
+func (c *Client) PreviewRulesWorkbook(ctx context.Context, params *PreviewRulesWorkbookParams, body PreviewRulesWorkbookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewRulesWorkbookRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6466,6 +7119,180 @@ func NewPutCalendarRequestWithBody(server string, contentType string, body io.Re
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListChannelsRequest constructs an http.Request for the ListChannels method
+func NewListChannelsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/channels")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateChannelRequest calls the generic CreateChannel builder with application/json body
+func NewCreateChannelRequest(server string, body CreateChannelJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateChannelRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateChannelRequestWithBody constructs an http.Request for the CreateChannel method, with any body, and a specified content type
+func NewCreateChannelRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/channels")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteChannelRequest constructs an http.Request for the DeleteChannel method
+func NewDeleteChannelRequest(server string, id Id) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/channels/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListChannelDeliveriesRequest constructs an http.Request for the ListChannelDeliveries method
+func NewListChannelDeliveriesRequest(server string, id Id, params *ListChannelDeliveriesParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/channels/%s/deliveries", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -9181,6 +10008,152 @@ func NewCreateRulesRequestWithBody(server string, contentType string, body io.Re
 	return req, nil
 }
 
+// NewPreviewRulesRequest calls the generic PreviewRules builder with application/json body
+func NewPreviewRulesRequest(server string, params *PreviewRulesParams, body PreviewRulesJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPreviewRulesRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewPreviewRulesRequestWithBody constructs an http.Request for the PreviewRules method, with any body, and a specified content type
+func NewPreviewRulesRequestWithBody(server string, params *PreviewRulesParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rules/preview")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPreviewRulesWorkbookRequest calls the generic PreviewRulesWorkbook builder with application/json body
+func NewPreviewRulesWorkbookRequest(server string, params *PreviewRulesWorkbookParams, body PreviewRulesWorkbookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPreviewRulesWorkbookRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewPreviewRulesWorkbookRequestWithBody constructs an http.Request for the PreviewRulesWorkbook method, with any body, and a specified content type
+func NewPreviewRulesWorkbookRequestWithBody(server string, params *PreviewRulesWorkbookParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/rules/preview.xlsx")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Lang != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "lang", *params.Lang, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListRuleVersionsRequest constructs an http.Request for the ListRuleVersions method
 func NewListRuleVersionsRequest(server string, params *ListRuleVersionsParams) (*http.Request, error) {
 	var err error
@@ -10556,6 +11529,45 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /calendar (the `PutCalendar` operationId).
 	PutCalendarWithResponse(ctx context.Context, body PutCalendarJSONRequestBody, reqEditors ...RequestEditorFn) (*PutCalendarResponse, error)
 
+	// ListChannelsWithResponse Group robots (admin: all; supervisor: those of their departments)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /channels (the `ListChannels` operationId).
+	ListChannelsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListChannelsResponse, error)
+
+	// CreateChannelWithBodyWithResponse Add a WeCom, DingTalk or Feishu group robot for a department (admin; supervisor for their own departments)
+	//
+	// Messages go through the same outbox, retries, delivery log and address rules as webhooks; a robot answering an error code in a 200 body is a failed delivery (docs/robots.md).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /channels (the `CreateChannel` operationId).
+	CreateChannelWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateChannelResponse, error)
+
+	// CreateChannelWithResponse Add a WeCom, DingTalk or Feishu group robot for a department (admin; supervisor for their own departments)
+	//
+	// Messages go through the same outbox, retries, delivery log and address rules as webhooks; a robot answering an error code in a 200 body is a failed delivery (docs/robots.md).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /channels (the `CreateChannel` operationId).
+	CreateChannelWithResponse(ctx context.Context, body CreateChannelJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateChannelResponse, error)
+
+	// DeleteChannelWithResponse Remove a group robot; its undelivered messages are cancelled
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /channels/{id} (the `DeleteChannel` operationId).
+	DeleteChannelWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*DeleteChannelResponse, error)
+
+	// ListChannelDeliveriesWithResponse A group robot's delivery log, newest first
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /channels/{id}/deliveries (the `ListChannelDeliveries` operationId).
+	ListChannelDeliveriesWithResponse(ctx context.Context, id Id, params *ListChannelDeliveriesParams, reqEditors ...RequestEditorFn) (*ListChannelDeliveriesResponse, error)
+
 	// ListDepartmentsWithResponse The departments, a page at a time
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -11013,7 +12025,7 @@ type ClientWithResponsesInterface interface {
 
 	// ReadyzWithResponse Readiness probe
 	//
-	// 200 when the database answers and every migration is applied; 503 while shutting down (so load balancers stop sending traffic) or when the database is unreachable.
+	// 200 when the database answers and every migration is applied; 503 while shutting down (so load balancers stop sending traffic) or when the database is unreachable (the reason says only "database unreachable"; the error itself, which may name the database's address, goes to the log).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -11181,6 +12193,78 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /rules (the `CreateRules` operationId).
 	CreateRulesWithResponse(ctx context.Context, body CreateRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateRulesResponse, error)
+
+	// PreviewRulesWithBodyWithResponse Preview a draft rule set on real months, writing nothing (HR, admin)
+	//
+	// Recomputes each month with the draft exactly as scoring would if the
+	// draft scored it: an open month from the same people, bases, counted
+	// records, carry-overs and corrections as its live scores, a closed
+	// month from its closing snapshot. Sanctions stay as fixed at
+	// verification, so a draft `ladder`, `serious_minimum` or
+	// `repeat_window_days` changes nothing here (listed in `unapplied`);
+	// the draft's bonus percentages, cap and top-grade veto do apply to the
+	// stored sanctions. `rules` is checked as in `POST /rules` (422 with
+	// paths under `rules.`); `months` holds 1–12 distinct months (422 at
+	// `months[i]`). Each month's `changes` is the asked page of its changed
+	// people, largest change first (final score, then bonus withheld, then
+	// grade and sanction steps). No audit entry: a preview is not a change.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /rules/preview (the `PreviewRules` operationId).
+	PreviewRulesWithBodyWithResponse(ctx context.Context, params *PreviewRulesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewRulesResponse, error)
+
+	// PreviewRulesWithResponse Preview a draft rule set on real months, writing nothing (HR, admin)
+	//
+	// Recomputes each month with the draft exactly as scoring would if the
+	// draft scored it: an open month from the same people, bases, counted
+	// records, carry-overs and corrections as its live scores, a closed
+	// month from its closing snapshot. Sanctions stay as fixed at
+	// verification, so a draft `ladder`, `serious_minimum` or
+	// `repeat_window_days` changes nothing here (listed in `unapplied`);
+	// the draft's bonus percentages, cap and top-grade veto do apply to the
+	// stored sanctions. `rules` is checked as in `POST /rules` (422 with
+	// paths under `rules.`); `months` holds 1–12 distinct months (422 at
+	// `months[i]`). Each month's `changes` is the asked page of its changed
+	// people, largest change first (final score, then bonus withheld, then
+	// grade and sanction steps). No audit entry: a preview is not a change.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /rules/preview (the `PreviewRules` operationId).
+	PreviewRulesWithResponse(ctx context.Context, params *PreviewRulesParams, body PreviewRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*PreviewRulesResponse, error)
+
+	// PreviewRulesWorkbookWithBodyWithResponse The rule preview as a workbook (HR, admin)
+	//
+	// The same request and checks as `POST /rules/preview`, answered as a
+	// workbook (规则变更预览): 汇总 (one line per month: people, changed,
+	// bonus withheld and the grade distribution before and after; then
+	// each department's average before and after) and one sheet per month
+	// with every person before and after (final score, change, grade,
+	// highest sanction, bonus withheld %), the changed people first,
+	// largest change first, highlighted and marked 是 in the last column.
+	// Chinese unless `lang=en`. Writes nothing.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /rules/preview.xlsx (the `PreviewRulesWorkbook` operationId).
+	PreviewRulesWorkbookWithBodyWithResponse(ctx context.Context, params *PreviewRulesWorkbookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewRulesWorkbookResponse, error)
+
+	// PreviewRulesWorkbookWithResponse The rule preview as a workbook (HR, admin)
+	//
+	// The same request and checks as `POST /rules/preview`, answered as a
+	// workbook (规则变更预览): 汇总 (one line per month: people, changed,
+	// bonus withheld and the grade distribution before and after; then
+	// each department's average before and after) and one sheet per month
+	// with every person before and after (final score, change, grade,
+	// highest sanction, bonus withheld %), the changed people first,
+	// largest change first, highlighted and marked 是 in the last column.
+	// Chinese unless `lang=en`. Writes nothing.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /rules/preview.xlsx (the `PreviewRulesWorkbook` operationId).
+	PreviewRulesWorkbookWithResponse(ctx context.Context, params *PreviewRulesWorkbookParams, body PreviewRulesWorkbookJSONRequestBody, reqEditors ...RequestEditorFn) (*PreviewRulesWorkbookResponse, error)
 
 	// ListRuleVersionsWithResponse Every rule set version, newest first (HR, admin)
 	//
@@ -12068,6 +13152,433 @@ func (r PutCalendarResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PutCalendarResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListChannelsResponse401Headers the declared response headers of an HTTP 401 response for ListChannels
+type ListChannelsResponse401Headers struct {
+	WWWAuthenticate *string
+	XRequestID      *string
+}
+
+// ListChannelsResponse403Headers the declared response headers of an HTTP 403 response for ListChannels
+type ListChannelsResponse403Headers struct {
+	XRequestID *string
+}
+
+// ListChannelsResponse500Headers the declared response headers of an HTTP 500 response for ListChannels
+type ListChannelsResponse500Headers struct {
+	XRequestID *string
+}
+
+type ListChannelsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RobotChannelList
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListChannelsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListChannelsResponse403Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListChannelsResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListChannelsResponse) GetJSON200() *RobotChannelList {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListChannelsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListChannelsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListChannelsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListChannelsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListChannelsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListChannelsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListChannelsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateChannelResponse400Headers the declared response headers of an HTTP 400 response for CreateChannel
+type CreateChannelResponse400Headers struct {
+	XRequestID *string
+}
+
+// CreateChannelResponse401Headers the declared response headers of an HTTP 401 response for CreateChannel
+type CreateChannelResponse401Headers struct {
+	WWWAuthenticate *string
+	XRequestID      *string
+}
+
+// CreateChannelResponse403Headers the declared response headers of an HTTP 403 response for CreateChannel
+type CreateChannelResponse403Headers struct {
+	XRequestID *string
+}
+
+// CreateChannelResponse413Headers the declared response headers of an HTTP 413 response for CreateChannel
+type CreateChannelResponse413Headers struct {
+	XRequestID *string
+}
+
+// CreateChannelResponse415Headers the declared response headers of an HTTP 415 response for CreateChannel
+type CreateChannelResponse415Headers struct {
+	XRequestID *string
+}
+
+// CreateChannelResponse422Headers the declared response headers of an HTTP 422 response for CreateChannel
+type CreateChannelResponse422Headers struct {
+	XRequestID *string
+}
+
+// CreateChannelResponse500Headers the declared response headers of an HTTP 500 response for CreateChannel
+type CreateChannelResponse500Headers struct {
+	XRequestID *string
+}
+
+type CreateChannelResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *RobotChannel
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CreateChannelResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateChannelResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CreateChannelResponse403Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *CreateChannelResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *CreateChannelResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *CreateChannelResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CreateChannelResponse500Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateChannelResponse) GetJSON201() *RobotChannel {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateChannelResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateChannelResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateChannelResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateChannelResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r CreateChannelResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateChannelResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateChannelResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateChannelResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateChannelResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateChannelResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateChannelResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteChannelResponse401Headers the declared response headers of an HTTP 401 response for DeleteChannel
+type DeleteChannelResponse401Headers struct {
+	WWWAuthenticate *string
+	XRequestID      *string
+}
+
+// DeleteChannelResponse403Headers the declared response headers of an HTTP 403 response for DeleteChannel
+type DeleteChannelResponse403Headers struct {
+	XRequestID *string
+}
+
+// DeleteChannelResponse404Headers the declared response headers of an HTTP 404 response for DeleteChannel
+type DeleteChannelResponse404Headers struct {
+	XRequestID *string
+}
+
+// DeleteChannelResponse500Headers the declared response headers of an HTTP 500 response for DeleteChannel
+type DeleteChannelResponse500Headers struct {
+	XRequestID *string
+}
+
+type DeleteChannelResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteChannelResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteChannelResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteChannelResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteChannelResponse500Headers
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteChannelResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteChannelResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteChannelResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteChannelResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteChannelResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteChannelResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteChannelResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteChannelResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListChannelDeliveriesResponse401Headers the declared response headers of an HTTP 401 response for ListChannelDeliveries
+type ListChannelDeliveriesResponse401Headers struct {
+	WWWAuthenticate *string
+	XRequestID      *string
+}
+
+// ListChannelDeliveriesResponse403Headers the declared response headers of an HTTP 403 response for ListChannelDeliveries
+type ListChannelDeliveriesResponse403Headers struct {
+	XRequestID *string
+}
+
+// ListChannelDeliveriesResponse404Headers the declared response headers of an HTTP 404 response for ListChannelDeliveries
+type ListChannelDeliveriesResponse404Headers struct {
+	XRequestID *string
+}
+
+// ListChannelDeliveriesResponse422Headers the declared response headers of an HTTP 422 response for ListChannelDeliveries
+type ListChannelDeliveriesResponse422Headers struct {
+	XRequestID *string
+}
+
+// ListChannelDeliveriesResponse500Headers the declared response headers of an HTTP 500 response for ListChannelDeliveries
+type ListChannelDeliveriesResponse500Headers struct {
+	XRequestID *string
+}
+
+type ListChannelDeliveriesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DeliveryPage
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListChannelDeliveriesResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListChannelDeliveriesResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListChannelDeliveriesResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *ListChannelDeliveriesResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListChannelDeliveriesResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListChannelDeliveriesResponse) GetJSON200() *DeliveryPage {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListChannelDeliveriesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListChannelDeliveriesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListChannelDeliveriesResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ListChannelDeliveriesResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListChannelDeliveriesResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListChannelDeliveriesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListChannelDeliveriesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListChannelDeliveriesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListChannelDeliveriesResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -15751,6 +17262,12 @@ type AppraisalWorkbookResponse422Headers struct {
 	XRequestID *string
 }
 
+// AppraisalWorkbookResponse429Headers the declared response headers of an HTTP 429 response for AppraisalWorkbook
+type AppraisalWorkbookResponse429Headers struct {
+	RetryAfter *int
+	XRequestID *string
+}
+
 // AppraisalWorkbookResponse500Headers the declared response headers of an HTTP 500 response for AppraisalWorkbook
 type AppraisalWorkbookResponse500Headers struct {
 	XRequestID *string
@@ -15767,6 +17284,8 @@ type AppraisalWorkbookResponse struct {
 	JSON404 *NotFound
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *Error
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// Headers200 the parsed response headers for an HTTP 200 response
@@ -15779,6 +17298,8 @@ type AppraisalWorkbookResponse struct {
 	Headers404 *AppraisalWorkbookResponse404Headers
 	// Headers422 the parsed response headers for an HTTP 422 response
 	Headers422 *AppraisalWorkbookResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *AppraisalWorkbookResponse429Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *AppraisalWorkbookResponse500Headers
 }
@@ -15801,6 +17322,11 @@ func (r AppraisalWorkbookResponse) GetJSON404() *NotFound {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r AppraisalWorkbookResponse) GetJSON422() *UnprocessableEntity {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r AppraisalWorkbookResponse) GetJSON429() *Error {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -16157,6 +17683,12 @@ type ResultsTemplateResponse422Headers struct {
 	XRequestID *string
 }
 
+// ResultsTemplateResponse429Headers the declared response headers of an HTTP 429 response for ResultsTemplate
+type ResultsTemplateResponse429Headers struct {
+	RetryAfter *int
+	XRequestID *string
+}
+
 // ResultsTemplateResponse500Headers the declared response headers of an HTTP 500 response for ResultsTemplate
 type ResultsTemplateResponse500Headers struct {
 	XRequestID *string
@@ -16173,6 +17705,8 @@ type ResultsTemplateResponse struct {
 	JSON404 *NotFound
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *Error
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
 	// Headers200 the parsed response headers for an HTTP 200 response
@@ -16185,6 +17719,8 @@ type ResultsTemplateResponse struct {
 	Headers404 *ResultsTemplateResponse404Headers
 	// Headers422 the parsed response headers for an HTTP 422 response
 	Headers422 *ResultsTemplateResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ResultsTemplateResponse429Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *ResultsTemplateResponse500Headers
 }
@@ -16207,6 +17743,11 @@ func (r ResultsTemplateResponse) GetJSON404() *NotFound {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r ResultsTemplateResponse) GetJSON422() *UnprocessableEntity {
 	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ResultsTemplateResponse) GetJSON429() *Error {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -18521,6 +20062,286 @@ func (r CreateRulesResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateRulesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PreviewRulesResponse400Headers the declared response headers of an HTTP 400 response for PreviewRules
+type PreviewRulesResponse400Headers struct {
+	XRequestID *string
+}
+
+// PreviewRulesResponse401Headers the declared response headers of an HTTP 401 response for PreviewRules
+type PreviewRulesResponse401Headers struct {
+	WWWAuthenticate *string
+	XRequestID      *string
+}
+
+// PreviewRulesResponse403Headers the declared response headers of an HTTP 403 response for PreviewRules
+type PreviewRulesResponse403Headers struct {
+	XRequestID *string
+}
+
+// PreviewRulesResponse413Headers the declared response headers of an HTTP 413 response for PreviewRules
+type PreviewRulesResponse413Headers struct {
+	XRequestID *string
+}
+
+// PreviewRulesResponse415Headers the declared response headers of an HTTP 415 response for PreviewRules
+type PreviewRulesResponse415Headers struct {
+	XRequestID *string
+}
+
+// PreviewRulesResponse422Headers the declared response headers of an HTTP 422 response for PreviewRules
+type PreviewRulesResponse422Headers struct {
+	XRequestID *string
+}
+
+// PreviewRulesResponse500Headers the declared response headers of an HTTP 500 response for PreviewRules
+type PreviewRulesResponse500Headers struct {
+	XRequestID *string
+}
+
+type PreviewRulesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RulePreview
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PreviewRulesResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PreviewRulesResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PreviewRulesResponse403Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PreviewRulesResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *PreviewRulesResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PreviewRulesResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PreviewRulesResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PreviewRulesResponse) GetJSON200() *RulePreview {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PreviewRulesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PreviewRulesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PreviewRulesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PreviewRulesResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r PreviewRulesResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r PreviewRulesResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PreviewRulesResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PreviewRulesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PreviewRulesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PreviewRulesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PreviewRulesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PreviewRulesWorkbookResponse200Headers the declared response headers of an HTTP 200 response for PreviewRulesWorkbook
+type PreviewRulesWorkbookResponse200Headers struct {
+	ContentDisposition *string
+}
+
+// PreviewRulesWorkbookResponse400Headers the declared response headers of an HTTP 400 response for PreviewRulesWorkbook
+type PreviewRulesWorkbookResponse400Headers struct {
+	XRequestID *string
+}
+
+// PreviewRulesWorkbookResponse401Headers the declared response headers of an HTTP 401 response for PreviewRulesWorkbook
+type PreviewRulesWorkbookResponse401Headers struct {
+	WWWAuthenticate *string
+	XRequestID      *string
+}
+
+// PreviewRulesWorkbookResponse403Headers the declared response headers of an HTTP 403 response for PreviewRulesWorkbook
+type PreviewRulesWorkbookResponse403Headers struct {
+	XRequestID *string
+}
+
+// PreviewRulesWorkbookResponse413Headers the declared response headers of an HTTP 413 response for PreviewRulesWorkbook
+type PreviewRulesWorkbookResponse413Headers struct {
+	XRequestID *string
+}
+
+// PreviewRulesWorkbookResponse415Headers the declared response headers of an HTTP 415 response for PreviewRulesWorkbook
+type PreviewRulesWorkbookResponse415Headers struct {
+	XRequestID *string
+}
+
+// PreviewRulesWorkbookResponse422Headers the declared response headers of an HTTP 422 response for PreviewRulesWorkbook
+type PreviewRulesWorkbookResponse422Headers struct {
+	XRequestID *string
+}
+
+// PreviewRulesWorkbookResponse500Headers the declared response headers of an HTTP 500 response for PreviewRulesWorkbook
+type PreviewRulesWorkbookResponse500Headers struct {
+	XRequestID *string
+}
+
+type PreviewRulesWorkbookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PreviewRulesWorkbookResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PreviewRulesWorkbookResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PreviewRulesWorkbookResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PreviewRulesWorkbookResponse403Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PreviewRulesWorkbookResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *PreviewRulesWorkbookResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PreviewRulesWorkbookResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PreviewRulesWorkbookResponse500Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PreviewRulesWorkbookResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PreviewRulesWorkbookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PreviewRulesWorkbookResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PreviewRulesWorkbookResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r PreviewRulesWorkbookResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r PreviewRulesWorkbookResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PreviewRulesWorkbookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PreviewRulesWorkbookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PreviewRulesWorkbookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PreviewRulesWorkbookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PreviewRulesWorkbookResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -21464,6 +23285,75 @@ func (c *ClientWithResponses) PutCalendarWithResponse(ctx context.Context, body 
 	return ParsePutCalendarResponse(rsp)
 }
 
+// ListChannelsWithResponse Group robots (admin: all; supervisor: those of their departments)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /channels (the `ListChannels` operationId).
+func (c *ClientWithResponses) ListChannelsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListChannelsResponse, error) {
+	rsp, err := c.ListChannels(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListChannelsResponse(rsp)
+}
+
+// CreateChannelWithBodyWithResponse Add a WeCom, DingTalk or Feishu group robot for a department (admin; supervisor for their own departments)
+//
+// Messages go through the same outbox, retries, delivery log and address rules as webhooks; a robot answering an error code in a 200 body is a failed delivery (docs/robots.md).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /channels (the `CreateChannel` operationId).
+func (c *ClientWithResponses) CreateChannelWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateChannelResponse, error) {
+	rsp, err := c.CreateChannelWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateChannelResponse(rsp)
+}
+
+// CreateChannelWithResponse Add a WeCom, DingTalk or Feishu group robot for a department (admin; supervisor for their own departments)
+//
+// Messages go through the same outbox, retries, delivery log and address rules as webhooks; a robot answering an error code in a 200 body is a failed delivery (docs/robots.md).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /channels (the `CreateChannel` operationId).
+func (c *ClientWithResponses) CreateChannelWithResponse(ctx context.Context, body CreateChannelJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateChannelResponse, error) {
+	rsp, err := c.CreateChannel(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateChannelResponse(rsp)
+}
+
+// DeleteChannelWithResponse Remove a group robot; its undelivered messages are cancelled
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /channels/{id} (the `DeleteChannel` operationId).
+func (c *ClientWithResponses) DeleteChannelWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*DeleteChannelResponse, error) {
+	rsp, err := c.DeleteChannel(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteChannelResponse(rsp)
+}
+
+// ListChannelDeliveriesWithResponse A group robot's delivery log, newest first
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /channels/{id}/deliveries (the `ListChannelDeliveries` operationId).
+func (c *ClientWithResponses) ListChannelDeliveriesWithResponse(ctx context.Context, id Id, params *ListChannelDeliveriesParams, reqEditors ...RequestEditorFn) (*ListChannelDeliveriesResponse, error) {
+	rsp, err := c.ListChannelDeliveries(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListChannelDeliveriesResponse(rsp)
+}
+
 // ListDepartmentsWithResponse The departments, a page at a time
 //
 // Returns a wrapper object for the known response body format(s).
@@ -22245,7 +24135,7 @@ func (c *ClientWithResponses) RecordPraiseWithResponse(ctx context.Context, body
 
 // ReadyzWithResponse Readiness probe
 //
-// 200 when the database answers and every migration is applied; 503 while shutting down (so load balancers stop sending traffic) or when the database is unreachable.
+// 200 when the database answers and every migration is applied; 503 while shutting down (so load balancers stop sending traffic) or when the database is unreachable (the reason says only "database unreachable"; the error itself, which may name the database's address, goes to the log).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -22538,6 +24428,102 @@ func (c *ClientWithResponses) CreateRulesWithResponse(ctx context.Context, body 
 		return nil, err
 	}
 	return ParseCreateRulesResponse(rsp)
+}
+
+// PreviewRulesWithBodyWithResponse Preview a draft rule set on real months, writing nothing (HR, admin)
+//
+// Recomputes each month with the draft exactly as scoring would if the
+// draft scored it: an open month from the same people, bases, counted
+// records, carry-overs and corrections as its live scores, a closed
+// month from its closing snapshot. Sanctions stay as fixed at
+// verification, so a draft `ladder`, `serious_minimum` or
+// `repeat_window_days` changes nothing here (listed in `unapplied`);
+// the draft's bonus percentages, cap and top-grade veto do apply to the
+// stored sanctions. `rules` is checked as in `POST /rules` (422 with
+// paths under `rules.`); `months` holds 1–12 distinct months (422 at
+// `months[i]`). Each month's `changes` is the asked page of its changed
+// people, largest change first (final score, then bonus withheld, then
+// grade and sanction steps). No audit entry: a preview is not a change.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /rules/preview (the `PreviewRules` operationId).
+func (c *ClientWithResponses) PreviewRulesWithBodyWithResponse(ctx context.Context, params *PreviewRulesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewRulesResponse, error) {
+	rsp, err := c.PreviewRulesWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewRulesResponse(rsp)
+}
+
+// PreviewRulesWithResponse Preview a draft rule set on real months, writing nothing (HR, admin)
+//
+// Recomputes each month with the draft exactly as scoring would if the
+// draft scored it: an open month from the same people, bases, counted
+// records, carry-overs and corrections as its live scores, a closed
+// month from its closing snapshot. Sanctions stay as fixed at
+// verification, so a draft `ladder`, `serious_minimum` or
+// `repeat_window_days` changes nothing here (listed in `unapplied`);
+// the draft's bonus percentages, cap and top-grade veto do apply to the
+// stored sanctions. `rules` is checked as in `POST /rules` (422 with
+// paths under `rules.`); `months` holds 1–12 distinct months (422 at
+// `months[i]`). Each month's `changes` is the asked page of its changed
+// people, largest change first (final score, then bonus withheld, then
+// grade and sanction steps). No audit entry: a preview is not a change.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /rules/preview (the `PreviewRules` operationId).
+func (c *ClientWithResponses) PreviewRulesWithResponse(ctx context.Context, params *PreviewRulesParams, body PreviewRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*PreviewRulesResponse, error) {
+	rsp, err := c.PreviewRules(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewRulesResponse(rsp)
+}
+
+// PreviewRulesWorkbookWithBodyWithResponse The rule preview as a workbook (HR, admin)
+//
+// The same request and checks as `POST /rules/preview`, answered as a
+// workbook (规则变更预览): 汇总 (one line per month: people, changed,
+// bonus withheld and the grade distribution before and after; then
+// each department's average before and after) and one sheet per month
+// with every person before and after (final score, change, grade,
+// highest sanction, bonus withheld %), the changed people first,
+// largest change first, highlighted and marked 是 in the last column.
+// Chinese unless `lang=en`. Writes nothing.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /rules/preview.xlsx (the `PreviewRulesWorkbook` operationId).
+func (c *ClientWithResponses) PreviewRulesWorkbookWithBodyWithResponse(ctx context.Context, params *PreviewRulesWorkbookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewRulesWorkbookResponse, error) {
+	rsp, err := c.PreviewRulesWorkbookWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewRulesWorkbookResponse(rsp)
+}
+
+// PreviewRulesWorkbookWithResponse The rule preview as a workbook (HR, admin)
+//
+// The same request and checks as `POST /rules/preview`, answered as a
+// workbook (规则变更预览): 汇总 (one line per month: people, changed,
+// bonus withheld and the grade distribution before and after; then
+// each department's average before and after) and one sheet per month
+// with every person before and after (final score, change, grade,
+// highest sanction, bonus withheld %), the changed people first,
+// largest change first, highlighted and marked 是 in the last column.
+// Chinese unless `lang=en`. Writes nothing.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /rules/preview.xlsx (the `PreviewRulesWorkbook` operationId).
+func (c *ClientWithResponses) PreviewRulesWorkbookWithResponse(ctx context.Context, params *PreviewRulesWorkbookParams, body PreviewRulesWorkbookJSONRequestBody, reqEditors ...RequestEditorFn) (*PreviewRulesWorkbookResponse, error) {
+	rsp, err := c.PreviewRulesWorkbook(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewRulesWorkbookResponse(rsp)
 }
 
 // ListRuleVersionsWithResponse Every rule set version, newest first (HR, admin)
@@ -23661,6 +25647,469 @@ func ParsePutCalendarResponse(rsp *http.Response) (*PutCalendarResponse, error) 
 		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers PutCalendarResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListChannelsResponse parses an HTTP response from a ListChannelsWithResponse call
+func ParseListChannelsResponse(rsp *http.Response) (*ListChannelsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListChannelsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RobotChannelList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListChannelsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListChannelsResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListChannelsResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateChannelResponse parses an HTTP response from a CreateChannelWithResponse call
+func ParseCreateChannelResponse(rsp *http.Response) (*CreateChannelResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateChannelResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest RobotChannel
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers CreateChannelResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateChannelResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers CreateChannelResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 413:
+		var headers CreateChannelResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers CreateChannelResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers CreateChannelResponse422Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers CreateChannelResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteChannelResponse parses an HTTP response from a DeleteChannelWithResponse call
+func ParseDeleteChannelResponse(rsp *http.Response) (*DeleteChannelResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteChannelResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteChannelResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteChannelResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteChannelResponse404Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteChannelResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListChannelDeliveriesResponse parses an HTTP response from a ListChannelDeliveriesWithResponse call
+func ParseListChannelDeliveriesResponse(rsp *http.Response) (*ListChannelDeliveriesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListChannelDeliveriesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DeliveryPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListChannelDeliveriesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListChannelDeliveriesResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListChannelDeliveriesResponse404Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers ListChannelDeliveriesResponse422Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListChannelDeliveriesResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -27691,6 +30140,13 @@ func ParseAppraisalWorkbookResponse(rsp *http.Response) (*AppraisalWorkbookRespo
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -27758,6 +30214,23 @@ func ParseAppraisalWorkbookResponse(rsp *http.Response) (*AppraisalWorkbookRespo
 			headers.XRequestID = &value
 		}
 		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers AppraisalWorkbookResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 500:
 		var headers AppraisalWorkbookResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -28142,6 +30615,13 @@ func ParseResultsTemplateResponse(rsp *http.Response) (*ResultsTemplateResponse,
 		}
 		response.JSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -28209,6 +30689,23 @@ func ParseResultsTemplateResponse(rsp *http.Response) (*ResultsTemplateResponse,
 			headers.XRequestID = &value
 		}
 		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers ResultsTemplateResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 500:
 		var headers ResultsTemplateResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -30715,6 +33212,319 @@ func ParseCreateRulesResponse(rsp *http.Response) (*CreateRulesResponse, error) 
 		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers CreateRulesResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePreviewRulesResponse parses an HTTP response from a PreviewRulesWithResponse call
+func ParsePreviewRulesResponse(rsp *http.Response) (*PreviewRulesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PreviewRulesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RulePreview
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PreviewRulesResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PreviewRulesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PreviewRulesResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 413:
+		var headers PreviewRulesResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers PreviewRulesResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers PreviewRulesResponse422Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PreviewRulesResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePreviewRulesWorkbookResponse parses an HTTP response from a PreviewRulesWorkbookWithResponse call
+func ParsePreviewRulesWorkbookResponse(rsp *http.Response) (*PreviewRulesWorkbookResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PreviewRulesWorkbookResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PreviewRulesWorkbookResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers PreviewRulesWorkbookResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PreviewRulesWorkbookResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PreviewRulesWorkbookResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 413:
+		var headers PreviewRulesWorkbookResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers PreviewRulesWorkbookResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers PreviewRulesWorkbookResponse422Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PreviewRulesWorkbookResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
