@@ -137,13 +137,22 @@ func (s *Server) uploadResults(c *gin.Context) {
 		return
 	}
 	lang := workbookLang(c)
+	limits := uploadLimits(lang)
+	switch c.Query("allow_other_month") {
+	case "", "false":
+		limits.Month = month.String()
+	case "true":
+	default:
+		s.fail(c, models.Invalid(models.FieldProblem{Field: "allow_other_month", Message: "must be true or false"}))
+		return
+	}
 	data, filename, err := readUpload(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	parsed, err := parseWorkbook(func() ([]reports.ResultRow, error) {
-		return reports.ReadResults(bytes.NewReader(data), uploadLimits(lang))
+		return reports.ReadResults(bytes.NewReader(data), limits)
 	})
 	var perr *reports.ParseError
 	if err != nil && !errors.As(err, &perr) {
@@ -171,7 +180,18 @@ func (s *Server) uploadResults(c *gin.Context) {
 		s.fail(c, storeProblems(err, lang))
 		return
 	}
-	c.JSON(http.StatusOK, sum)
+	warnings := reports.ResultWarnings(parsed, lang)
+	if warnings == nil {
+		warnings = []reports.Problem{}
+	}
+	c.JSON(http.StatusOK, uploadAnswer{UploadSummary: sum, Warnings: warnings})
+}
+
+// uploadAnswer is a results upload taken, with what was taken but looks
+// wrong (a score of 0.95 among 60–100s).
+type uploadAnswer struct {
+	models.UploadSummary
+	Warnings []reports.Problem `json:"warnings"`
 }
 
 func (s *Server) listResultUploads(c *gin.Context) {

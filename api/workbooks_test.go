@@ -6,6 +6,7 @@ import (
 	"compress/flate"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -534,4 +535,28 @@ func paddedSheet(t testing.TB, book []byte, pad int) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// TestResultsUploadMonthAndWarnings: last month's file is refused unless
+// allow_other_month=true; a percent-looking score is taken with a warning.
+func TestResultsUploadMonthAndWarnings(t *testing.T) {
+	e := newTestEnv(t)
+	last := xlsxOf(t, []any{"2026年9月 月度考核结果"}, []any{"工号", "基础绩效分"}, []any{"staffA", 0.95}, []any{"staffB", 90}, []any{"staffA1", 85})
+	r := e.upload("hr", resultsPath, "sept.xlsx", last).wantError(http.StatusUnprocessableEntity, "invalid")
+	if !strings.Contains(fmt.Sprint(r.Details), "文件属于 2026-09") {
+		t.Fatalf("refusal %+v", r)
+	}
+	e.upload("hr", resultsPath+"?allow_other_month=maybe", "sept.xlsx", last).wantError(http.StatusUnprocessableEntity, "invalid")
+	var sum struct {
+		Rows     int `json:"rows"`
+		Warnings []struct {
+			Row     int    `json:"row"`
+			Value   string `json:"value"`
+			Message string `json:"message"`
+		} `json:"warnings"`
+	}
+	e.upload("hr", resultsPath+"?allow_other_month=true&lang=en", "sept.xlsx", last).want(http.StatusOK).decode(&sum)
+	if sum.Rows != 3 || len(sum.Warnings) != 1 || sum.Warnings[0].Row != 3 || sum.Warnings[0].Value != "0.95" || !strings.Contains(sum.Warnings[0].Message, "percent") {
+		t.Fatalf("answer %+v", sum)
+	}
 }

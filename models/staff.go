@@ -119,7 +119,7 @@ func (in StaffInput) validate(creating bool) error {
 		}
 	}
 	if in.Name != nil {
-		n := strings.TrimSpace(*in.Name)
+		n := NormalizeName(*in.Name)
 		v.Check(n != "" && utf8.RuneCountInString(n) <= 64, "name", "must be 1–64 characters")
 	}
 	if in.Role != nil {
@@ -235,7 +235,7 @@ func (s *Store) CreateStaff(ctx context.Context, a Actor, in StaffInput) (Create
 
 func (tx *Tx) createStaff(a Actor, in StaffInput) (Staff, string, error) {
 	st := Staff{
-		EmployeeNo: strings.TrimSpace(*in.EmployeeNo), Name: strings.TrimSpace(*in.Name),
+		EmployeeNo: strings.TrimSpace(*in.EmployeeNo), Name: NormalizeName(*in.Name),
 		DepartmentID: *in.DepartmentID, Role: RoleStaff, EmploymentType: EmploymentRegular, Active: true,
 	}
 	if in.Role != nil {
@@ -307,7 +307,7 @@ func (s *Store) UpdateStaff(ctx context.Context, a Actor, id int64, in StaffInpu
 			st.EmployeeNo = strings.TrimSpace(*in.EmployeeNo)
 		}
 		if in.Name != nil {
-			st.Name = strings.TrimSpace(*in.Name)
+			st.Name = NormalizeName(*in.Name)
 		}
 		if in.DepartmentID != nil && *in.DepartmentID != st.DepartmentID {
 			if err := tx.checkActiveDepartment(*in.DepartmentID); err != nil {

@@ -265,7 +265,7 @@ func (tx *Tx) planStaffImport(a Actor, rows []StaffImportRow) ([]importPlan, err
 		if creating {
 			p.in.EmployeeNo = &no
 		}
-		if name := NormalizeCell(r.Name); name != "" {
+		if name := NormalizeName(NormalizeCell(r.Name)); name != "" {
 			if utf8.RuneCountInString(name) > 64 {
 				pl.add(r.Row, ColName, r.Name, ReasonTooLong, "name", 64)
 			}

@@ -272,8 +272,7 @@ func ReadStaffImport(r io.Reader, limits UploadLimits) ([]StaffRow, error) {
 		ok := true
 		require := func(key, value string) string {
 			if value == "" {
-				col := h.column(key)
-				add(Problem{Row: row, Column: col, Message: msg.required(col)})
+				add(Problem{Row: row, Column: h.column(key), Message: h.emptyMessage(msg, row, key)})
 				ok = false
 			}
 			return value
