@@ -94,9 +94,13 @@ func uploadProblems(parsed []reports.Problem, checked []models.Problem, lang rep
 	for i, p := range all {
 		details[i] = p
 	}
-	msg := fmt.Sprintf("the file has %d problems; nothing was taken", len(all))
+	msg := pick(lang, fmt.Sprintf("文件有 %d 处问题，全部未被接收", len(all)), fmt.Sprintf("the file has %d problems; nothing was taken", len(all)))
 	if len(all) == 1 {
-		msg = fmt.Sprintf("the file has a problem in row %d; nothing was taken: %s", all[0].Row, all[0].Message)
+		msg = pick(lang, fmt.Sprintf("文件第 %d 行有问题，全部未被接收：%s", all[0].Row, all[0].Message),
+			fmt.Sprintf("the file has a problem in row %d; nothing was taken: %s", all[0].Row, all[0].Message))
+		if all[0].Row == 0 {
+			msg = pick(lang, "文件未被接收："+all[0].Message, "nothing was taken: "+all[0].Message)
+		}
 	}
 	return &models.Error{Code: models.EInvalid, Message: msg, Details: details}
 }

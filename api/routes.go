@@ -39,7 +39,7 @@ func (s *Server) registerRoutes() {
 	s.handle(v1, http.MethodPost, "/staff/:id/absences", hrUp, s.createAbsence)
 
 	// Workbooks (uploads take the larger upload body limit)
-	uploads := s.engine.Group("/api/v1", limitBody(s.opts.MaxUploadBytes))
+	uploads := s.engine.Group("/api/v1", markUpload, limitUpload(s.opts.MaxUploadBytes))
 	s.handle(v1, http.MethodGet, "/periods/:month/results-template.xlsx", supervisorsUp, s.resultsTemplate)
 	s.handle(uploads, http.MethodPost, "/periods/:month/results", hrUp, s.uploadResults)
 	s.handle(v1, http.MethodGet, "/periods/:month/results/uploads", hrUp, s.listResultUploads)

@@ -560,3 +560,46 @@ func TestResultsUploadMonthAndWarnings(t *testing.T) {
 		t.Fatalf("answer %+v", sum)
 	}
 }
+
+// TestUploadMessagesFollowLang: every refusal of an upload a person reads
+// (415, 413, 409, 403 and the top-level 422 message) is Chinese by default
+// and English with lang=en.
+func TestUploadMessagesFollowLang(t *testing.T) {
+	e := newTestEnv(t)
+	good := xlsxOf(t, []any{"工号", "基础绩效分"}, []any{"staffA", 90})
+	big := make([]byte, e.srv.opts.MaxUploadBytes+1)
+	copy(big, "PK\x03\x04")
+	cases := []struct {
+		name   string
+		send   func(lang string) *response
+		status int
+		code   string
+		zh, en string
+	}{
+		{"415", func(l string) *response { return e.upload("hr", resultsPath+l, "a.csv", []byte("工号,基础绩效分\nstaffA,90\n")) },
+			http.StatusUnsupportedMediaType, "unsupported_media", "不是 .xlsx", "not an .xlsx"},
+		{"413", func(l string) *response { return e.upload("hr", resultsPath+l, "big.xlsx", big) },
+			http.StatusRequestEntityTooLarge, "too_large", "文件过大", "larger than"},
+		{"403", func(l string) *response { return e.upload("staffA", resultsPath+l, "a.xlsx", good) },
+			http.StatusForbidden, "forbidden", "只有人事和管理员", "role"},
+		{"422", func(l string) *response {
+			return e.upload("hr", resultsPath+l, "a.xlsx", xlsxOf(t, []any{"工号", "基础绩效分"}, []any{"staffA", "abc"}))
+		}, http.StatusUnprocessableEntity, "invalid", "全部未被接收", "nothing was taken"},
+		{"409", func(l string) *response { return e.upload("hr", "/api/v1/periods/2026-08/results"+l, "a.xlsx", good) },
+			http.StatusConflict, "conflict", "已结账", "closed"},
+	}
+	e.closeMonth("2026-08")
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e.t = t
+			zh := tc.send("").wantError(tc.status, tc.code)
+			if !strings.Contains(zh.Message, tc.zh) || !hasHan(zh.Message) {
+				t.Errorf("Chinese message %q lacks %q", zh.Message, tc.zh)
+			}
+			en := tc.send("?lang=en").wantError(tc.status, tc.code)
+			if !strings.Contains(en.Message, tc.en) || hasHan(en.Message) {
+				t.Errorf("English message %q lacks %q", en.Message, tc.en)
+			}
+		})
+	}
+}
