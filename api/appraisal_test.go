@@ -289,3 +289,52 @@ func TestPersonalSheetRemarks(t *testing.T) {
 		}
 	}
 }
+
+// TestNotAppraisedLeftOut: HR sets appraised=false on a person (PATCH, or
+// the import column); they leave the template, the scores, the headcount
+// and the workbook, and an upload naming them is refused.
+func TestNotAppraisedLeftOut(t *testing.T) {
+	e := appraisalFixture(t)
+	a1 := id(e.users["staffA1"].ID)
+	var st struct {
+		Appraised bool `json:"appraised"`
+	}
+	e.as("hr", "PATCH", "/api/v1/staff/"+a1, map[string]any{"appraised": false}).want(http.StatusOK).decode(&st)
+	if st.Appraised {
+		t.Fatal("PATCH did not clear appraised")
+	}
+	e.as("supA", "PATCH", "/api/v1/staff/"+a1, map[string]any{"appraised": true}).wantError(http.StatusForbidden, "forbidden")
+
+	tpl := openBook(t, e.as("hr", "GET", "/api/v1/periods/2026-10/results-template.xlsx", nil).want(http.StatusOK).Body)
+	rows, _ := tpl.GetRows(tpl.GetSheetList()[0])
+	for _, r := range rows {
+		if len(r) > 0 && r[0] == "staffA1" {
+			t.Fatalf("template lists %s", r[0])
+		}
+	}
+	var scores struct {
+		Items []struct {
+			EmployeeNo string `json:"employee_no"`
+		} `json:"items"`
+		Total int `json:"total"`
+	}
+	e.as("hr", "GET", "/api/v1/periods/2026-10/scores?page_size=100", nil).want(http.StatusOK).decode(&scores)
+	for _, it := range scores.Items {
+		if it.EmployeeNo == "staffA1" {
+			t.Fatal("scores list staffA1")
+		}
+	}
+	book := openBook(t, e.as("hr", "GET", "/api/v1/periods/2026-10/appraisal.xlsx", nil).want(http.StatusOK).Body)
+	if _, ok := appraisalRows(t, book, "考核表")["staffA1"]; ok {
+		t.Fatal("考核表 lists staffA1")
+	}
+	e.upload("hr", resultsPath, "a.xlsx", xlsxOf(t, []any{"工号", "基础绩效分"}, []any{"staffA1", 90})).wantError(http.StatusUnprocessableEntity, "invalid")
+
+	// The import column sets it back.
+	imp := xlsxOf(t, []any{"工号", "姓名", "部门编码", "参加考核"}, []any{"staffA1", "姓名staffA1", e.depts["A1"].Code, "是"})
+	e.upload("hr", "/api/v1/staff/import", "staff.xlsx", imp).want(http.StatusOK)
+	e.as("hr", "GET", "/api/v1/staff/"+a1, nil).want(http.StatusOK).decode(&st)
+	if !st.Appraised {
+		t.Fatal("the import did not set appraised")
+	}
+}

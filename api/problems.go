@@ -21,6 +21,7 @@ var workbookHeaders = map[string][2]string{
 	models.ColEmploymentType: {"用工类型", "Employment Type"},
 	models.ColPhone:          {"电话", "Phone"},
 	models.ColActive:         {"在职", "Active"},
+	models.ColAppraised:      {"参加考核", "Appraised"},
 	models.ColPassword:       {"初始密码", "Initial Password"},
 }
 
@@ -34,6 +35,9 @@ var chineseProblems = map[string]func(header string, args []any) string{
 		return fmt.Sprintf("工号 %v 不存在", a[0])
 	},
 	models.ReasonInactiveStaff: func(_ string, a []any) string { return fmt.Sprintf("%v（%v）已不在职", a[0], a[1]) },
+	models.ReasonNotAppraised: func(_ string, a []any) string {
+		return fmt.Sprintf("%v（%v）不参加考核（如需考核，请先在员工资料中设为参加考核）", a[0], a[1])
+	},
 	models.ReasonNameMismatch: func(_ string, a []any) string {
 		return fmt.Sprintf("工号 %v 对应的姓名是“%v”，不是“%v”", a[0], a[1], a[2])
 	},

@@ -265,6 +265,9 @@ func (s *Server) importStaff(c *gin.Context) {
 		if r.Active != nil {
 			rows[i].Active = strings.ToLower(fmt.Sprint(*r.Active))
 		}
+		if r.Appraised != nil {
+			rows[i].Appraised = strings.ToLower(fmt.Sprint(*r.Appraised))
+		}
 	}
 	ctx, a := c.Request.Context(), actor(c)
 	if perr != nil {

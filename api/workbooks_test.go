@@ -576,7 +576,9 @@ func TestUploadMessagesFollowLang(t *testing.T) {
 		code   string
 		zh, en string
 	}{
-		{"415", func(l string) *response { return e.upload("hr", resultsPath+l, "a.csv", []byte("工号,基础绩效分\nstaffA,90\n")) },
+		{"415", func(l string) *response {
+			return e.upload("hr", resultsPath+l, "a.csv", []byte("工号,基础绩效分\nstaffA,90\n"))
+		},
 			http.StatusUnsupportedMediaType, "unsupported_media", "不是 .xlsx", "not an .xlsx"},
 		{"413", func(l string) *response { return e.upload("hr", resultsPath+l, "big.xlsx", big) },
 			http.StatusRequestEntityTooLarge, "too_large", "文件过大", "larger than"},

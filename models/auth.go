@@ -242,7 +242,7 @@ func (s *Store) ensureAdmin(ctx context.Context, password string) (employeeNo, g
 		} else if err != nil {
 			return err
 		}
-		in := StaffInput{EmployeeNo: ptr("admin"), Name: ptr("管理员"), DepartmentID: &d.ID, Role: ptr(RoleAdmin)}
+		in := StaffInput{EmployeeNo: ptr("admin"), Name: ptr("管理员"), DepartmentID: &d.ID, Role: ptr(RoleAdmin), Appraised: ptr(false)}
 		if password != "" {
 			var v Validation
 			checkPassword(&v, "FIRSTASK_ADMIN_PASSWORD", password)

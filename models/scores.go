@@ -313,7 +313,7 @@ func nonEmpty(ids []int64) []int64 {
 // scoredStaff returns the active staff in scope ordered by employee number
 // (one page of them when page is set) and how many there are in all.
 func (tx *Tx) scoredStaff(scope scoreScope, page *Page) ([]staffRow, int64, error) {
-	q := tx.db.Table("staff AS s").Joins("JOIN departments d ON d.id = s.department_id").Where("s.active = ?", true)
+	q := tx.db.Table("staff AS s").Joins("JOIN departments d ON d.id = s.department_id").Where("s.active = ? AND s.appraised = ?", true, true)
 	if scope.staffIDs != nil {
 		q = q.Where("s.id IN ?", nonEmpty(scope.staffIDs))
 	}

@@ -32,9 +32,13 @@ type Staff struct {
 	EmploymentType EmploymentType `json:"employment_type"`
 	Phone          string         `json:"phone"`
 	Active         bool           `json:"active"`
-	PasswordHash   string         `json:"-"`
-	CreatedAt      time.Time      `json:"created_at"`
-	UpdatedAt      time.Time      `json:"updated_at"`
+	// Appraised is false for people left out of the monthly appraisal
+	// (the bootstrap admin, and whoever HR exempts): no template row, no
+	// score, no line in the workbooks or the headcount.
+	Appraised    bool      `json:"appraised" gorm:"default:true"`
+	PasswordHash string    `json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 // TableName names the staff table.
@@ -45,6 +49,7 @@ func (s Staff) auditView() map[string]any {
 	return map[string]any{
 		"employee_no": s.EmployeeNo, "name": s.Name, "department_id": s.DepartmentID,
 		"role": s.Role, "employment_type": s.EmploymentType, "phone": s.Phone, "active": s.Active,
+		"appraised": s.Appraised,
 	}
 }
 
@@ -58,6 +63,7 @@ type StaffInput struct {
 	EmploymentType *EmploymentType `json:"employment_type"`
 	Phone          *string         `json:"phone"`
 	Active         *bool           `json:"active"`
+	Appraised      *bool           `json:"appraised"`
 	Password       *string         `json:"password"`
 
 	// passwordHash (and generatedPassword, when none was given) are worked
@@ -236,7 +242,7 @@ func (s *Store) CreateStaff(ctx context.Context, a Actor, in StaffInput) (Create
 func (tx *Tx) createStaff(a Actor, in StaffInput) (Staff, string, error) {
 	st := Staff{
 		EmployeeNo: strings.TrimSpace(*in.EmployeeNo), Name: NormalizeName(*in.Name),
-		DepartmentID: *in.DepartmentID, Role: RoleStaff, EmploymentType: EmploymentRegular, Active: true,
+		DepartmentID: *in.DepartmentID, Role: RoleStaff, EmploymentType: EmploymentRegular, Active: true, Appraised: true,
 	}
 	if in.Role != nil {
 		st.Role = *in.Role
@@ -270,6 +276,13 @@ func (tx *Tx) createStaff(a Actor, in StaffInput) (Staff, string, error) {
 				Details: []any{FieldProblem{"employee_no", "already used"}}}
 		}
 		return st, "", err
+	}
+	if in.Appraised != nil && !*in.Appraised {
+		// The column's default (appraised) filled what gorm left out.
+		if err := tx.db.Model(&st).Update("appraised", false).Error; err != nil {
+			return st, "", err
+		}
+		st.Appraised = false
 	}
 	tx.audit("staff.create", "staff", st.ID, nil, st.auditView())
 	return st, generated, nil
@@ -340,6 +353,9 @@ func (s *Store) UpdateStaff(ctx context.Context, a Actor, id int64, in StaffInpu
 			}
 			st.Active = *in.Active
 			revoke = revoke || !st.Active
+		}
+		if in.Appraised != nil {
+			st.Appraised = *in.Appraised
 		}
 		if in.Password != nil {
 			if err := tx.checkGrant(a, st.Role, st.Role); err != nil {

@@ -25,6 +25,7 @@ type StaffImportRow struct {
 	Phone          string
 	Active         string // yes/no, true/false, 1/0, 是/否, 在职/离职
 	Password       string
+	Appraised      string // yes/no as Active; empty: appraised when new, unchanged otherwise
 }
 
 // InitialPassword is a generated password of an account the import
@@ -328,6 +329,13 @@ func (tx *Tx) planStaffImport(a Actor, rows []StaffImportRow) ([]importPlan, err
 				p.in.Active = &act
 			}
 		}
+		if v := NormalizeCell(r.Appraised); v != "" {
+			if ap, ok := activeWords[strings.ToLower(v)]; !ok {
+				pl.add(r.Row, ColAppraised, r.Appraised, ReasonBadChoice, "appraised column", "yes, no")
+			} else {
+				p.in.Appraised = &ap
+			}
+		}
 		if r.Password != "" && creating {
 			switch {
 			case utf8.RuneCountInString(r.Password) < MinPasswordLength:
@@ -389,8 +397,15 @@ func (tx *Tx) applyStaffImport(a Actor, p *importPlan) (bool, error) {
 		if p.in.Active != nil {
 			st.Active = *p.in.Active
 		}
+		st.Appraised = true
 		if err := tx.db.Create(&st).Error; err != nil {
 			return false, err
+		}
+		if p.in.Appraised != nil && !*p.in.Appraised {
+			if err := tx.db.Model(&st).Update("appraised", false).Error; err != nil {
+				return false, err
+			}
+			st.Appraised = false
 		}
 		tx.audit("staff.create", "staff", st.ID, nil, st.auditView())
 		return true, nil
@@ -416,6 +431,9 @@ func (tx *Tx) applyStaffImport(a Actor, p *importPlan) (bool, error) {
 	if p.in.Active != nil && *p.in.Active != st.Active {
 		st.Active = *p.in.Active
 		revoke = revoke || !st.Active
+	}
+	if p.in.Appraised != nil {
+		st.Appraised = *p.in.Appraised
 	}
 	after := st.auditView()
 	if mapsEqual(before, after) {
