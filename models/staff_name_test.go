@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -49,5 +50,16 @@ func TestNamesNormalisedWhereverWritten(t *testing.T) {
 	var got Staff
 	if err := f.s.db.Where("employee_no = ?", "N-2").First(&got).Error; err != nil || got.Name != "赵六" {
 		t.Fatalf("imported as %q (%v)", got.Name, err)
+	}
+}
+
+// TestGeneratedPasswordsNeverLookLikeFormulas: no generated password starts
+// with = + - or @ (a spreadsheet would run it as a formula).
+func TestGeneratedPasswordsNeverLookLikeFormulas(t *testing.T) {
+	for range 20000 {
+		p := GeneratePassword()
+		if len(p) != 16 || strings.ContainsRune("=+-@", rune(p[0])) {
+			t.Fatalf("generated %q", p)
+		}
 	}
 }
