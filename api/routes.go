@@ -45,6 +45,8 @@ func (s *Server) registerRoutes() {
 	s.handle(v1, http.MethodGet, "/periods/:month/results/uploads", hrUp, s.listResultUploads)
 	s.handle(v1, http.MethodGet, "/staff/import-template.xlsx", hrUp, s.staffImportTemplate)
 	s.handle(uploads, http.MethodPost, "/staff/import", hrUp, s.importStaff)
+	s.handle(v1, http.MethodGet, "/staff/import/jobs/:id", hrUp, s.getImportJob)
+	s.handle(v1, http.MethodGet, "/staff/import/jobs/:id/passwords.xlsx", hrUp, s.importJobPasswords)
 	s.handle(v1, http.MethodGet, "/periods/:month/appraisal.xlsx", supervisorsUp, s.appraisalWorkbook)
 	s.handle(v1, http.MethodGet, "/staff/:id/appraisal/:month.xlsx", supervisorsUp, s.staffAppraisal)
 	s.handle(v1, http.MethodGet, "/me/appraisal/:month.xlsx", signedIn, s.myAppraisal)

@@ -43,6 +43,8 @@ type Server struct {
 	metrics  *metrics.Metrics
 	// openapiJSON is the embedded document converted once at start.
 	openapiJSON []byte
+	// importJobs are the staff imports running or finished in the background.
+	importJobs importJobs
 }
 
 // New builds the server and its router.

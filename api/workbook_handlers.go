@@ -279,6 +279,30 @@ func (s *Server) importStaff(c *gin.Context) {
 		s.fail(c, uploadProblems(perr.Problems, checked, lang))
 		return
 	}
+	async := len(rows) >= asyncImportRows
+	switch c.Query("async") {
+	case "true":
+		async = true
+	case "", "false":
+	default:
+		s.fail(c, models.Invalid(models.FieldProblem{Field: "async", Message: pick(lang, "只能是 true 或 false", "must be true or false")}))
+		return
+	}
+	if async {
+		// Check now (no bcrypt: quick), so that a bad file is still a 422
+		// in the answer; the job checks again as it writes.
+		checked, err := s.store.CheckStaffImport(ctx, a, rows)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if len(checked) > 0 {
+			s.fail(c, uploadProblems(nil, checked, lang))
+			return
+		}
+		s.startImportJob(c, a, rows, lang)
+		return
+	}
 	sum, err := s.store.ImportStaff(ctx, a, rows)
 	if err != nil {
 		s.fail(c, storeProblems(err, lang))

@@ -99,7 +99,7 @@ func (s *Store) ImportStaff(ctx context.Context, a Actor, rows []StaffImportRow)
 	if err != nil {
 		return StaffImportSummary{}, err
 	}
-	hashes := s.hashImportPasswords(plans)
+	hashes := s.hashImportPasswords(ctx, plans)
 	var sum StaffImportSummary
 	err = s.write(ctx, a, func(tx *Tx) error {
 		plans, err := tx.planStaffImport(a, rows) // again, under the lock
@@ -167,9 +167,16 @@ type importHash struct{ hash, initial string }
 
 // hashImportPasswords hashes, on every core, the passwords the import will
 // store: given ones, and generated ones for new accounts.
-func (s *Store) hashImportPasswords(plans []importPlan) map[int]importHash {
+func (s *Store) hashImportPasswords(ctx context.Context, plans []importPlan) map[int]importHash {
 	out := make(map[int]importHash)
 	var mu sync.Mutex
+	progress, _ := ctx.Value(progressKey{}).(func(done, total int))
+	total := 0
+	for i := range plans {
+		if plans[i].existing == nil {
+			total++
+		}
+	}
 	work := make(chan *importPlan)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
@@ -180,7 +187,11 @@ func (s *Store) hashImportPasswords(plans []importPlan) map[int]importHash {
 				h := hashImportPassword(p, s.bcryptCost)
 				mu.Lock()
 				out[p.row.Row] = h
+				done := len(out)
 				mu.Unlock()
+				if progress != nil {
+					progress(done, total)
+				}
 			}
 		}()
 	}
@@ -462,4 +473,13 @@ func mapsEqual(a, b map[string]any) bool {
 		}
 	}
 	return true
+}
+
+type progressKey struct{}
+
+// WithImportProgress returns a context under which ImportStaff calls fn
+// as the new accounts' passwords are hashed (the long part of a large
+// import): done of total accounts, from any goroutine.
+func WithImportProgress(ctx context.Context, fn func(done, total int)) context.Context {
+	return context.WithValue(ctx, progressKey{}, fn)
 }
