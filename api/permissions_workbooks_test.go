@@ -50,8 +50,10 @@ func init() {
 		return e.importJob(user, xlsxOf(e.t, []any{"工号", "姓名", "部门编码"}, []any{prefix + role, "导入", "A"}))
 	}
 	add("GET /api/v1/staff/import/jobs/:id", permCase{
-		build: func(e *testEnv, role string) (string, any) { return "/api/v1/staff/import/jobs/" + jobOf(e, role, "job-"), nil },
-		want:  expect(forbidden, forbidden, ok, ok)})
+		build: func(e *testEnv, role string) (string, any) {
+			return "/api/v1/staff/import/jobs/" + jobOf(e, role, "job-"), nil
+		},
+		want: expect(forbidden, forbidden, ok, ok)})
 	add("GET /api/v1/staff/import/jobs/:id/passwords.xlsx", permCase{
 		build: func(e *testEnv, role string) (string, any) {
 			return "/api/v1/staff/import/jobs/" + jobOf(e, role, "pw-") + "/passwords.xlsx", nil
