@@ -407,7 +407,7 @@ func TestStaffImport(t *testing.T) {
 		f := openBook(t, res.Body)
 		sheet := f.GetSheetList()[0]
 		rows, _ := f.GetRows(sheet)
-		if strings.Join(rows[0], ",") != "工号,姓名,部门编码,角色,用工类型,电话,在职,初始密码" {
+		if strings.Join(rows[0], ",") != "工号,姓名,部门编码,角色,用工类型,电话,在职,初始密码,参加考核" {
 			t.Fatalf("header %q", rows[0])
 		}
 		// The second sheet lists the departments' codes and names.
