@@ -83,7 +83,7 @@ func appraisalBook(ms models.MonthScores, records iter.Seq[*models.CountedRecord
 		for rec := range records {
 			row := reports.DetailRow{
 				Date: rec.OccurredAt, Kind: rec.Kind.Label(l), Points: rec.Points,
-				InquiryRef: rec.InquiryRef, State: recordStateLabel(rec.State, lang),
+				InquiryRef: rec.InquiryRef, State: recordStateLabel(rec.State, lang), Reason: rec.Note,
 			}
 			if st := staff[rec.StaffID]; st != nil {
 				row.EmployeeNo, row.Name, row.Department = st.EmployeeNo, st.Name, st.DepartmentName
@@ -185,7 +185,8 @@ func recordStateLabel(state string, lang reports.Lang) string {
 	return state
 }
 
-// itemDescription words one applied record for the personal sheet.
+// itemDescription words one applied record for the personal sheet (the
+// month it came from goes to 备注, PersonalItem.FromMonth).
 func itemDescription(it scoring.Item, lang reports.Lang) string {
 	l := string(lang)
 	parts := []string{it.Kind.Label(l)}
@@ -203,9 +204,6 @@ func itemDescription(it scoring.Item, lang reports.Lang) string {
 	}
 	if it.Capped {
 		parts = append(parts, pick(lang, "超出月度加分上限", "over the monthly praise cap"))
-	}
-	if it.CarriedOverFrom != nil {
-		parts = append(parts, pick(lang, "自 "+it.CarriedOverFrom.String()+" 结转", "carried over from "+it.CarriedOverFrom.String()))
 	}
 	return strings.Join(parts, " · ")
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"iter"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -32,7 +33,10 @@ func (s *Server) appraisalWorkbook(c *gin.Context) {
 		return
 	}
 	depts, deptID := ex.Departments, ex.DepartmentID
-	wb := appraisalBook(ex.MonthScores, ex.Records(), depts, deptID, lang)
+	records := withNotes(ex.Records(), func(keys []models.RecordKey) (map[models.RecordKey]string, error) {
+		return s.store.RecordNotes(c.Request.Context(), actor(c), keys)
+	})
+	wb := appraisalBook(ex.MonthScores, records, depts, deptID, lang)
 	wb.Service = serviceRows(ex.Service)
 	wb.Organisation = s.opts.Organisation
 	wb.GeneratedAt = s.opts.Now().In(s.store.Location())
@@ -68,6 +72,11 @@ func (s *Server) personalSheet(c *gin.Context, staffID int64) {
 		s.failCode(c, models.ENotFound, "no such workbook: %q (months are YYYY-MM)", c.Param("month.xlsx"))
 		return
 	}
+	if start := month.Start(s.store.Location()); s.opts.Now().Before(start) {
+		// A month that has not begun has nothing to sign: no sheet.
+		s.failCode(c, models.ENotFound, "no appraisal for %s yet: the month begins on %s", month, start.Format("2006-01-02"))
+		return
+	}
 	lang := workbookLang(c)
 	ms, err := s.store.MonthScoresOf(c.Request.Context(), actor(c), month, staffID)
 	if err != nil {
@@ -87,10 +96,54 @@ func (s *Server) personalSheet(c *gin.Context, staffID int64) {
 	if p.Grade != string(r.Grade) {
 		p.Grade = string(r.Grade) + " " + p.Grade
 	}
+	states := make(map[models.RecordKey]string, len(ms.Records))
+	for _, rec := range ms.Records {
+		states[models.RecordKey{Kind: rec.Kind, ID: rec.ID}] = rec.State
+	}
 	for _, it := range r.Items {
-		p.Items = append(p.Items, reports.PersonalItem{Date: it.OccurredAt, Description: itemDescription(it, lang), Points: it.Points, Note: it.Note})
+		pi := reports.PersonalItem{Date: it.OccurredAt, Description: itemDescription(it, lang), Points: it.Points, Reason: it.Note,
+			State: recordStateLabel(states[models.RecordKey{Kind: it.Kind, ID: it.RecordID}], lang)}
+		if it.CarriedOverFrom != nil {
+			pi.FromMonth = it.CarriedOverFrom.String()
+		}
+		p.Items = append(p.Items, pi)
 	}
 	ascii := "appraisal-" + r.EmployeeNo + "-" + month.String() + ".xlsx"
 	att := newAttachment(c, pick(lang, "个人考核单-", "appraisal-")+r.Name+"-"+month.String()+".xlsx", asciiName(ascii))
 	s.finishAttachment(c, att, reports.WritePersonalSheet(att, p))
+}
+
+// notesBatch is how many records of 明细 get their 事由 in one read.
+const notesBatch = 2000
+
+// withNotes hands the records over with their free text (CountedRecord.Note)
+// read a batch at a time, so that the export never holds every record's
+// description at once. A failed read leaves the notes of its batch empty
+// (the download has begun by then; the figures are still right).
+func withNotes(records iter.Seq[*models.CountedRecord], read func([]models.RecordKey) (map[models.RecordKey]string, error)) iter.Seq[*models.CountedRecord] {
+	return func(yield func(*models.CountedRecord) bool) {
+		batch := make([]models.CountedRecord, 0, notesBatch)
+		keys := make([]models.RecordKey, 0, notesBatch)
+		flush := func() bool {
+			notes, _ := read(keys)
+			for i := range batch {
+				batch[i].Note = notes[keys[i]]
+				if !yield(&batch[i]) {
+					return false
+				}
+			}
+			batch, keys = batch[:0], keys[:0]
+			return true
+		}
+		for rec := range records {
+			batch = append(batch, *rec)
+			keys = append(keys, models.RecordKey{Kind: rec.Kind, ID: rec.ID})
+			if len(batch) == notesBatch && !flush() {
+				return
+			}
+		}
+		if len(batch) > 0 {
+			flush()
+		}
+	}
 }

@@ -222,4 +222,119 @@ func TestPersonalSheet(t *testing.T) {
 		t.Fatalf("own sheet:\n%s", mine)
 	}
 	e.as("staffA", "GET", "/api/v1/me/appraisal/2026-13.xlsx", nil).wantError(http.StatusNotFound, "not_found")
+	// A month that has not begun is no sheet at all, for anyone.
+	e.as("staffA", "GET", "/api/v1/me/appraisal/2031-01.xlsx", nil).wantError(http.StatusNotFound, "not_found")
+	e.as("hr", "GET", "/api/v1/staff/"+id(e.users["staffA"].ID)+"/appraisal/2031-01.xlsx", nil).wantError(http.StatusNotFound, "not_found")
+}
+
+// TestPersonalSheetRemarks reads 备注 of the personal sheet and 事由 of 明细
+// back: each line's description or praise reason, its state, and the month
+// a carried-over line came from.
+func TestPersonalSheetRemarks(t *testing.T) {
+	e := appraisalFixture(t)
+	f := openBook(t, e.as("hr", "GET", "/api/v1/staff/"+id(e.users["staffA"].ID)+"/appraisal/2026-10.xlsx", nil).want(http.StatusOK).Body)
+	rows, err := f.GetRows("个人考核单")
+	if err != nil {
+		t.Fatal(err)
+	}
+	remarks := map[string]string{} // 事项 → 备注
+	for _, r := range rows {
+		if len(r) >= 4 && strings.HasPrefix(r[0], "2026-10-") {
+			remarks[r[1]] = r[len(r)-1]
+		}
+	}
+	want := map[string]string{
+		"未及时移交": "late_referral at the front desk\n已查实",
+		"态度恶劣":  "rude_or_forbidden_phrase at the front desk\n已查实",
+		"群众表扬":  "helped a visitor find the right window\n已记录",
+	}
+	if len(remarks) != 3 {
+		t.Fatalf("want 3 record lines, got %q (rows %q)", remarks, rows)
+	}
+	for desc, remark := range remarks {
+		found := false
+		for k, w := range want {
+			if strings.Contains(desc, k) {
+				found = true
+				if remark != w {
+					t.Errorf("%s: 备注 %q, want %q", desc, remark, w)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("unexpected line %q", desc)
+		}
+	}
+	// 明细 carries the same text in 事由.
+	book := openBook(t, e.as("hr", "GET", "/api/v1/periods/2026-10/appraisal.xlsx", nil).want(http.StatusOK).Body)
+	details, err := book.GetRows("明细")
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := -1
+	reasons := map[string]bool{}
+	for _, r := range details {
+		for j, c := range r {
+			if c == "事由" {
+				col = j
+			}
+		}
+		if col >= 0 && len(r) > col && r[col] != "事由" {
+			reasons[r[col]] = true
+		}
+	}
+	for _, w := range []string{"late_referral at the front desk", "buck_passing at the front desk", "helped a visitor find the right window"} {
+		if !reasons[w] {
+			t.Errorf("明细 事由 lacks %q: %v", w, reasons)
+		}
+	}
+}
+
+// TestNotAppraisedLeftOut: HR sets appraised=false on a person (PATCH, or
+// the import column); they leave the template, the scores, the headcount
+// and the workbook, and an upload naming them is refused.
+func TestNotAppraisedLeftOut(t *testing.T) {
+	e := appraisalFixture(t)
+	a1 := id(e.users["staffA1"].ID)
+	var st struct {
+		Appraised bool `json:"appraised"`
+	}
+	e.as("hr", "PATCH", "/api/v1/staff/"+a1, map[string]any{"appraised": false}).want(http.StatusOK).decode(&st)
+	if st.Appraised {
+		t.Fatal("PATCH did not clear appraised")
+	}
+	e.as("supA", "PATCH", "/api/v1/staff/"+a1, map[string]any{"appraised": true}).wantError(http.StatusForbidden, "forbidden")
+
+	tpl := openBook(t, e.as("hr", "GET", "/api/v1/periods/2026-10/results-template.xlsx", nil).want(http.StatusOK).Body)
+	rows, _ := tpl.GetRows(tpl.GetSheetList()[0])
+	for _, r := range rows {
+		if len(r) > 0 && r[0] == "staffA1" {
+			t.Fatalf("template lists %s", r[0])
+		}
+	}
+	var scores struct {
+		Items []struct {
+			EmployeeNo string `json:"employee_no"`
+		} `json:"items"`
+		Total int `json:"total"`
+	}
+	e.as("hr", "GET", "/api/v1/periods/2026-10/scores?page_size=100", nil).want(http.StatusOK).decode(&scores)
+	for _, it := range scores.Items {
+		if it.EmployeeNo == "staffA1" {
+			t.Fatal("scores list staffA1")
+		}
+	}
+	book := openBook(t, e.as("hr", "GET", "/api/v1/periods/2026-10/appraisal.xlsx", nil).want(http.StatusOK).Body)
+	if _, ok := appraisalRows(t, book, "考核表")["staffA1"]; ok {
+		t.Fatal("考核表 lists staffA1")
+	}
+	e.upload("hr", resultsPath, "a.xlsx", xlsxOf(t, []any{"工号", "基础绩效分"}, []any{"staffA1", 90})).wantError(http.StatusUnprocessableEntity, "invalid")
+
+	// The import column sets it back.
+	imp := xlsxOf(t, []any{"工号", "姓名", "部门编码", "参加考核"}, []any{"staffA1", "姓名staffA1", e.depts["A1"].Code, "是"})
+	e.upload("hr", "/api/v1/staff/import", "staff.xlsx", imp).want(http.StatusOK)
+	e.as("hr", "GET", "/api/v1/staff/"+a1, nil).want(http.StatusOK).decode(&st)
+	if !st.Appraised {
+		t.Fatal("the import did not set appraised")
+	}
 }

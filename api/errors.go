@@ -71,6 +71,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 			body.Message = e.Message + "; request id " + rid
 		}
 	}
+	uploadFallback(c, &body, requestID(c))
 	c.AbortWithStatusJSON(status, ErrorBody{Error: body})
 }
 

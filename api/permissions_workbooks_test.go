@@ -40,4 +40,23 @@ func init() {
 		},
 		send: sendUpload,
 		want: expect(forbidden, forbidden, ok, ok)})
+	// The import job routes: hr and admin see their own job (started in
+	// build); the others are refused by role before any lookup.
+	jobOf := func(e *testEnv, role, prefix string) string {
+		user := role
+		if role != "hr" && role != "admin" {
+			user = "hr"
+		}
+		return e.importJob(user, xlsxOf(e.t, []any{"工号", "姓名", "部门编码"}, []any{prefix + role, "导入", "A"}))
+	}
+	add("GET /api/v1/staff/import/jobs/:id", permCase{
+		build: func(e *testEnv, role string) (string, any) {
+			return "/api/v1/staff/import/jobs/" + jobOf(e, role, "job-"), nil
+		},
+		want: expect(forbidden, forbidden, ok, ok)})
+	add("GET /api/v1/staff/import/jobs/:id/passwords.xlsx", permCase{
+		build: func(e *testEnv, role string) (string, any) {
+			return "/api/v1/staff/import/jobs/" + jobOf(e, role, "pw-") + "/passwords.xlsx", nil
+		},
+		want: expect(forbidden, forbidden, ok, ok)})
 }

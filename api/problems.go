@@ -21,6 +21,7 @@ var workbookHeaders = map[string][2]string{
 	models.ColEmploymentType: {"用工类型", "Employment Type"},
 	models.ColPhone:          {"电话", "Phone"},
 	models.ColActive:         {"在职", "Active"},
+	models.ColAppraised:      {"参加考核", "Appraised"},
 	models.ColPassword:       {"初始密码", "Initial Password"},
 }
 
@@ -34,6 +35,9 @@ var chineseProblems = map[string]func(header string, args []any) string{
 		return fmt.Sprintf("工号 %v 不存在", a[0])
 	},
 	models.ReasonInactiveStaff: func(_ string, a []any) string { return fmt.Sprintf("%v（%v）已不在职", a[0], a[1]) },
+	models.ReasonNotAppraised: func(_ string, a []any) string {
+		return fmt.Sprintf("%v（%v）不参加考核（如需考核，请先在员工资料中设为参加考核）", a[0], a[1])
+	},
 	models.ReasonNameMismatch: func(_ string, a []any) string {
 		return fmt.Sprintf("工号 %v 对应的姓名是“%v”，不是“%v”", a[0], a[1], a[2])
 	},
@@ -94,9 +98,13 @@ func uploadProblems(parsed []reports.Problem, checked []models.Problem, lang rep
 	for i, p := range all {
 		details[i] = p
 	}
-	msg := fmt.Sprintf("the file has %d problems; nothing was taken", len(all))
+	msg := pick(lang, fmt.Sprintf("文件有 %d 处问题，全部未被接收", len(all)), fmt.Sprintf("the file has %d problems; nothing was taken", len(all)))
 	if len(all) == 1 {
-		msg = fmt.Sprintf("the file has a problem in row %d; nothing was taken: %s", all[0].Row, all[0].Message)
+		msg = pick(lang, fmt.Sprintf("文件第 %d 行有问题，全部未被接收：%s", all[0].Row, all[0].Message),
+			fmt.Sprintf("the file has a problem in row %d; nothing was taken: %s", all[0].Row, all[0].Message))
+		if all[0].Row == 0 {
+			msg = pick(lang, "文件未被接收："+all[0].Message, "nothing was taken: "+all[0].Message)
+		}
 	}
 	return &models.Error{Code: models.EInvalid, Message: msg, Details: details}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"firstask/models"
+	"firstask/reports"
 	"firstask/scoring"
 )
 
@@ -31,47 +32,51 @@ const uploadField = "file"
 // temporary file behind; excelize reads the whole archive into memory in
 // any case.
 func readUpload(c *gin.Context) (data []byte, filename string, err error) {
+	lang := workbookLang(c)
 	ct := c.GetHeader("Content-Type")
 	mt, _, perr := mime.ParseMediaType(ct)
 	if perr != nil || mt != "multipart/form-data" {
-		return nil, "", models.Errorf(models.EUnsupported,
-			"send the workbook as multipart/form-data with the file in the field %q, not %q", uploadField, ct)
+		return nil, "", models.Errorf(models.EUnsupported, "%s", pick(lang,
+			fmt.Sprintf("请以 multipart/form-data 上传，文件放在字段“%s”中（收到的是 %q）", uploadField, ct),
+			fmt.Sprintf("send the workbook as multipart/form-data with the file in the field %q, not %q", uploadField, ct)))
 	}
 	allowUpload(c.Request)
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
-		return nil, "", models.Errorf(models.EMalformed, "the multipart body could not be read: %v", err)
+		return nil, "", bodyError(err, lang)
 	}
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return nil, "", models.Invalid(models.FieldProblem{Field: uploadField, Message: "is required: attach the .xlsx workbook in this multipart field"})
+			return nil, "", models.Invalid(models.FieldProblem{Field: uploadField, Message: pick(lang,
+				"不能为空：请在这个字段中附上 .xlsx 工作簿", "is required: attach the .xlsx workbook in this multipart field")})
 		}
 		if err != nil {
-			return nil, "", bodyError(err)
+			return nil, "", bodyError(err, lang)
 		}
 		if part.FormName() != uploadField {
 			if _, err := io.Copy(io.Discard, part); err != nil {
-				return nil, "", bodyError(err)
+				return nil, "", bodyError(err, lang)
 			}
 			continue
 		}
 		var buf bytes.Buffer
 		if _, err := io.Copy(&buf, part); err != nil {
-			return nil, "", bodyError(err)
+			return nil, "", bodyError(err, lang)
 		}
 		return buf.Bytes(), part.FileName(), nil
 	}
 }
 
 // bodyError turns a failure to read the body into a 413 when the limit was
-// passed and a 400 otherwise.
-func bodyError(err error) error {
+// passed and a 400 otherwise, worded in lang.
+func bodyError(err error, lang reports.Lang) error {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return models.Errorf(models.ETooLarge, "the upload is larger than %d bytes", tooBig.Limit)
+		return models.Errorf(models.ETooLarge, "%s", tooLargeMessage(lang, tooBig.Limit))
 	}
-	return models.Errorf(models.EMalformed, "the multipart body could not be read: %v", err)
+	return models.Errorf(models.EMalformed, "%s", pick(lang, "上传内容无法读取（multipart 格式错误）："+err.Error(),
+		"the multipart body could not be read: "+err.Error()))
 }
 
 // workbookMonth reads the {month} path parameter; a malformed month is a

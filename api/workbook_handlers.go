@@ -79,20 +79,32 @@ func parseWorkbook[T any](read func() ([]T, error)) (rows []T, err error) {
 // package at all (a CSV, a PDF, an old .xls), 422 for a package that
 // claims to be a workbook but cannot be read.
 func (s *Server) unreadableWorkbook(c *gin.Context, data []byte, err error) error {
+	lang := workbookLang(c)
+	say := func(code, zh, en string) error { return models.Errorf(code, "%s", pick(lang, zh, en)) }
 	switch {
 	case errors.Is(err, reports.ErrTooLarge):
-		return models.Errorf(models.ETooLarge, "the workbook is too large once uncompressed (at most %d MiB): keep only the first sheet's data and save again", reports.DefaultUnzipSizeLimit>>20)
+		return say(models.ETooLarge,
+			fmt.Sprintf("工作簿解压后过大（最多 %d MiB）：只保留第一个工作表的数据后重新保存", reports.DefaultUnzipSizeLimit>>20),
+			fmt.Sprintf("the workbook is too large once uncompressed (at most %d MiB): keep only the first sheet's data and save again", reports.DefaultUnzipSizeLimit>>20))
 	case errors.Is(err, reports.ErrTooManyRows):
-		return models.Errorf(models.ETooLarge, "the workbook has more than %d data rows: split it", reports.DefaultMaxRows)
+		return say(models.ETooLarge,
+			fmt.Sprintf("工作簿的数据超过 %d 行：请拆分后分别上传", reports.DefaultMaxRows),
+			fmt.Sprintf("the workbook has more than %d data rows: split it", reports.DefaultMaxRows))
 	case errors.Is(err, reports.ErrNotXLSX):
 		s.log.Info("unreadable workbook", slog.String("request_id", requestID(c)), slog.Any("error", err))
 		if bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}) {
-			return models.Errorf(models.EUnsupported, "the file is an old .xls or a password-protected workbook: save it in Excel or WPS as an unprotected .xlsx (Excel Workbook) and upload that")
+			return say(models.EUnsupported,
+				"文件是旧版 .xls 或设有密码的工作簿：请在 Excel 或 WPS 中另存为无密码的 .xlsx（Excel 工作簿）后上传",
+				"the file is an old .xls or a password-protected workbook: save it in Excel or WPS as an unprotected .xlsx (Excel Workbook) and upload that")
 		}
 		if !bytes.HasPrefix(data, []byte("PK\x03\x04")) || !hasWorkbookPart(data) {
-			return models.Errorf(models.EUnsupported, "the file is not an .xlsx workbook: save it in Excel or WPS as .xlsx (Excel Workbook) and upload that")
+			return say(models.EUnsupported,
+				"文件不是 .xlsx 工作簿：请在 Excel 或 WPS 中另存为 .xlsx（Excel 工作簿）后上传",
+				"the file is not an .xlsx workbook: save it in Excel or WPS as .xlsx (Excel Workbook) and upload that")
 		}
-		return models.Errorf(models.EInvalid, "the .xlsx workbook is damaged or could not be read: open it in Excel or WPS, save it again as .xlsx and upload that")
+		return say(models.EInvalid,
+			".xlsx 工作簿已损坏或无法读取：请在 Excel 或 WPS 中打开，重新另存为 .xlsx 后上传",
+			"the .xlsx workbook is damaged or could not be read: open it in Excel or WPS, save it again as .xlsx and upload that")
 	}
 	return err
 }
@@ -137,13 +149,22 @@ func (s *Server) uploadResults(c *gin.Context) {
 		return
 	}
 	lang := workbookLang(c)
+	limits := uploadLimits(lang)
+	switch c.Query("allow_other_month") {
+	case "", "false":
+		limits.Month = month.String()
+	case "true":
+	default:
+		s.fail(c, models.Invalid(models.FieldProblem{Field: "allow_other_month", Message: pick(lang, "只能是 true 或 false", "must be true or false")}))
+		return
+	}
 	data, filename, err := readUpload(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	parsed, err := parseWorkbook(func() ([]reports.ResultRow, error) {
-		return reports.ReadResults(bytes.NewReader(data), uploadLimits(lang))
+		return reports.ReadResults(bytes.NewReader(data), limits)
 	})
 	var perr *reports.ParseError
 	if err != nil && !errors.As(err, &perr) {
@@ -171,7 +192,18 @@ func (s *Server) uploadResults(c *gin.Context) {
 		s.fail(c, storeProblems(err, lang))
 		return
 	}
-	c.JSON(http.StatusOK, sum)
+	warnings := reports.ResultWarnings(parsed, lang)
+	if warnings == nil {
+		warnings = []reports.Problem{}
+	}
+	c.JSON(http.StatusOK, uploadAnswer{UploadSummary: sum, Warnings: warnings})
+}
+
+// uploadAnswer is a results upload taken, with what was taken but looks
+// wrong (a score of 0.95 among 60–100s).
+type uploadAnswer struct {
+	models.UploadSummary
+	Warnings []reports.Problem `json:"warnings"`
 }
 
 func (s *Server) listResultUploads(c *gin.Context) {
@@ -233,6 +265,9 @@ func (s *Server) importStaff(c *gin.Context) {
 		if r.Active != nil {
 			rows[i].Active = strings.ToLower(fmt.Sprint(*r.Active))
 		}
+		if r.Appraised != nil {
+			rows[i].Appraised = strings.ToLower(fmt.Sprint(*r.Appraised))
+		}
 	}
 	ctx, a := c.Request.Context(), actor(c)
 	if perr != nil {
@@ -242,6 +277,30 @@ func (s *Server) importStaff(c *gin.Context) {
 			return
 		}
 		s.fail(c, uploadProblems(perr.Problems, checked, lang))
+		return
+	}
+	async := len(rows) >= asyncImportRows
+	switch c.Query("async") {
+	case "true":
+		async = true
+	case "", "false":
+	default:
+		s.fail(c, models.Invalid(models.FieldProblem{Field: "async", Message: pick(lang, "只能是 true 或 false", "must be true or false")}))
+		return
+	}
+	if async {
+		// Check now (no bcrypt: quick), so that a bad file is still a 422
+		// in the answer; the job checks again as it writes.
+		checked, err := s.store.CheckStaffImport(ctx, a, rows)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if len(checked) > 0 {
+			s.fail(c, uploadProblems(nil, checked, lang))
+			return
+		}
+		s.startImportJob(c, a, rows, lang)
 		return
 	}
 	sum, err := s.store.ImportStaff(ctx, a, rows)

@@ -6,6 +6,7 @@ import (
 	"compress/flate"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -406,7 +407,7 @@ func TestStaffImport(t *testing.T) {
 		f := openBook(t, res.Body)
 		sheet := f.GetSheetList()[0]
 		rows, _ := f.GetRows(sheet)
-		if strings.Join(rows[0], ",") != "工号,姓名,部门编码,角色,用工类型,电话,在职,初始密码" {
+		if strings.Join(rows[0], ",") != "工号,姓名,部门编码,角色,用工类型,电话,在职,初始密码,参加考核" {
 			t.Fatalf("header %q", rows[0])
 		}
 		// The second sheet lists the departments' codes and names.
@@ -534,4 +535,73 @@ func paddedSheet(t testing.TB, book []byte, pad int) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// TestResultsUploadMonthAndWarnings: last month's file is refused unless
+// allow_other_month=true; a percent-looking score is taken with a warning.
+func TestResultsUploadMonthAndWarnings(t *testing.T) {
+	e := newTestEnv(t)
+	last := xlsxOf(t, []any{"2026年9月 月度考核结果"}, []any{"工号", "基础绩效分"}, []any{"staffA", 0.95}, []any{"staffB", 90}, []any{"staffA1", 85})
+	r := e.upload("hr", resultsPath, "sept.xlsx", last).wantError(http.StatusUnprocessableEntity, "invalid")
+	if !strings.Contains(fmt.Sprint(r.Details), "文件属于 2026-09") {
+		t.Fatalf("refusal %+v", r)
+	}
+	e.upload("hr", resultsPath+"?allow_other_month=maybe", "sept.xlsx", last).wantError(http.StatusUnprocessableEntity, "invalid")
+	var sum struct {
+		Rows     int `json:"rows"`
+		Warnings []struct {
+			Row     int    `json:"row"`
+			Value   string `json:"value"`
+			Message string `json:"message"`
+		} `json:"warnings"`
+	}
+	e.upload("hr", resultsPath+"?allow_other_month=true&lang=en", "sept.xlsx", last).want(http.StatusOK).decode(&sum)
+	if sum.Rows != 3 || len(sum.Warnings) != 1 || sum.Warnings[0].Row != 3 || sum.Warnings[0].Value != "0.95" || !strings.Contains(sum.Warnings[0].Message, "percent") {
+		t.Fatalf("answer %+v", sum)
+	}
+}
+
+// TestUploadMessagesFollowLang: every refusal of an upload a person reads
+// (415, 413, 409, 403 and the top-level 422 message) is Chinese by default
+// and English with lang=en.
+func TestUploadMessagesFollowLang(t *testing.T) {
+	e := newTestEnv(t)
+	good := xlsxOf(t, []any{"工号", "基础绩效分"}, []any{"staffA", 90})
+	big := make([]byte, e.srv.opts.MaxUploadBytes+1)
+	copy(big, "PK\x03\x04")
+	cases := []struct {
+		name   string
+		send   func(lang string) *response
+		status int
+		code   string
+		zh, en string
+	}{
+		{"415", func(l string) *response {
+			return e.upload("hr", resultsPath+l, "a.csv", []byte("工号,基础绩效分\nstaffA,90\n"))
+		},
+			http.StatusUnsupportedMediaType, "unsupported_media", "不是 .xlsx", "not an .xlsx"},
+		{"413", func(l string) *response { return e.upload("hr", resultsPath+l, "big.xlsx", big) },
+			http.StatusRequestEntityTooLarge, "too_large", "文件过大", "larger than"},
+		{"403", func(l string) *response { return e.upload("staffA", resultsPath+l, "a.xlsx", good) },
+			http.StatusForbidden, "forbidden", "只有人事和管理员", "role"},
+		{"422", func(l string) *response {
+			return e.upload("hr", resultsPath+l, "a.xlsx", xlsxOf(t, []any{"工号", "基础绩效分"}, []any{"staffA", "abc"}))
+		}, http.StatusUnprocessableEntity, "invalid", "全部未被接收", "nothing was taken"},
+		{"409", func(l string) *response { return e.upload("hr", "/api/v1/periods/2026-08/results"+l, "a.xlsx", good) },
+			http.StatusConflict, "conflict", "已结账", "closed"},
+	}
+	e.closeMonth("2026-08")
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e.t = t
+			zh := tc.send("").wantError(tc.status, tc.code)
+			if !strings.Contains(zh.Message, tc.zh) || !hasHan(zh.Message) {
+				t.Errorf("Chinese message %q lacks %q", zh.Message, tc.zh)
+			}
+			en := tc.send("?lang=en").wantError(tc.status, tc.code)
+			if !strings.Contains(en.Message, tc.en) || hasHan(en.Message) {
+				t.Errorf("English message %q lacks %q", en.Message, tc.en)
+			}
+		})
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"strings"
 	"sync"
 	"time"
 
@@ -47,8 +48,16 @@ func randomString(n int) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// GeneratePassword returns a random 16-character password.
-func GeneratePassword() string { return randomString(12) }
+// GeneratePassword returns a random 16-character password that begins
+// with a letter or digit: never with = + - or @, which a spreadsheet would
+// take for a formula when the password is pasted or opened from a sheet.
+func GeneratePassword() string {
+	for {
+		if p := randomString(12); !strings.ContainsRune("=+-@_", rune(p[0])) {
+			return p
+		}
+	}
+}
 
 // dummyHashes holds, per bcrypt cost, the hash compared against when the
 // account does not exist, so that a failed login takes the same time
@@ -242,7 +251,7 @@ func (s *Store) ensureAdmin(ctx context.Context, password string) (employeeNo, g
 		} else if err != nil {
 			return err
 		}
-		in := StaffInput{EmployeeNo: ptr(FirstAdminEmployeeNo), Name: ptr("管理员"), DepartmentID: &d.ID, Role: ptr(RoleAdmin)}
+		in := StaffInput{EmployeeNo: ptr(FirstAdminEmployeeNo), Name: ptr("管理员"), DepartmentID: &d.ID, Role: ptr(RoleAdmin), Appraised: ptr(false)}
 		if password != "" {
 			var v Validation
 			checkPassword(&v, "FIRSTASK_ADMIN_PASSWORD", password)

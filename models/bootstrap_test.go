@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"firstask/scoring"
 	"sync"
 	"testing"
 )
@@ -42,5 +43,31 @@ func TestEnsureAdminConcurrently(t *testing.T) {
 	}
 	if res, err := s.VerifyAudit(ctx, System("t")); err != nil || !res.OK {
 		t.Fatalf("audit chain: %+v %v", res, err)
+	}
+}
+
+// TestBootstrapAdminNotAppraised: the first admin is a system account,
+// out of the results template and the scores.
+func TestBootstrapAdminNotAppraised(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	if _, _, _, err := s.EnsureAdmin(ctx, "bootstrap-pw-1"); err != nil {
+		t.Fatal(err)
+	}
+	var admin Staff
+	if err := s.db.Where("employee_no = ?", "admin").Take(&admin).Error; err != nil {
+		t.Fatal(err)
+	}
+	if admin.Appraised {
+		t.Fatal("the bootstrap admin is appraised")
+	}
+	m, _ := scoring.ParseMonth("2026-10")
+	rows, err := s.ResultsTemplate(ctx, System("t"), m, 0)
+	if err != nil || len(rows) != 0 {
+		t.Fatalf("template %+v %v", rows, err)
+	}
+	ms, err := s.MonthScores(ctx, System("t"), m, 0)
+	if err != nil || len(ms.Results) != 0 {
+		t.Fatalf("scores %+v %v", ms.Results, err)
 	}
 }

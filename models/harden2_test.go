@@ -154,7 +154,7 @@ func TestImportHashPanicRecovered(t *testing.T) {
 			plans[i].in.Password = &long
 		}
 	}
-	hashes, err := s.hashImportPasswords(plans)
+	hashes, err := s.hashImportPasswords(context.Background(), plans)
 	if err == nil || !strings.Contains(err.Error(), "import row 5") {
 		t.Fatalf("got %v, want the recovered panic of row 5", err)
 	}

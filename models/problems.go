@@ -33,6 +33,7 @@ const (
 	ColEmploymentType = "employment_type"
 	ColPhone          = "phone"
 	ColActive         = "active"
+	ColAppraised      = "appraised"
 	ColPassword       = "password"
 )
 
@@ -44,6 +45,7 @@ const (
 	ReasonMissing            = "missing"
 	ReasonUnknownEmployee    = "unknown_employee"
 	ReasonInactiveStaff      = "inactive_staff"
+	ReasonNotAppraised       = "not_appraised"
 	ReasonNameMismatch       = "name_mismatch"
 	ReasonDuplicate          = "duplicate"
 	ReasonScoreRange         = "score_range"
@@ -66,6 +68,7 @@ var ProblemMessages = map[string]string{
 	ReasonMissing:            "the %s is missing",
 	ReasonUnknownEmployee:    "no staff member has employee number %s",
 	ReasonInactiveStaff:      "%s (%s) is no longer active",
+	ReasonNotAppraised:       "%s (%s) is not appraised (set appraised on the staff record first)",
 	ReasonNameMismatch:       "employee number %s belongs to %s, not %s",
 	ReasonDuplicate:          "employee number %s appears again (first in row %d)",
 	ReasonScoreRange:         "the score must be a number from %d to %d",

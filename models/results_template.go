@@ -33,7 +33,7 @@ func (s *Store) ResultsTemplate(ctx context.Context, a Actor, month scoring.Mont
 		q := tx.db.Table("staff AS s").
 			Select("s.id AS staff_id, s.employee_no, s.name, s.department_id, d.code AS department_code, d.name AS department_name").
 			Joins("JOIN departments d ON d.id = s.department_id").
-			Where("s.active = ?", true)
+			Where("s.active = ? AND s.appraised = ?", true, true)
 		if depts != nil {
 			q = q.Where("s.department_id IN ?", depts)
 		}

@@ -49,6 +49,7 @@ type staffKey struct {
 	Name         string
 	DepartmentID int64
 	Active       bool
+	Appraised    bool
 }
 
 // staffDirectory looks staff up by employee number: exactly first, then
@@ -71,14 +72,14 @@ func (tx *Tx) loadStaffDirectory() (*staffDirectory, error) {
 		return nil, err
 	}
 	d := &staffDirectory{staff: make([]staffKey, 0, n), exact: make(map[string]int, n)}
-	rows, err := tx.db.Raw("SELECT id, employee_no, name, department_id, active FROM staff").Rows()
+	rows, err := tx.db.Raw("SELECT id, employee_no, name, department_id, active, appraised FROM staff").Rows()
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var k staffKey
-		if err := rows.Scan(&k.ID, &k.EmployeeNo, &k.Name, &k.DepartmentID, &k.Active); err != nil {
+		if err := rows.Scan(&k.ID, &k.EmployeeNo, &k.Name, &k.DepartmentID, &k.Active, &k.Appraised); err != nil {
 			return nil, err
 		}
 		d.exact[k.EmployeeNo] = len(d.staff)
@@ -208,6 +209,8 @@ func checkBaseResults(dir *staffDirectory, rows []BaseResultInput) ([]BaseResult
 			pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, ReasonUnknownEmployee, no)
 		} else if !found.Active {
 			pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, ReasonInactiveStaff, found.EmployeeNo, found.Name)
+		} else if !found.Appraised {
+			pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, ReasonNotAppraised, found.EmployeeNo, found.Name)
 		} else {
 			k = found
 			if strings.TrimSpace(r.Name) != "" && !sameName(r.Name, k.Name) {

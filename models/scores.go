@@ -49,6 +49,9 @@ type CountedRecord struct {
 	State           string         `json:"state"`
 	CarriedOverFrom *scoring.Month `json:"carried_over_from"`
 	Reason          string         `json:"reason"`
+	// Note is the record's description or praise reason; the score reads
+	// leave it empty (see Store.RecordNotes), the workbook fills it.
+	Note string `json:"-"`
 }
 
 // PraiseRecorded is the State of a counted praise.
@@ -100,7 +103,8 @@ func (s *Store) MonthScores(ctx context.Context, a Actor, month scoring.Month, d
 
 // MonthScoresOf returns one person's result and records for a month, if
 // the person is in the actor's scope (404 otherwise, and for a closed month
-// whose snapshot does not hold the person).
+// whose snapshot does not hold the person). Each item's Note carries the
+// record's description or praise reason.
 func (s *Store) MonthScoresOf(ctx context.Context, a Actor, month scoring.Month, staffID int64) (MonthScores, error) {
 	var out MonthScores
 	err := s.read(ctx, a, func(tx *Tx) error {
@@ -112,7 +116,10 @@ func (s *Store) MonthScoresOf(ctx context.Context, a Actor, month scoring.Month,
 		if err == nil && len(out.Results) == 0 {
 			return Errorf(ENotFound, "no result for staff member %d in %s", staffID, month)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return tx.fillNotes(&out)
 	})
 	return out, err
 }
@@ -306,7 +313,7 @@ func nonEmpty(ids []int64) []int64 {
 // scoredStaff returns the active staff in scope ordered by employee number
 // (one page of them when page is set) and how many there are in all.
 func (tx *Tx) scoredStaff(scope scoreScope, page *Page) ([]staffRow, int64, error) {
-	q := tx.db.Table("staff AS s").Joins("JOIN departments d ON d.id = s.department_id").Where("s.active = ?", true)
+	q := tx.db.Table("staff AS s").Joins("JOIN departments d ON d.id = s.department_id").Where("s.active = ? AND s.appraised = ?", true, true)
 	if scope.staffIDs != nil {
 		q = q.Where("s.id IN ?", nonEmpty(scope.staffIDs))
 	}

@@ -32,9 +32,13 @@ type Staff struct {
 	EmploymentType EmploymentType `json:"employment_type"`
 	Phone          string         `json:"phone"`
 	Active         bool           `json:"active"`
-	PasswordHash   string         `json:"-"`
-	CreatedAt      time.Time      `json:"created_at"`
-	UpdatedAt      time.Time      `json:"updated_at"`
+	// Appraised is false for people left out of the monthly appraisal
+	// (the bootstrap admin, and whoever HR exempts): no template row, no
+	// score, no line in the workbooks or the headcount.
+	Appraised    bool      `json:"appraised" gorm:"default:true"`
+	PasswordHash string    `json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 // TableName names the staff table.
@@ -45,6 +49,7 @@ func (s Staff) auditView() map[string]any {
 	return map[string]any{
 		"employee_no": s.EmployeeNo, "name": s.Name, "department_id": s.DepartmentID,
 		"role": s.Role, "employment_type": s.EmploymentType, "phone": s.Phone, "active": s.Active,
+		"appraised": s.Appraised,
 	}
 }
 
@@ -58,6 +63,7 @@ type StaffInput struct {
 	EmploymentType *EmploymentType `json:"employment_type"`
 	Phone          *string         `json:"phone"`
 	Active         *bool           `json:"active"`
+	Appraised      *bool           `json:"appraised"`
 	Password       *string         `json:"password"`
 
 	// passwordHash (and generatedPassword, when none was given) are worked
@@ -119,7 +125,7 @@ func (in StaffInput) validate(creating bool) error {
 		}
 	}
 	if in.Name != nil {
-		n := strings.TrimSpace(*in.Name)
+		n := NormalizeName(*in.Name)
 		v.Check(n != "" && utf8.RuneCountInString(n) <= 64, "name", "must be 1–64 characters")
 	}
 	if in.Role != nil {
@@ -239,8 +245,8 @@ func (s *Store) CreateStaff(ctx context.Context, a Actor, in StaffInput) (Create
 
 func (tx *Tx) createStaff(a Actor, in StaffInput) (Staff, string, error) {
 	st := Staff{
-		EmployeeNo: strings.TrimSpace(*in.EmployeeNo), Name: strings.TrimSpace(*in.Name),
-		DepartmentID: *in.DepartmentID, Role: RoleStaff, EmploymentType: EmploymentRegular, Active: true,
+		EmployeeNo: strings.TrimSpace(*in.EmployeeNo), Name: NormalizeName(*in.Name),
+		DepartmentID: *in.DepartmentID, Role: RoleStaff, EmploymentType: EmploymentRegular, Active: true, Appraised: true,
 	}
 	if in.Role != nil {
 		st.Role = *in.Role
@@ -274,6 +280,13 @@ func (tx *Tx) createStaff(a Actor, in StaffInput) (Staff, string, error) {
 				Details: []any{FieldProblem{"employee_no", "already used"}}}
 		}
 		return st, "", err
+	}
+	if in.Appraised != nil && !*in.Appraised {
+		// The column's default (appraised) filled what gorm left out.
+		if err := tx.db.Model(&st).Update("appraised", false).Error; err != nil {
+			return st, "", err
+		}
+		st.Appraised = false
 	}
 	tx.audit("staff.create", "staff", st.ID, nil, st.auditView())
 	return st, generated, nil
@@ -314,7 +327,7 @@ func (s *Store) UpdateStaff(ctx context.Context, a Actor, id int64, in StaffInpu
 			st.EmployeeNo = strings.TrimSpace(*in.EmployeeNo)
 		}
 		if in.Name != nil {
-			st.Name = strings.TrimSpace(*in.Name)
+			st.Name = NormalizeName(*in.Name)
 		}
 		if in.DepartmentID != nil && *in.DepartmentID != st.DepartmentID {
 			if err := tx.checkActiveDepartment(*in.DepartmentID); err != nil {
@@ -347,6 +360,9 @@ func (s *Store) UpdateStaff(ctx context.Context, a Actor, id int64, in StaffInpu
 			}
 			st.Active = *in.Active
 			revoke = revoke || !st.Active
+		}
+		if in.Appraised != nil {
+			st.Appraised = *in.Appraised
 		}
 		if in.Password != nil {
 			if err := tx.checkGrant(a, st.Role, st.Role); err != nil {

@@ -26,6 +26,7 @@ type StaffImportRow struct {
 	Phone          string
 	Active         string // yes/no, true/false, 1/0, 是/否, 在职/离职
 	Password       string
+	Appraised      string // yes/no as Active; empty: appraised when new, unchanged otherwise
 }
 
 // InitialPassword is a generated password of an account the import
@@ -99,7 +100,7 @@ func (s *Store) ImportStaff(ctx context.Context, a Actor, rows []StaffImportRow)
 	if err != nil {
 		return StaffImportSummary{}, err
 	}
-	hashes, err := s.hashImportPasswords(plans)
+	hashes, err := s.hashImportPasswords(ctx, plans)
 	if err != nil {
 		return StaffImportSummary{}, err
 	}
@@ -169,14 +170,22 @@ func (s *Store) CheckStaffImport(ctx context.Context, a Actor, rows []StaffImpor
 type importHash struct{ hash, initial string }
 
 // hashImportPasswords hashes, on every core, the passwords the import will
-// store: given ones, and generated ones for new accounts. A panic in a
-// worker goroutine would kill the whole process (no handler's recovery
-// reaches it): each hash recovers its own and the first becomes the
-// import's error (a 500), while the workers go on draining the queue.
-func (s *Store) hashImportPasswords(plans []importPlan) (map[int]importHash, error) {
+// store: given ones, and generated ones for new accounts, reporting
+// progress to the import job when ctx carries one. A panic in a worker
+// goroutine would kill the whole process (no handler's recovery reaches
+// it): each hash recovers its own and the first becomes the import's error
+// (a 500), while the workers go on draining the queue.
+func (s *Store) hashImportPasswords(ctx context.Context, plans []importPlan) (map[int]importHash, error) {
 	out := make(map[int]importHash)
 	var mu sync.Mutex
 	var failed error
+	progress, _ := ctx.Value(progressKey{}).(func(done, total int))
+	total := 0
+	for i := range plans {
+		if plans[i].existing == nil {
+			total++
+		}
+	}
 	work := make(chan *importPlan)
 	var wg sync.WaitGroup
 	hash := func(p *importPlan) {
@@ -192,7 +201,11 @@ func (s *Store) hashImportPasswords(plans []importPlan) (map[int]importHash, err
 		h := hashImportPassword(p, s.bcryptCost)
 		mu.Lock()
 		out[p.row.Row] = h
+		done := len(out)
 		mu.Unlock()
+		if progress != nil {
+			progress(done, total)
+		}
 	}
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
@@ -285,7 +298,7 @@ func (tx *Tx) planStaffImport(a Actor, rows []StaffImportRow) ([]importPlan, err
 		if creating {
 			p.in.EmployeeNo = &no
 		}
-		if name := NormalizeCell(r.Name); name != "" {
+		if name := NormalizeName(NormalizeCell(r.Name)); name != "" {
 			if utf8.RuneCountInString(name) > 64 {
 				pl.add(r.Row, ColName, r.Name, ReasonTooLong, "name", 64)
 			}
@@ -346,6 +359,13 @@ func (tx *Tx) planStaffImport(a Actor, rows []StaffImportRow) ([]importPlan, err
 				pl.add(r.Row, ColActive, r.Active, ReasonBadChoice, "active column", "yes, no")
 			} else {
 				p.in.Active = &act
+			}
+		}
+		if v := NormalizeCell(r.Appraised); v != "" {
+			if ap, ok := activeWords[strings.ToLower(v)]; !ok {
+				pl.add(r.Row, ColAppraised, r.Appraised, ReasonBadChoice, "appraised column", "yes, no")
+			} else {
+				p.in.Appraised = &ap
 			}
 		}
 		if r.Password != "" && creating {
@@ -409,8 +429,15 @@ func (tx *Tx) applyStaffImport(a Actor, p *importPlan) (bool, error) {
 		if p.in.Active != nil {
 			st.Active = *p.in.Active
 		}
+		st.Appraised = true
 		if err := tx.db.Create(&st).Error; err != nil {
 			return false, err
+		}
+		if p.in.Appraised != nil && !*p.in.Appraised {
+			if err := tx.db.Model(&st).Update("appraised", false).Error; err != nil {
+				return false, err
+			}
+			st.Appraised = false
 		}
 		tx.audit("staff.create", "staff", st.ID, nil, st.auditView())
 		return true, nil
@@ -436,6 +463,9 @@ func (tx *Tx) applyStaffImport(a Actor, p *importPlan) (bool, error) {
 	if p.in.Active != nil && *p.in.Active != st.Active {
 		st.Active = *p.in.Active
 		revoke = revoke || !st.Active
+	}
+	if p.in.Appraised != nil {
+		st.Appraised = *p.in.Appraised
 	}
 	after := st.auditView()
 	if mapsEqual(before, after) {
@@ -464,4 +494,13 @@ func mapsEqual(a, b map[string]any) bool {
 		}
 	}
 	return true
+}
+
+type progressKey struct{}
+
+// WithImportProgress returns a context under which ImportStaff calls fn
+// as the new accounts' passwords are hashed (the long part of a large
+// import): done of total accounts, from any goroutine.
+func WithImportProgress(ctx context.Context, fn func(done, total int)) context.Context {
+	return context.WithValue(ctx, progressKey{}, fn)
 }

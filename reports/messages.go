@@ -9,8 +9,36 @@ import (
 // for (UploadLimits.Lang).
 type messages struct{ lang Lang }
 
-func (m *messages) missingColumn(name string) string {
-	return m.lang.pick(fmt.Sprintf("缺少必需的列“%s”", name), fmt.Sprintf("the required column %q is missing", name))
+// missingColumn says which column is missing, where the header was looked
+// for (rows 1 to last of the sheet read) and, when the workbook has more
+// sheets, that only the first one is read.
+func (m *messages) missingColumn(name, sheet string, last int, others []string) string {
+	zh := fmt.Sprintf("缺少必需的列“%s”：在工作表“%s”的第 1–%d 行中未找到含“%s”的表头行", name, sheet, last, name)
+	en := fmt.Sprintf("the required column %q is missing: no header row with %q in rows 1–%d of the sheet %q", name, name, last, sheet)
+	if len(others) > 0 {
+		zh += fmt.Sprintf("（只读取第一个工作表，未读取：%s；请把数据放在第一个工作表）", strings.Join(others, "、"))
+		en += fmt.Sprintf(" (only the first sheet is read, not %s: put the data on the first sheet)", strings.Join(others, ", "))
+	}
+	return m.lang.pick(zh, en)
+}
+
+func (m *messages) formulaWithoutValue(column string) string {
+	return m.lang.pick(fmt.Sprintf("%s是公式，但文件中没有保存计算结果：请在 Excel 或 WPS 中打开、重新计算并保存，或改为数值", column),
+		fmt.Sprintf("%s is a formula without a saved result: open the file in Excel or WPS, recalculate and save it, or enter the value", column))
+}
+
+func (m *messages) tooManyDecimals() string {
+	return m.lang.pick("最多两位小数", "at most two decimals")
+}
+
+func (m *messages) implausibleScore(typical int) string {
+	return m.lang.pick(fmt.Sprintf("分数不大于 1，而本文件 %d 行的分数在 10 以上：是否为百分比格式（0.95 应为 95）？已按原值接受", typical),
+		fmt.Sprintf("the score is 1 or less while %d rows of this file score above 10: a percent cell (0.95 for 95)? Taken as it is", typical))
+}
+
+func (m *messages) otherMonth(found, where, want string) string {
+	return m.lang.pick(fmt.Sprintf("文件属于 %s（%s），不是 %s：请下载并填写 %s 的模板；确要用它上传 %s，请加参数 allow_other_month=true", found, where, want, want, want),
+		fmt.Sprintf("the file is for %s (%s), not %s: download and fill in the %s template; to take it for %s anyway, add allow_other_month=true", found, where, want, want, want))
 }
 
 func (m *messages) noData() string {

@@ -3,6 +3,8 @@ package reports
 import (
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -28,6 +30,30 @@ type ResultRow struct {
 	Name       string
 	Score      float64
 	Note       string
+}
+
+// ResultWarnings returns the rows of an upload taken as they are but
+// probably not meant so: a score of 1 or less (a percent cell, 0.95 for 95)
+// in a file where most scores are above 10. Messages are in lang.
+func ResultWarnings(rows []ResultRow, lang Lang) []Problem {
+	typical := 0
+	for _, r := range rows {
+		if r.Score > 10 {
+			typical++
+		}
+	}
+	if typical*2 <= len(rows) {
+		return nil
+	}
+	msg := &messages{lang: lang}
+	var out []Problem
+	for _, r := range rows {
+		if r.Score > 0 && r.Score <= 1 {
+			out = append(out, Problem{Row: r.Row, Column: lang.pick("基础绩效分", "Base Score"),
+				Value: strconv.FormatFloat(r.Score, 'f', -1, 64), Message: msg.implausibleScore(typical)})
+		}
+	}
+	return out
 }
 
 // templateSpareRows is how many empty rows below the data keep the score
@@ -173,7 +199,7 @@ func ReadResults(r io.Reader, limits UploadLimits) ([]ResultRow, error) {
 		no := normalizeCode(rawNo)
 		switch first, dup := seen[no]; {
 		case no == "":
-			add(Problem{Row: row, Column: noCol, Message: msg.required(noCol)})
+			add(Problem{Row: row, Column: noCol, Message: h.emptyMessage(msg, row, keyEmployeeNo)})
 			ok = false
 		case dup:
 			add(Problem{Row: row, Column: noCol, Value: shortValue(rawNo), Message: msg.duplicate(first)})
@@ -206,7 +232,7 @@ func ReadResults(r io.Reader, limits UploadLimits) ([]ResultRow, error) {
 func readScore(h *headerRow, row int, cells []string, msg *messages, add func(Problem)) (float64, bool) {
 	col, raw := h.column(keyScore), h.raw(cells, keyScore)
 	if clean(raw) == "" {
-		add(Problem{Row: row, Column: col, Message: msg.required(col)})
+		add(Problem{Row: row, Column: col, Message: h.emptyMessage(msg, row, keyScore)})
 		return 0, false
 	}
 	v, ok := parseDecimal(raw)
@@ -216,6 +242,12 @@ func readScore(h *headerRow, row int, cells []string, msg *messages, add func(Pr
 	}
 	if v < minScore || v > maxScore {
 		add(Problem{Row: row, Column: col, Value: shortValue(raw), Message: msg.outOfRange(minScore, maxScore)})
+		return 0, false
+	}
+	// At most two decimals, as the template says; a typed 95.1 stored as
+	// 95.099999999999994 is still two decimals.
+	if c := v * 100; math.Abs(c-math.Round(c)) > 1e-6 {
+		add(Problem{Row: row, Column: col, Value: shortValue(raw), Message: msg.tooManyDecimals()})
 		return 0, false
 	}
 	return round2(v), true

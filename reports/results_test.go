@@ -127,7 +127,7 @@ func TestReadResults(t *testing.T) {
 			[]any{"Monthly results October"}, // a title row above the header
 			[]any{" Ｒｅｍａｒｋ ", "\u3000Ｂａｓｅ　Ｓｃｏｒｅ\u3000", "NAME", "employee_no", "Department"},
 			[]any{"", "９５．５", "Alice", 1001.0, "Front desk"},
-			[]any{"late start", " 70.125 ", "Bob", "1002.0"},
+			[]any{"late start", " 70.12 ", "Bob", "1002.0"},
 			nil, // an empty row keeps the numbering
 			[]any{nil, 100, "Carol", "Ｅ１００３"},
 		)
@@ -137,7 +137,7 @@ func TestReadResults(t *testing.T) {
 		}
 		want := []ResultRow{
 			{Row: 3, EmployeeNo: "1001", Name: "Alice", Score: 95.5},
-			{Row: 4, EmployeeNo: "1002", Name: "Bob", Score: 70.13, Note: "late start"},
+			{Row: 4, EmployeeNo: "1002", Name: "Bob", Score: 70.12, Note: "late start"},
 			{Row: 6, EmployeeNo: "E1003", Name: "Carol", Score: 100},
 		}
 		if !reflect.DeepEqual(rows, want) {
@@ -164,7 +164,7 @@ func TestReadResults(t *testing.T) {
 			[]any{nil, nil, nil},            // 9 empty: skipped
 			[]any{"1006", "周九", "0x10"},     // 10 hexadecimal is not a score
 			[]any{"1007", "吴十", "1,000"},    // 11 thousands separator
-			[]any{"1008", "郑十一", "99.999"},  // 12 ok, rounded to 100
+			[]any{"1008", "郑十一", "99.999"},  // 12 more than two decimals
 			[]any{"1009", "冯十二", "NaN"},     // 13 not a number
 			[]any{"1004", "赵六", 60},         // 14 duplicate of row 5, whose score was bad
 			[]any{"", "", "", "stray note"}, // 15 a cell outside the columns: not empty, no number, no score
@@ -180,6 +180,7 @@ func TestReadResults(t *testing.T) {
 			{Row: 8, Column: "工号", Message: "工号不能为空"},
 			{Row: 10, Column: "基础绩效分", Value: "0x10", Message: "不是有效的数字"},
 			{Row: 11, Column: "基础绩效分", Value: "1,000", Message: "不是有效的数字"},
+			{Row: 12, Column: "基础绩效分", Value: "99.999", Message: "最多两位小数"},
 			{Row: 13, Column: "基础绩效分", Value: "NaN", Message: "不是有效的数字"},
 			{Row: 14, Column: "工号", Value: "1004", Message: "与第 5 行重复"},
 			{Row: 15, Column: "工号", Message: "工号不能为空"},
@@ -189,7 +190,7 @@ func TestReadResults(t *testing.T) {
 			t.Errorf("problems:\n%s\nwant:\n%s", dumpProblems(got), dumpProblems(want))
 		}
 		// The rows that passed come along for the caller's own checks.
-		wantRows := []ResultRow{{Row: 2, EmployeeNo: "1001", Name: "张三", Score: 90}, {Row: 12, EmployeeNo: "1008", Name: "郑十一", Score: 100}}
+		wantRows := []ResultRow{{Row: 2, EmployeeNo: "1001", Name: "张三", Score: 90}}
 		if !reflect.DeepEqual(rows, wantRows) {
 			t.Errorf("rows %+v, want %+v", rows, wantRows)
 		}
@@ -210,13 +211,14 @@ func TestReadResults(t *testing.T) {
 			want []Problem
 		}{
 			{"Chinese", [][]any{{"工号", "姓名", "备注"}, {"1", "a", ""}},
-				[]Problem{{Row: 1, Column: "基础绩效分", Message: "缺少必需的列“基础绩效分”"}}},
+				[]Problem{{Row: 1, Column: "基础绩效分", Message: "缺少必需的列“基础绩效分”：在工作表“Sheet1”的第 1–2 行中未找到含“基础绩效分”的表头行"}}},
 			{"EnglishBelowTitle", [][]any{{"October"}, {"Name", "Base Score"}, {"a", 1}},
-				[]Problem{{Row: 2, Column: "Employee No", Message: "缺少必需的列“Employee No”"}}},
+				[]Problem{{Row: 2, Column: "Employee No", Message: "缺少必需的列“Employee No”：在工作表“Sheet1”的第 1–3 行中未找到含“Employee No”的表头行"}}},
 			{"NoHeaderAtAll", [][]any{{"a", "b"}, {"1", "2"}},
-				[]Problem{{Row: 1, Column: "工号", Message: "缺少必需的列“工号”"}, {Row: 1, Column: "基础绩效分", Message: "缺少必需的列“基础绩效分”"}}},
+				[]Problem{{Row: 1, Column: "工号", Message: "缺少必需的列“工号”：在工作表“Sheet1”的第 1–2 行中未找到含“工号”的表头行"}, {Row: 1, Column: "基础绩效分", Message: "缺少必需的列“基础绩效分”：在工作表“Sheet1”的第 1–2 行中未找到含“基础绩效分”的表头行"}}},
+			// A header below row 5: the message says where it was looked for.
 			{"HeaderBelowRowFive", [][]any{{"t"}, {"t"}, {"t"}, {"t"}, {"t"}, {"工号", "基础绩效分"}, {"1", 1}},
-				[]Problem{{Row: 1, Column: "工号", Message: "缺少必需的列“工号”"}, {Row: 1, Column: "基础绩效分", Message: "缺少必需的列“基础绩效分”"}}},
+				[]Problem{{Row: 1, Column: "工号", Message: "缺少必需的列“工号”：在工作表“Sheet1”的第 1–5 行中未找到含“工号”的表头行"}, {Row: 1, Column: "基础绩效分", Message: "缺少必需的列“基础绩效分”：在工作表“Sheet1”的第 1–5 行中未找到含“基础绩效分”的表头行"}}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				_, err := ReadResults(bytes.NewReader(sheetBook(t, tc.rows...)), UploadLimits{})

@@ -23,6 +23,8 @@ type StaffRow struct {
 	Phone          string
 	Active         *bool
 	Password       string
+	// Appraised is nil when the cell (参加考核) is empty.
+	Appraised *bool
 }
 
 // Field keys of the staff import.
@@ -33,6 +35,7 @@ const (
 	keyPhone      = "phone"
 	keyActive     = "active"
 	keyPassword   = "password"
+	keyAppraised  = "appraised"
 )
 
 var staffFields = []field{
@@ -44,6 +47,7 @@ var staffFields = []field{
 	{key: keyPhone, zh: "电话", en: "Phone", aliases: []string{"手机", "手机号", "联系电话", "Mobile", "Tel", "Telephone"}},
 	{key: keyActive, zh: "在职", en: "Active", aliases: []string{"是否在职", "在职状态"}},
 	{key: keyPassword, zh: "初始密码", en: "Initial Password", aliases: []string{"密码", "Password", "initial_password"}},
+	{key: keyAppraised, zh: "参加考核", en: "Appraised", aliases: []string{"考核", "是否考核", "是否参加考核"}},
 }
 
 // choice is one accepted value of a coded column and the words that mean it.
@@ -159,6 +163,7 @@ func writeStaffTemplate(f *excelize.File, st *styleSet, sheet string, t *StaffTe
 		{lang.pick("电话", "Phone"), 16, st.code},
 		{lang.pick("在职", "Active"), 6, st.text},
 		{lang.pick("初始密码", "Initial Password"), 16, st.code},
+		{lang.pick("参加考核", "Appraised"), 8, st.text},
 	}
 	if err := writeHeader(f, sheet, 1, cols, st); err != nil {
 		return err
@@ -172,7 +177,14 @@ func writeStaffTemplate(f *excelize.File, st *styleSet, sheet string, t *StaffTe
 				active = yes
 			}
 		}
-		values := []any{r.EmployeeNo, r.Name, r.DepartmentCode, r.Role, r.EmploymentType, r.Phone, active, r.Password}
+		appraised := ""
+		if r.Appraised != nil {
+			appraised = no
+			if *r.Appraised {
+				appraised = yes
+			}
+		}
+		values := []any{r.EmployeeNo, r.Name, r.DepartmentCode, r.Role, r.EmploymentType, r.Phone, active, r.Password, appraised}
 		if err := f.SetSheetRow(sheet, cell(1, i+2), &values); err != nil {
 			return fmt.Errorf("reports: staff template row %d: %w", i+2, err)
 		}
@@ -198,6 +210,7 @@ func writeStaffTemplate(f *excelize.File, st *styleSet, sheet string, t *StaffTe
 		{"E", []string{lang.pick("正式", "regular"), lang.pick("派遣", "dispatched")}, "", cols[4].header,
 			lang.pick("正式 / 派遣（也可填 regular、dispatched）；留空为正式", "regular / dispatched; empty means regular")},
 		{"G", []string{yes, no}, "", cols[6].header, lang.pick("是 / 否", "yes / no")},
+		{"I", []string{yes, no}, "", cols[8].header, lang.pick("是 / 否；留空为参加（新员工）或不变", "yes / no; empty means yes for a new account, unchanged otherwise")},
 	}
 	for _, l := range lists {
 		dv := excelize.NewDataValidation(true)
@@ -272,8 +285,7 @@ func ReadStaffImport(r io.Reader, limits UploadLimits) ([]StaffRow, error) {
 		ok := true
 		require := func(key, value string) string {
 			if value == "" {
-				col := h.column(key)
-				add(Problem{Row: row, Column: col, Message: msg.required(col)})
+				add(Problem{Row: row, Column: h.column(key), Message: h.emptyMessage(msg, row, key)})
 				ok = false
 			}
 			return value
@@ -309,6 +321,10 @@ func ReadStaffImport(r io.Reader, limits UploadLimits) ([]StaffRow, error) {
 		if a := coded(keyActive, activeChoices); a != "" {
 			v := a == "true"
 			s.Active = &v
+		}
+		if a := coded(keyAppraised, activeChoices[:]); a != "" {
+			v := a == "true"
+			s.Appraised = &v
 		}
 		if pw := h.raw(cells, keyPassword); clean(pw) != "" {
 			s.Password = pw

@@ -113,8 +113,8 @@ func TestStaffImport(t *testing.T) {
 		_, err := ReadStaffImport(bytes.NewReader(sheetBook(t, []any{"Employee No", "Role"}, []any{"1", "hr"})), UploadLimits{})
 		got := problemsOf(t, err)
 		want := []Problem{
-			{Row: 1, Column: "Name", Message: "缺少必需的列“Name”"},
-			{Row: 1, Column: "Department Code", Message: "缺少必需的列“Department Code”"},
+			{Row: 1, Column: "Name", Message: "缺少必需的列“Name”：在工作表“Sheet1”的第 1–2 行中未找到含“Name”的表头行"},
+			{Row: 1, Column: "Department Code", Message: "缺少必需的列“Department Code”：在工作表“Sheet1”的第 1–2 行中未找到含“Department Code”的表头行"},
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("got %+v, want %+v", got, want)

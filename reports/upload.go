@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -47,6 +49,10 @@ type UploadLimits struct {
 	// Lang is the language of the Problem messages (default Chinese).
 	// Problem.Column always repeats the header as written in the file.
 	Lang Lang
+	// Month, when set (YYYY-MM), is the month the upload is for: a
+	// workbook whose sheet name or title rows (above the header) name
+	// another month is refused as a whole.
+	Month string
 }
 
 func (l UploadLimits) withDefaults() UploadLimits {
@@ -132,10 +138,13 @@ func (f field) matches(k string) bool {
 
 // headerRow is where the columns of an upload were found.
 type headerRow struct {
-	row     int
-	index   map[string]int    // field key → 0-based column
-	text    map[string]string // field key → header as written (trimmed)
-	english bool              // the headers matched are English
+	// isFormula reports whether the cell at a 1-based row and 0-based
+	// column holds a formula (asked only of empty required cells).
+	isFormula func(row, col int) bool
+	row       int
+	index     map[string]int    // field key → 0-based column
+	text      map[string]string // field key → header as written (trimmed)
+	english   bool              // the headers matched are English
 }
 
 func (h *headerRow) has(key string) bool { _, ok := h.index[key]; return ok }
@@ -151,6 +160,33 @@ func (h *headerRow) raw(cells []string, key string) string {
 
 // column returns the header text for Problem.Column.
 func (h *headerRow) column(key string) string { return h.text[key] }
+
+// emptyMessage words an empty required cell: a formula without a saved
+// result says so, anything else is required.
+func (h *headerRow) emptyMessage(msg *messages, row int, key string) string {
+	if i, ok := h.index[key]; ok && h.isFormula != nil && h.isFormula(row, i) {
+		return msg.formulaWithoutValue(h.column(key))
+	}
+	return msg.required(h.column(key))
+}
+
+// namedMonth finds a month written as 2026-10, 2026/10, 2026.10 or
+// 2026年10月 in a sheet name or title.
+var namedMonth = regexp.MustCompile(`(20\d\d)\s*[-/.年]\s*(\d{1,2})(?:\D|$)`)
+
+// otherMonth returns the first month named in text that is not want.
+func otherMonth(text, want string) string {
+	for _, m := range namedMonth.FindAllStringSubmatch(text, -1) {
+		mo, err := strconv.Atoi(m[2])
+		if err != nil || mo < 1 || mo > 12 {
+			continue
+		}
+		if got := fmt.Sprintf("%s-%02d", m[1], mo); got != want {
+			return got
+		}
+	}
+	return ""
+}
 
 // maxHeaderScan is how many rows may sit above the header (titles, notes).
 const maxHeaderScan = 5
@@ -212,7 +248,18 @@ func scanUpload(r io.Reader, limits UploadLimits, msg *messages, fields []field,
 	if len(sheets) == 0 {
 		return fmt.Errorf("%w (no worksheet)", ErrNotXLSX)
 	}
-	rows, err := f.Rows(sheets[0])
+	sheet := sheets[0]
+	if limits.Month != "" {
+		if got := otherMonth(sheet, limits.Month); got != "" {
+			where := msg.lang.pick("工作表名“"+sheet+"”", "sheet name "+strconv.Quote(sheet))
+			return &ParseError{Problems: []Problem{{Row: 0, Value: shortValue(sheet), Message: msg.otherMonth(got, where, limits.Month)}}}
+		}
+	}
+	isFormula := func(row, col int) bool {
+		fm, err := f.GetCellFormula(sheet, cell(col+1, row))
+		return err == nil && fm != ""
+	}
+	rows, err := f.Rows(sheet)
 	if err != nil {
 		return fmt.Errorf("%w (%v)", ErrNotXLSX, err)
 	}
@@ -245,6 +292,16 @@ func scanUpload(r io.Reader, limits UploadLimits, msg *messages, fields []field,
 			}
 			if h.complete(fields) {
 				header = h
+				header.isFormula = isFormula
+				continue
+			}
+			if limits.Month != "" {
+				for _, c := range cells {
+					if got := otherMonth(c, limits.Month); got != "" {
+						where := msg.lang.pick(fmt.Sprintf("第 %d 行“%s”", rowNum, shortValue(c)), fmt.Sprintf("row %d %q", rowNum, shortValue(c)))
+						return &ParseError{Problems: []Problem{{Row: rowNum, Value: shortValue(c), Message: msg.otherMonth(got, where, limits.Month)}}}
+					}
+				}
 			}
 			continue
 		}
@@ -265,13 +322,17 @@ func scanUpload(r io.Reader, limits UploadLimits, msg *messages, fields []field,
 			best = &headerRow{row: 1, english: msg.lang.english()}
 		}
 		var pe ParseError
+		last := min(rowNum, maxHeaderScan)
+		if last == 0 {
+			last = 1
+		}
 		for _, fl := range fields {
 			if fl.required && !best.has(fl.key) {
 				name := fl.zh
 				if best.english {
 					name = fl.en
 				}
-				pe.Problems = append(pe.Problems, Problem{Row: best.row, Column: name, Message: msg.missingColumn(name)})
+				pe.Problems = append(pe.Problems, Problem{Row: best.row, Column: name, Message: msg.missingColumn(name, sheet, last, sheets[1:])})
 			}
 		}
 		return &pe

@@ -395,6 +395,27 @@ func (e HealthStatus) Valid() bool {
 	}
 }
 
+// Defines values for ImportJobState.
+const (
+	ImportJobStateDone    ImportJobState = "done"
+	ImportJobStateFailed  ImportJobState = "failed"
+	ImportJobStateRunning ImportJobState = "running"
+)
+
+// Valid indicates whether the value is a known member of the ImportJobState enum.
+func (e ImportJobState) Valid() bool {
+	switch e {
+	case ImportJobStateDone:
+		return true
+	case ImportJobStateFailed:
+		return true
+	case ImportJobStateRunning:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for InquiryStatus.
 const (
 	InquiryStatusClosed   InquiryStatus = "closed"
@@ -1539,6 +1560,9 @@ type CountedRecord struct {
 type CreatedStaff struct {
 	Active bool `json:"active"`
 
+	// Appraised False leaves the person out of the monthly appraisal (results template, scores, closing, workbooks, headcount); the bootstrap admin is not appraised. Defaults to true.
+	Appraised bool `json:"appraised"`
+
 	// CreatedAt An instant, RFC 3339 with an offset.
 	//
 	// Example: 2026-10-15T10:00:00+08:00
@@ -1851,6 +1875,42 @@ type HealthStatus string
 
 // Id Example: 42
 type Id = int64
+
+// ImportJob A staff import running in the background.
+type ImportJob struct {
+	// CreatedAt An instant, RFC 3339 with an offset.
+	//
+	// Example: 2026-10-15T10:00:00+08:00
+	CreatedAt DateTime `json:"created_at"`
+
+	// Error Once failed, the error as a synchronous import would have answered it.
+	Error *struct {
+		Code    string           `json:"code"`
+		Details *[]ProblemDetail `json:"details,omitempty"`
+		Message string           `json:"message"`
+	} `json:"error"`
+	FinishedAt *DateTime `json:"finished_at"`
+
+	// Hashed New accounts whose passwords are hashed so far.
+	Hashed int    `json:"hashed"`
+	Id     string `json:"id"`
+
+	// PasswordsUrl Downloads the generated passwords once; null when there are none or they were downloaded.
+	PasswordsUrl *string `json:"passwords_url"`
+
+	// Result Once done; `initial_passwords` is empty here (they are at `passwords_url`).
+	Result *StaffImportSummary `json:"result"`
+
+	// Rows Rows of the file.
+	Rows  int            `json:"rows"`
+	State ImportJobState `json:"state"`
+
+	// ToHash New accounts to hash in all (0 until known).
+	ToHash int `json:"to_hash"`
+}
+
+// ImportJobState defines model for ImportJob.State.
+type ImportJobState string
 
 // InitialPassword The generated password of an account a staff import created; shown once.
 type InitialPassword struct {
@@ -2761,6 +2821,9 @@ type Severity string
 type Staff struct {
 	Active bool `json:"active"`
 
+	// Appraised False leaves the person out of the monthly appraisal (results template, scores, closing, workbooks, headcount); the bootstrap admin is not appraised. Defaults to true.
+	Appraised bool `json:"appraised"`
+
 	// CreatedAt An instant, RFC 3339 with an offset.
 	//
 	// Example: 2026-10-15T10:00:00+08:00
@@ -2794,6 +2857,9 @@ type Staff struct {
 // StaffCreate defines model for StaffCreate.
 type StaffCreate struct {
 	Active *bool `json:"active,omitempty"`
+
+	// Appraised False leaves the person out of the monthly appraisal (results template, scores, closing, workbooks, headcount); the bootstrap admin is not appraised. Defaults to true.
+	Appraised *bool `json:"appraised,omitempty"`
 
 	// DepartmentId Example: 42
 	DepartmentId Id `json:"department_id"`
@@ -2883,6 +2949,9 @@ type StaffScorePageStatus string
 type StaffUpdate struct {
 	Active *bool `json:"active,omitempty"`
 
+	// Appraised False leaves the person out of the monthly appraisal (results template, scores, closing, workbooks, headcount); the bootstrap admin is not appraised. Defaults to true.
+	Appraised *bool `json:"appraised,omitempty"`
+
 	// DepartmentId Example: 42
 	DepartmentId *Id `json:"department_id,omitempty"`
 
@@ -2936,6 +3005,9 @@ type UploadSummary struct {
 
 	// UploadId Example: 42
 	UploadId Id `json:"upload_id"`
+
+	// Warnings Rows taken as they are but probably not meant so (a score of 1 or less, such as a percent cell's 0.95, where most scores are above 10), `{row, column, value, message}` in the upload's language; empty when none.
+	Warnings []ProblemDetail `json:"warnings"`
 }
 
 // Violation A violation (违规记录). Only verified, appealed (until decided) and upheld ones count.
@@ -3264,6 +3336,9 @@ type AppraisalWorkbookParamsLang string
 type UploadResultsParams struct {
 	// Lang Language of workbook headers.
 	Lang *UploadResultsParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+
+	// AllowOtherMonth Take a workbook whose sheet name or title names another month (a deliberate override).
+	AllowOtherMonth *bool `form:"allow_other_month,omitempty" json:"allow_other_month,omitempty"`
 }
 
 // UploadResultsParamsLang defines parameters for UploadResults.
@@ -3397,6 +3472,9 @@ type ListStaffParams struct {
 type ImportStaffParams struct {
 	// Lang Language of workbook headers.
 	Lang *ImportStaffParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+
+	// Async Run the import as a job whatever its size.
+	Async *bool `form:"async,omitempty" json:"async,omitempty"`
 }
 
 // ImportStaffParamsLang defines parameters for ImportStaff.
@@ -4119,12 +4197,16 @@ type ClientInterface interface {
 	// The first sheet of the workbook, columns matched by header in Chinese
 	// or English in any order. Every row is checked (unknown employee
 	// number, name not matching it, inactive staff, duplicate, score
-	// missing or not a number from 0 to 100); any problem refuses the whole
-	// file with 422 listing every problem as `{row, column, value,
-	// message}` (messages in Chinese unless `lang=en`). A closed month is
-	// 409. On success the upload replaces the month's previous one, which
-	// stays in history. A file over the upload limit is 413, a file that is
-	// not an .xlsx 415, a damaged workbook 422.
+	// missing or not a number from 0 to 100 with at most two decimals); any
+	// problem refuses the whole file with 422 listing every problem as
+	// `{row, column, value, message}` (messages in Chinese unless
+	// `lang=en`). A workbook whose sheet name or a title row above the
+	// header names another month is refused (422, row 0 for the sheet
+	// name) unless `allow_other_month=true`. A closed month is 409. On
+	// success the upload replaces the month's previous one, which stays in
+	// history; implausible scores come back in `warnings`. A file over the
+	// upload limit is 413, a file that is not an .xlsx 415, a damaged
+	// workbook 422.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4444,7 +4526,11 @@ type ClientInterface interface {
 	// created without one get a generated password, returned once in
 	// `initial_passwords`. Only an admin grants or removes the hr and admin
 	// roles. Any problem refuses the whole file with 422 listing every
-	// problem.
+	// problem. A file of 200 rows or more (or any file with
+	// `async=true`) is checked in the request (422 as above) and then
+	// written by a background job: 202 with the job's status (also at the
+	// `Location` header), whose generated passwords are downloaded once
+	// from `passwords_url`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -4455,6 +4541,25 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /staff/import-template.xlsx (the `StaffImportTemplate` operationId).
 	StaffImportTemplate(ctx context.Context, params *StaffImportTemplateParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetImportJob The status of a staff import job (the HR or admin who started it)
+	//
+	// Progress (`hashed` of `to_hash` new accounts' passwords, the long
+	// part), then the result or the refusal. Jobs live in the server's
+	// memory for 24 hours after they finish; another person's job, or an
+	// unknown one, is 404.
+	//
+	// Corresponds with GET /staff/import/jobs/{id} (the `GetImportJob` operationId).
+	GetImportJob(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ImportJobPasswords Download a finished import job's generated initial passwords, once
+	//
+	// A sheet 工号, 姓名, 初始密码 of the accounts the job created without a
+	// password. It can be downloaded once: afterwards, before the job is
+	// done, or when it created no such account, it is 404.
+	//
+	// Corresponds with GET /staff/import/jobs/{id}/passwords.xlsx (the `ImportJobPasswords` operationId).
+	ImportJobPasswords(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetStaff A staff member
 	//
@@ -5688,12 +5793,16 @@ func (c *Client) ClosePeriod(ctx context.Context, month Month, reqEditors ...Req
 // The first sheet of the workbook, columns matched by header in Chinese
 // or English in any order. Every row is checked (unknown employee
 // number, name not matching it, inactive staff, duplicate, score
-// missing or not a number from 0 to 100); any problem refuses the whole
-// file with 422 listing every problem as `{row, column, value,
-// message}` (messages in Chinese unless `lang=en`). A closed month is
-// 409. On success the upload replaces the month's previous one, which
-// stays in history. A file over the upload limit is 413, a file that is
-// not an .xlsx 415, a damaged workbook 422.
+// missing or not a number from 0 to 100 with at most two decimals); any
+// problem refuses the whole file with 422 listing every problem as
+// `{row, column, value, message}` (messages in Chinese unless
+// `lang=en`). A workbook whose sheet name or a title row above the
+// header names another month is refused (422, row 0 for the sheet
+// name) unless `allow_other_month=true`. A closed month is 409. On
+// success the upload replaces the month's previous one, which stays in
+// history; implausible scores come back in `warnings`. A file over the
+// upload limit is 413, a file that is not an .xlsx 415, a damaged
+// workbook 422.
 //
 // Takes any type of body and a specified content type.
 //
@@ -6383,7 +6492,11 @@ func (c *Client) CreateStaff(ctx context.Context, body CreateStaffJSONRequestBod
 // created without one get a generated password, returned once in
 // `initial_passwords`. Only an admin grants or removes the hr and admin
 // roles. Any problem refuses the whole file with 422 listing every
-// problem.
+// problem. A file of 200 rows or more (or any file with
+// `async=true`) is checked in the request (422 as above) and then
+// written by a background job: 202 with the job's status (also at the
+// `Location` header), whose generated passwords are downloaded once
+// from `passwords_url`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -6405,6 +6518,45 @@ func (c *Client) ImportStaffWithBody(ctx context.Context, params *ImportStaffPar
 // Corresponds with GET /staff/import-template.xlsx (the `StaffImportTemplate` operationId).
 func (c *Client) StaffImportTemplate(ctx context.Context, params *StaffImportTemplateParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewStaffImportTemplateRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetImportJob The status of a staff import job (the HR or admin who started it)
+//
+// Progress (`hashed` of `to_hash` new accounts' passwords, the long
+// part), then the result or the refusal. Jobs live in the server's
+// memory for 24 hours after they finish; another person's job, or an
+// unknown one, is 404.
+//
+// Corresponds with GET /staff/import/jobs/{id} (the `GetImportJob` operationId).
+func (c *Client) GetImportJob(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetImportJobRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ImportJobPasswords Download a finished import job's generated initial passwords, once
+//
+// A sheet 工号, 姓名, 初始密码 of the accounts the job created without a
+// password. It can be downloaded once: afterwards, before the job is
+// done, or when it created no such account, it is 404.
+//
+// Corresponds with GET /staff/import/jobs/{id}/passwords.xlsx (the `ImportJobPasswords` operationId).
+func (c *Client) ImportJobPasswords(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewImportJobPasswordsRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -8947,6 +9099,18 @@ func NewUploadResultsRequestWithBody(server string, month Month, params *UploadR
 
 		}
 
+		if params.AllowOtherMonth != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "allow_other_month", *params.AllowOtherMonth, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -10441,6 +10605,18 @@ func NewImportStaffRequestWithBody(server string, params *ImportStaffParams, con
 
 		}
 
+		if params.Async != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "async", *params.Async, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -10501,6 +10677,74 @@ func NewStaffImportTemplateRequest(server string, params *StaffImportTemplatePar
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
 		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetImportJobRequest constructs an http.Request for the GetImportJob method
+func NewGetImportJobRequest(server string, id string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/staff/import/jobs/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewImportJobPasswordsRequest constructs an http.Request for the ImportJobPasswords method
+func NewImportJobPasswordsRequest(server string, id string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/staff/import/jobs/%s/passwords.xlsx", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -11962,12 +12206,16 @@ type ClientWithResponsesInterface interface {
 	// The first sheet of the workbook, columns matched by header in Chinese
 	// or English in any order. Every row is checked (unknown employee
 	// number, name not matching it, inactive staff, duplicate, score
-	// missing or not a number from 0 to 100); any problem refuses the whole
-	// file with 422 listing every problem as `{row, column, value,
-	// message}` (messages in Chinese unless `lang=en`). A closed month is
-	// 409. On success the upload replaces the month's previous one, which
-	// stays in history. A file over the upload limit is 413, a file that is
-	// not an .xlsx 415, a damaged workbook 422.
+	// missing or not a number from 0 to 100 with at most two decimals); any
+	// problem refuses the whole file with 422 listing every problem as
+	// `{row, column, value, message}` (messages in Chinese unless
+	// `lang=en`). A workbook whose sheet name or a title row above the
+	// header names another month is refused (422, row 0 for the sheet
+	// name) unless `allow_other_month=true`. A closed month is 409. On
+	// success the upload replaces the month's previous one, which stays in
+	// history; implausible scores come back in `warnings`. A file over the
+	// upload limit is 413, a file that is not an .xlsx 415, a damaged
+	// workbook 422.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -12311,7 +12559,11 @@ type ClientWithResponsesInterface interface {
 	// created without one get a generated password, returned once in
 	// `initial_passwords`. Only an admin grants or removes the hr and admin
 	// roles. Any problem refuses the whole file with 422 listing every
-	// problem.
+	// problem. A file of 200 rows or more (or any file with
+	// `async=true`) is checked in the request (422 as above) and then
+	// written by a background job: 202 with the job's status (also at the
+	// `Location` header), whose generated passwords are downloaded once
+	// from `passwords_url`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -12324,6 +12576,29 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /staff/import-template.xlsx (the `StaffImportTemplate` operationId).
 	StaffImportTemplateWithResponse(ctx context.Context, params *StaffImportTemplateParams, reqEditors ...RequestEditorFn) (*StaffImportTemplateResponse, error)
+
+	// GetImportJobWithResponse The status of a staff import job (the HR or admin who started it)
+	//
+	// Progress (`hashed` of `to_hash` new accounts' passwords, the long
+	// part), then the result or the refusal. Jobs live in the server's
+	// memory for 24 hours after they finish; another person's job, or an
+	// unknown one, is 404.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /staff/import/jobs/{id} (the `GetImportJob` operationId).
+	GetImportJobWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetImportJobResponse, error)
+
+	// ImportJobPasswordsWithResponse Download a finished import job's generated initial passwords, once
+	//
+	// A sheet 工号, 姓名, 初始密码 of the accounts the job created without a
+	// password. It can be downloaded once: afterwards, before the job is
+	// done, or when it created no such account, it is 404.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /staff/import/jobs/{id}/passwords.xlsx (the `ImportJobPasswords` operationId).
+	ImportJobPasswordsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ImportJobPasswordsResponse, error)
 
 	// GetStaffWithResponse A staff member
 	//
@@ -20810,6 +21085,11 @@ func (r CreateStaffResponse) ContentType() string {
 	return ""
 }
 
+// ImportStaffResponse202Headers the declared response headers of an HTTP 202 response for ImportStaff
+type ImportStaffResponse202Headers struct {
+	Location *string
+}
+
 // ImportStaffResponse400Headers the declared response headers of an HTTP 400 response for ImportStaff
 type ImportStaffResponse400Headers struct {
 	XRequestID *string
@@ -20851,6 +21131,8 @@ type ImportStaffResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *StaffImportSummary
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *ImportJob
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -20865,6 +21147,8 @@ type ImportStaffResponse struct {
 	JSON422 *UnprocessableEntity
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// Headers202 the parsed response headers for an HTTP 202 response
+	Headers202 *ImportStaffResponse202Headers
 	// Headers400 the parsed response headers for an HTTP 400 response
 	Headers400 *ImportStaffResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -20884,6 +21168,11 @@ type ImportStaffResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ImportStaffResponse) GetJSON200() *StaffImportSummary {
 	return r.JSON200
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r ImportStaffResponse) GetJSON202() *ImportJob {
+	return r.JSON202
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -21042,6 +21331,202 @@ func (r StaffImportTemplateResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r StaffImportTemplateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetImportJobResponse401Headers the declared response headers of an HTTP 401 response for GetImportJob
+type GetImportJobResponse401Headers struct {
+	WWWAuthenticate *string
+	XRequestID      *string
+}
+
+// GetImportJobResponse403Headers the declared response headers of an HTTP 403 response for GetImportJob
+type GetImportJobResponse403Headers struct {
+	XRequestID *string
+}
+
+// GetImportJobResponse404Headers the declared response headers of an HTTP 404 response for GetImportJob
+type GetImportJobResponse404Headers struct {
+	XRequestID *string
+}
+
+// GetImportJobResponse500Headers the declared response headers of an HTTP 500 response for GetImportJob
+type GetImportJobResponse500Headers struct {
+	XRequestID *string
+}
+
+type GetImportJobResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ImportJob
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetImportJobResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetImportJobResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetImportJobResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetImportJobResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetImportJobResponse) GetJSON200() *ImportJob {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetImportJobResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetImportJobResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetImportJobResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetImportJobResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetImportJobResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetImportJobResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetImportJobResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetImportJobResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ImportJobPasswordsResponse200Headers the declared response headers of an HTTP 200 response for ImportJobPasswords
+type ImportJobPasswordsResponse200Headers struct {
+	ContentDisposition *string
+}
+
+// ImportJobPasswordsResponse401Headers the declared response headers of an HTTP 401 response for ImportJobPasswords
+type ImportJobPasswordsResponse401Headers struct {
+	WWWAuthenticate *string
+	XRequestID      *string
+}
+
+// ImportJobPasswordsResponse403Headers the declared response headers of an HTTP 403 response for ImportJobPasswords
+type ImportJobPasswordsResponse403Headers struct {
+	XRequestID *string
+}
+
+// ImportJobPasswordsResponse404Headers the declared response headers of an HTTP 404 response for ImportJobPasswords
+type ImportJobPasswordsResponse404Headers struct {
+	XRequestID *string
+}
+
+// ImportJobPasswordsResponse500Headers the declared response headers of an HTTP 500 response for ImportJobPasswords
+type ImportJobPasswordsResponse500Headers struct {
+	XRequestID *string
+}
+
+type ImportJobPasswordsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ImportJobPasswordsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ImportJobPasswordsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ImportJobPasswordsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ImportJobPasswordsResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ImportJobPasswordsResponse500Headers
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ImportJobPasswordsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ImportJobPasswordsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ImportJobPasswordsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ImportJobPasswordsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ImportJobPasswordsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ImportJobPasswordsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ImportJobPasswordsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ImportJobPasswordsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -24030,12 +24515,16 @@ func (c *ClientWithResponses) ClosePeriodWithResponse(ctx context.Context, month
 // The first sheet of the workbook, columns matched by header in Chinese
 // or English in any order. Every row is checked (unknown employee
 // number, name not matching it, inactive staff, duplicate, score
-// missing or not a number from 0 to 100); any problem refuses the whole
-// file with 422 listing every problem as `{row, column, value,
-// message}` (messages in Chinese unless `lang=en`). A closed month is
-// 409. On success the upload replaces the month's previous one, which
-// stays in history. A file over the upload limit is 413, a file that is
-// not an .xlsx 415, a damaged workbook 422.
+// missing or not a number from 0 to 100 with at most two decimals); any
+// problem refuses the whole file with 422 listing every problem as
+// `{row, column, value, message}` (messages in Chinese unless
+// `lang=en`). A workbook whose sheet name or a title row above the
+// header names another month is refused (422, row 0 for the sheet
+// name) unless `allow_other_month=true`. A closed month is 409. On
+// success the upload replaces the month's previous one, which stays in
+// history; implausible scores come back in `warnings`. A file over the
+// upload limit is 413, a file that is not an .xlsx 415, a damaged
+// workbook 422.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -24601,7 +25090,11 @@ func (c *ClientWithResponses) CreateStaffWithResponse(ctx context.Context, body 
 // created without one get a generated password, returned once in
 // `initial_passwords`. Only an admin grants or removes the hr and admin
 // roles. Any problem refuses the whole file with 422 listing every
-// problem.
+// problem. A file of 200 rows or more (or any file with
+// `async=true`) is checked in the request (422 as above) and then
+// written by a background job: 202 with the job's status (also at the
+// `Location` header), whose generated passwords are downloaded once
+// from `passwords_url`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -24625,6 +25118,41 @@ func (c *ClientWithResponses) StaffImportTemplateWithResponse(ctx context.Contex
 		return nil, err
 	}
 	return ParseStaffImportTemplateResponse(rsp)
+}
+
+// GetImportJobWithResponse The status of a staff import job (the HR or admin who started it)
+//
+// Progress (`hashed` of `to_hash` new accounts' passwords, the long
+// part), then the result or the refusal. Jobs live in the server's
+// memory for 24 hours after they finish; another person's job, or an
+// unknown one, is 404.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /staff/import/jobs/{id} (the `GetImportJob` operationId).
+func (c *ClientWithResponses) GetImportJobWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetImportJobResponse, error) {
+	rsp, err := c.GetImportJob(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetImportJobResponse(rsp)
+}
+
+// ImportJobPasswordsWithResponse Download a finished import job's generated initial passwords, once
+//
+// A sheet 工号, 姓名, 初始密码 of the accounts the job created without a
+// password. It can be downloaded once: afterwards, before the job is
+// done, or when it created no such account, it is 404.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /staff/import/jobs/{id}/passwords.xlsx (the `ImportJobPasswords` operationId).
+func (c *ClientWithResponses) ImportJobPasswordsWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*ImportJobPasswordsResponse, error) {
+	rsp, err := c.ImportJobPasswords(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseImportJobPasswordsResponse(rsp)
 }
 
 // GetStaffWithResponse A staff member
@@ -34060,6 +34588,13 @@ func ParseImportStaffResponse(rsp *http.Response) (*ImportStaffResponse, error) 
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest ImportJob
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -34112,6 +34647,16 @@ func ParseImportStaffResponse(rsp *http.Response) (*ImportStaffResponse, error) 
 	}
 
 	switch {
+	case rsp.StatusCode == 202:
+		var headers ImportStaffResponse202Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers202 = &headers
 	case rsp.StatusCode == 400:
 		var headers ImportStaffResponse400Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -34288,6 +34833,217 @@ func ParseStaffImportTemplateResponse(rsp *http.Response) (*StaffImportTemplateR
 		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers StaffImportTemplateResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetImportJobResponse parses an HTTP response from a GetImportJobWithResponse call
+func ParseGetImportJobResponse(rsp *http.Response) (*GetImportJobResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetImportJobResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ImportJob
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetImportJobResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetImportJobResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetImportJobResponse404Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetImportJobResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseImportJobPasswordsResponse parses an HTTP response from a ImportJobPasswordsWithResponse call
+func ParseImportJobPasswordsResponse(rsp *http.Response) (*ImportJobPasswordsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ImportJobPasswordsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ImportJobPasswordsResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ImportJobPasswordsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ImportJobPasswordsResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ImportJobPasswordsResponse404Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers ImportJobPasswordsResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
