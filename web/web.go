@@ -126,6 +126,9 @@ func (h *Handler) routes(mux *http.ServeMux) {
 	mux.Handle("GET /todo", h.signedIn(h.todo))
 	mux.Handle("POST /referrals/{id}/{action}", h.signedIn(h.referralAction))
 
+	mux.Handle("GET /review", h.signedIn(h.review))
+	mux.Handle("POST /review/violations/{id}/{action}", h.signedIn(h.reviewAction))
+
 	mux.Handle("/", h.public(func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return models.Errorf(models.ENotFound, "no such page")
 	}))
