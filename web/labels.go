@@ -34,7 +34,7 @@ var labels = map[string]map[string][2]string{
 		"verification_queue": {"待核实", "Awaiting verification"}, "appeal_queue": {"待处理申诉", "Appeal awaiting decision"},
 		"staff_record": {"下属记录", "Staff record"}, "referral_resolved": {"移交已办结", "Referral resolved"}, "referral_returned": {"移交被退回", "Referral returned"}},
 	"violation_source": {"supervisor": {"主管报告", "Supervisor"}, "visitor_complaint": {"来访人投诉", "Visitor complaint"}, "sla": {"超时自动记录", "SLA breach"}},
-	"role": {"staff": {"员工", "Staff"}, "supervisor": {"主管", "Supervisor"}, "hr": {"人力资源", "HR"}, "admin": {"管理员", "Administrator"}},
+	"role":             {"staff": {"员工", "Staff"}, "supervisor": {"主管", "Supervisor"}, "hr": {"人力资源", "HR"}, "admin": {"管理员", "Administrator"}},
 	"violation_state": {"reported": {"待核实", "Reported"}, "verified": {"已核实", "Verified"}, "dismissed": {"已驳回", "Dismissed"},
 		"appealed": {"申诉中", "Appealed"}, "upheld": {"申诉维持", "Upheld"}, "overturned": {"申诉撤销", "Overturned"},
 		"recorded": {"已记录", "Recorded"}},

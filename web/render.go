@@ -164,7 +164,7 @@ func (h *Handler) funcs() template.FuncMap {
 		"fielderr": func(f FormView, name string) string {
 			return f.Errors[name]
 		},
-		"add": func(a, b int) int { return a + b },
+		"add":  func(a, b int) int { return a + b },
 		"vctx": vctx,
 	}
 }
