@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"firstask/books"
 	"firstask/models"
 	"firstask/reports"
 	"firstask/scoring"
@@ -32,8 +33,8 @@ func (s *Server) appraisalWorkbook(c *gin.Context) {
 		return
 	}
 	depts, deptID := ex.Departments, ex.DepartmentID
-	wb := appraisalBook(ex.MonthScores, ex.Records(), depts, deptID, lang)
-	wb.Service = serviceRows(ex.Service)
+	wb := books.Appraisal(ex.MonthScores, ex.Records(), depts, deptID, lang)
+	wb.Service = books.ServiceRows(ex.Service)
 	wb.Organisation = s.opts.Organisation
 	wb.GeneratedAt = s.opts.Now().In(s.store.Location())
 	wb.Location = s.store.Location()
@@ -41,7 +42,7 @@ func (s *Server) appraisalWorkbook(c *gin.Context) {
 	name := pick(lang, "月度考核表-", "appraisal-") + month.String()
 	if wb.Department != "" {
 		name += "-" + wb.Department
-		ascii += "-" + departmentCode(depts, deptID)
+		ascii += "-" + books.DepartmentCode(depts, deptID)
 	}
 	att := newAttachment(c, name+".xlsx", ascii+".xlsx")
 	s.finishAttachment(c, att, reports.WriteAppraisal(att, wb))
@@ -80,7 +81,7 @@ func (s *Server) personalSheet(c *gin.Context, staffID int64) {
 		Organisation: s.opts.Organisation, Month: month.String(), Closed: ms.Closed, Lang: lang,
 		EmployeeNo: r.EmployeeNo, Name: r.Name, Department: r.DepartmentName,
 		Base: r.Base, BaseUploaded: r.BaseUploaded, Deductions: r.Deductions, Additions: r.Additions,
-		Final: r.Final, Grade: r.Grade.Label(l), HighestSanction: sanctionLabel(r.HighestSanction, l),
+		Final: r.Final, Grade: r.Grade.Label(l), HighestSanction: books.SanctionLabel(r.HighestSanction, l),
 		BonusDeductionPercent: r.BonusDeductionPercent,
 		Location:              s.store.Location(), GeneratedAt: s.opts.Now(),
 	}
@@ -88,9 +89,9 @@ func (s *Server) personalSheet(c *gin.Context, staffID int64) {
 		p.Grade = string(r.Grade) + " " + p.Grade
 	}
 	for _, it := range r.Items {
-		p.Items = append(p.Items, reports.PersonalItem{Date: it.OccurredAt, Description: itemDescription(it, lang), Points: it.Points, Note: it.Note})
+		p.Items = append(p.Items, reports.PersonalItem{Date: it.OccurredAt, Description: books.ItemDescription(it, lang), Points: it.Points, Note: it.Note})
 	}
 	ascii := "appraisal-" + r.EmployeeNo + "-" + month.String() + ".xlsx"
-	att := newAttachment(c, pick(lang, "个人考核单-", "appraisal-")+r.Name+"-"+month.String()+".xlsx", asciiName(ascii))
+	att := newAttachment(c, pick(lang, "个人考核单-", "appraisal-")+r.Name+"-"+month.String()+".xlsx", books.ASCIIName(ascii))
 	s.finishAttachment(c, att, reports.WritePersonalSheet(att, p))
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"firstask/metrics"
+	"firstask/books"
 	"firstask/models"
 	"firstask/reports"
 )
@@ -163,12 +164,12 @@ func (s *Server) uploadResults(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		s.fail(c, uploadProblems(perr.Problems, checked, lang))
+		s.fail(c, books.UploadProblems(perr.Problems, checked, lang))
 		return
 	}
 	sum, err := s.store.ReplaceBaseResults(ctx, a, month, filename, rows)
 	if err != nil {
-		s.fail(c, storeProblems(err, lang))
+		s.fail(c, books.StoreProblems(err, lang))
 		return
 	}
 	c.JSON(http.StatusOK, sum)
@@ -241,12 +242,12 @@ func (s *Server) importStaff(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		s.fail(c, uploadProblems(perr.Problems, checked, lang))
+		s.fail(c, books.UploadProblems(perr.Problems, checked, lang))
 		return
 	}
 	sum, err := s.store.ImportStaff(ctx, a, rows)
 	if err != nil {
-		s.fail(c, storeProblems(err, lang))
+		s.fail(c, books.StoreProblems(err, lang))
 		return
 	}
 	c.JSON(http.StatusOK, sum)

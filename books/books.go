@@ -1,4 +1,8 @@
-package api
+// Package books turns the Store's answers into the workbooks' display-ready
+// content (wording, labels, layout order) for reports to write; the API and
+// the pages both use it, so a workbook is the same whichever door it came
+// through.
+package books
 
 import (
 	"fmt"
@@ -12,11 +16,19 @@ import (
 )
 
 // The appraisal workbooks' wording: how scores, records and service
-// figures read in each language. The handlers in appraisal_handlers.go
-// only fetch and stream.
+// figures read in each language. The handlers (api/appraisal_handlers.go,
+// web) only fetch and stream.
 
-// departmentCode is a department's code for the plain file name.
-func departmentCode(depts []models.Department, id int64) string {
+// pick chooses the text of the language.
+func pick(lang reports.Lang, zh, en string) string {
+	if lang == reports.LangEN {
+		return en
+	}
+	return zh
+}
+
+// DepartmentCode is a department's code for the plain file name.
+func DepartmentCode(depts []models.Department, id int64) string {
 	for _, d := range depts {
 		if d.ID == id {
 			return d.Code
@@ -25,10 +37,10 @@ func departmentCode(depts []models.Department, id int64) string {
 	return fmt.Sprint(id)
 }
 
-// appraisalBook turns a month's scores and its counted records into the
+// Appraisal turns a month's scores and its counted records into the
 // workbook's display-ready content in the language asked for; the records
 // are ranged over once, as the details are written.
-func appraisalBook(ms models.MonthScores, records iter.Seq[*models.CountedRecord], depts []models.Department, deptID int64, lang reports.Lang) reports.AppraisalWorkbook {
+func Appraisal(ms models.MonthScores, records iter.Seq[*models.CountedRecord], depts []models.Department, deptID int64, lang reports.Lang) reports.AppraisalWorkbook {
 	l := string(lang)
 	wb := reports.AppraisalWorkbook{Month: ms.Month.String(), Closed: ms.Closed, Lang: lang}
 	for i, g := range []scoring.Grade{scoring.GradeA, scoring.GradeB, scoring.GradeC, scoring.GradeD} {
@@ -56,7 +68,7 @@ func appraisalBook(ms models.MonthScores, records iter.Seq[*models.CountedRecord
 			Seq: i + 1, EmployeeNo: r.EmployeeNo, Name: r.Name, Department: r.DepartmentName,
 			Base: r.Base, ViolationCount: r.ViolationCount, Deductions: r.Deductions,
 			PraiseCount: r.PraiseCount, Additions: r.Additions, Final: r.Final,
-			Grade: string(r.Grade), HighestSanction: sanctionLabel(r.HighestSanction, l),
+			Grade: string(r.Grade), HighestSanction: SanctionLabel(r.HighestSanction, l),
 			BonusDeductionPercent: r.BonusDeductionPercent, Note: appraisalNote(&r.Result, lang),
 		}
 		d := byDept[r.DepartmentID]
@@ -97,7 +109,7 @@ func appraisalBook(ms models.MonthScores, records iter.Seq[*models.CountedRecord
 			if rec.Severity != "" {
 				row.Severity = rec.Severity.Label(l)
 			}
-			row.Sanction = sanctionLabel(rec.Sanction, l)
+			row.Sanction = SanctionLabel(rec.Sanction, l)
 			if rec.CarriedOverFrom != nil {
 				row.CarriedOver = pick(lang, "自 "+rec.CarriedOverFrom.String()+" 结转", "carried over from "+rec.CarriedOverFrom.String())
 			}
@@ -109,8 +121,8 @@ func appraisalBook(ms models.MonthScores, records iter.Seq[*models.CountedRecord
 	return wb
 }
 
-// serviceRows lays out the service bulletin: departments, then people.
-func serviceRows(m models.ServiceMetrics) []reports.ServiceRow {
+// ServiceRows lays out the service bulletin: departments, then people.
+func ServiceRows(m models.ServiceMetrics) []reports.ServiceRow {
 	out := make([]reports.ServiceRow, 0, len(m.Departments)+len(m.People))
 	line := func(level string, f models.ServiceFigures) reports.ServiceRow {
 		return reports.ServiceRow{
@@ -144,8 +156,8 @@ func gradeIndex(g scoring.Grade) int {
 	return -1
 }
 
-// sanctionLabel is a sanction's display name, empty for none.
-func sanctionLabel(s scoring.Sanction, lang string) string {
+// SanctionLabel is a sanction's display name, empty for none.
+func SanctionLabel(s scoring.Sanction, lang string) string {
 	if s == scoring.SanctionNone {
 		return ""
 	}
@@ -185,8 +197,8 @@ func recordStateLabel(state string, lang reports.Lang) string {
 	return state
 }
 
-// itemDescription words one applied record for the personal sheet.
-func itemDescription(it scoring.Item, lang reports.Lang) string {
+// ItemDescription words one applied record for the personal sheet.
+func ItemDescription(it scoring.Item, lang reports.Lang) string {
 	l := string(lang)
 	parts := []string{it.Kind.Label(l)}
 	switch {
@@ -210,9 +222,9 @@ func itemDescription(it scoring.Item, lang reports.Lang) string {
 	return strings.Join(parts, " · ")
 }
 
-// asciiName keeps the printable ASCII of a file name for the plain
+// ASCIIName keeps the printable ASCII of a file name for the plain
 // filename parameter (quotes and backslashes dropped).
-func asciiName(s string) string {
+func ASCIIName(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
 			return '_'
