@@ -155,7 +155,12 @@ func (h *Handler) mySheet(w http.ResponseWriter, r *http.Request, rq *request) e
 	if err != nil {
 		return models.Errorf(models.ENotFound, "no such month")
 	}
-	ms, err := h.store.MonthScoresOf(r.Context(), rq.Actor, month, rq.Me.ID)
+	return h.sheetOf(w, r, rq, month, rq.Me.ID)
+}
+
+// sheetOf writes one person's sheet for a month, if the actor may see it.
+func (h *Handler) sheetOf(w http.ResponseWriter, r *http.Request, rq *request, month scoring.Month, staffID int64) error {
+	ms, err := h.store.MonthScoresOf(r.Context(), rq.Actor, month, staffID)
 	if err != nil {
 		return err
 	}

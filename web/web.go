@@ -129,6 +129,16 @@ func (h *Handler) routes(mux *http.ServeMux) {
 	mux.Handle("GET /review", h.signedIn(h.review))
 	mux.Handle("POST /review/violations/{id}/{action}", h.signedIn(h.reviewAction))
 
+	mux.Handle("GET /periods", h.signedIn(h.periods))
+	mux.Handle("GET /periods/{month}", h.signedIn(h.month))
+	mux.Handle("GET /periods/{month}/results-template.xlsx", h.signedIn(h.resultsTemplate))
+	mux.Handle("POST /periods/{month}/results", h.signedIn(h.uploadResults))
+	mux.Handle("GET /periods/{month}/appraisal.xlsx", h.signedIn(h.appraisal))
+	mux.Handle("GET /periods/{month}/close", h.signedIn(h.closeForm))
+	mux.Handle("POST /periods/{month}/close", h.signedIn(h.closeMonth))
+	mux.Handle("GET /periods/{month}/staff/{id}", h.signedIn(h.personScore))
+	mux.Handle("GET /periods/{month}/staff/{id}/sheet.xlsx", h.signedIn(h.personSheet))
+
 	mux.Handle("/", h.public(func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return models.Errorf(models.ENotFound, "no such page")
 	}))
