@@ -139,6 +139,11 @@ func (h *Handler) routes(mux *http.ServeMux) {
 	mux.Handle("GET /periods/{month}/staff/{id}", h.signedIn(h.personScore))
 	mux.Handle("GET /periods/{month}/staff/{id}/sheet.xlsx", h.signedIn(h.personSheet))
 
+	mux.Handle("GET /dept", h.signedIn(h.dept))
+	mux.Handle("POST /dept/praise", h.signedIn(h.recordPraise))
+	mux.Handle("POST /dept/violations", h.signedIn(h.reportViolation))
+	mux.Handle("POST /extensions/{id}/{action}", h.signedIn(h.decideExtension))
+
 	mux.Handle("/", h.public(func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return models.Errorf(models.ENotFound, "no such page")
 	}))
