@@ -11,8 +11,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"firstask/metrics"
 	"firstask/books"
+	"firstask/metrics"
 	"firstask/models"
 	"firstask/reports"
 )
