@@ -164,8 +164,9 @@ func (h *Handler) funcs() template.FuncMap {
 		"fielderr": func(f FormView, name string) string {
 			return f.Errors[name]
 		},
-		"add":  func(a, b int) int { return a + b },
-		"vctx": vctx,
+		"add":     func(a, b int) int { return a + b },
+		"vctx":    vctx,
+		"dtlocal": func(t time.Time) string { return t.In(loc).Format("2006-01-02T15:04") },
 	}
 }
 

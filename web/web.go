@@ -144,6 +144,17 @@ func (h *Handler) routes(mux *http.ServeMux) {
 	mux.Handle("POST /dept/violations", h.signedIn(h.reportViolation))
 	mux.Handle("POST /extensions/{id}/{action}", h.signedIn(h.decideExtension))
 
+	mux.Handle("GET /staff", h.signedIn(h.staffList))
+	mux.Handle("GET /staff/new", h.signedIn(h.staffNew))
+	mux.Handle("POST /staff", h.signedIn(h.staffCreate))
+	mux.Handle("GET /staff/import", h.signedIn(h.staffImportForm))
+	mux.Handle("GET /staff/import-template.xlsx", h.signedIn(h.staffImportTemplate))
+	mux.Handle("POST /staff/import", h.signedIn(h.staffImport))
+	mux.Handle("GET /staff/{id}", h.signedIn(h.staffEdit))
+	mux.Handle("POST /staff/{id}", h.signedIn(h.staffUpdate))
+	mux.Handle("POST /staff/{id}/absences", h.signedIn(h.absenceCreate))
+	mux.Handle("POST /staff/{id}/absences/{aid}/{action}", h.signedIn(h.absenceChange))
+
 	mux.Handle("/", h.public(func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return models.Errorf(models.ENotFound, "no such page")
 	}))

@@ -7,6 +7,11 @@ document.addEventListener("DOMContentLoaded", function () {
       if (!window.confirm(f.getAttribute("data-confirm"))) { e.preventDefault(); }
     });
   });
+  document.querySelectorAll("[data-confirm-click]").forEach(function (b) {
+    b.addEventListener("click", function (e) {
+      if (!window.confirm(b.getAttribute("data-confirm-click"))) { e.preventDefault(); }
+    });
+  });
   // Print buttons.
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.hidden = false;
