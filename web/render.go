@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -164,8 +165,15 @@ func (h *Handler) funcs() template.FuncMap {
 		"fielderr": func(f FormView, name string) string {
 			return f.Errors[name]
 		},
-		"add":     func(a, b int) int { return a + b },
-		"vctx":    vctx,
+		"add":    func(a, b int) int { return a + b },
+		"vctx":   vctx,
+		"hasday": func(ds []time.Weekday, d time.Weekday) bool { return slices.Contains(ds, d) },
+		"weekday": func(lang string, d time.Weekday) string {
+			if lang == "en" {
+				return d.String()[:3]
+			}
+			return "周" + []string{"日", "一", "二", "三", "四", "五", "六"}[d]
+		},
 		"dtlocal": func(t time.Time) string { return t.In(loc).Format("2006-01-02T15:04") },
 	}
 }

@@ -155,6 +155,15 @@ func (h *Handler) routes(mux *http.ServeMux) {
 	mux.Handle("POST /staff/{id}/absences", h.signedIn(h.absenceCreate))
 	mux.Handle("POST /staff/{id}/absences/{aid}/{action}", h.signedIn(h.absenceChange))
 
+	mux.Handle("GET /settings", h.signedIn(h.settings))
+	mux.Handle("POST /settings/calendar", h.signedIn(h.saveCalendar))
+	mux.Handle("POST /settings/rules", h.signedIn(h.saveRules))
+	mux.Handle("POST /settings/audit", h.signedIn(h.verifyAudit))
+	mux.Handle("POST /settings/roles", h.signedIn(h.grantRole))
+	mux.Handle("POST /settings/webhooks", h.signedIn(h.createWebhook))
+	mux.Handle("POST /settings/webhooks/{id}/delete", h.signedIn(h.deleteWebhook))
+	mux.Handle("GET /settings/webhooks/{id}", h.signedIn(h.webhookDeliveries))
+
 	mux.Handle("/", h.public(func(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return models.Errorf(models.ENotFound, "no such page")
 	}))
