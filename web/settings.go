@@ -360,4 +360,3 @@ func (h *Handler) webhookDeliveries(w http.ResponseWriter, r *http.Request, rq *
 	h.render(w, r, rq, http.StatusOK, "deliveries", pick(rq.Lang, "投递记录", "Deliveries")+" · "+v.Webhook.URL, v)
 	return nil
 }
-
