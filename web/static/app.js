@@ -40,6 +40,10 @@ document.addEventListener("DOMContentLoaded", function () {
           window.history.pushState(null, "", xhr.responseURL);
         }
         document.open(); document.write(xhr.responseText); document.close();
+        // Keep showing that the file went up completely on the answer page.
+        var done = document.querySelector("[data-progress]"), doneTxt = document.querySelector("[data-progress-text]");
+        if (done) { done.hidden = false; done.value = 100; }
+        if (doneTxt) { doneTxt.textContent = "100%"; }
       });
       xhr.addEventListener("error", function () { f.submit(); });
       xhr.send(new FormData(f));
