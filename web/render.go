@@ -192,6 +192,9 @@ func formatScore(p float64) string {
 
 // formatPoints writes points with their sign.
 func formatPoints(p float64) string {
+	if p == 0 { // also −0, from negating nothing deducted
+		return "0"
+	}
 	s := strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", p), "0"), ".")
 	if p > 0 {
 		return "+" + s
