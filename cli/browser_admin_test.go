@@ -198,6 +198,21 @@ func TestBrowserMonthEnd(t *testing.T) {
 		b.page("/periods")
 		b.shoot("periods")
 		b.page("/periods/" + prev)
+		// A 10 MiB file goes up with the progress bar and is refused whole
+		// (it is no workbook).
+		big := make([]byte, 10<<20)
+		for i := range big {
+			big[i] = byte(i * 7919 >> 3)
+		}
+		bigPath := filepath.Join(files, "big.xlsx")
+		if err := os.WriteFile(bigPath, big, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		b.run(chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{bigPath}), chromedp.Click(chromedp.CSS(`form[data-upload] button[type=submit]`)),
+			chromedp.WaitVisible(chromedp.CSS(`form[data-upload] ~ .error`)))
+		if p := value(b, chromedp.Evaluate[int](`document.querySelector('progress[data-progress]').value`)); p != 100 {
+			t.Fatalf("the progress bar of a 10 MiB upload stopped at %d", p)
+		}
 		f, err := excelize.OpenReader(bytes.NewReader(b.download("/periods/" + prev + "/results-template.xlsx")))
 		if err != nil {
 			t.Fatal(err)
