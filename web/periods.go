@@ -70,7 +70,6 @@ func (h *Handler) periods(w http.ResponseWriter, r *http.Request, rq *request) e
 // and its history, the workbook and the way to close.
 type monthView struct {
 	Month        scoring.Month
-	Detail       models.PeriodDetail
 	Scores       models.MonthScores
 	Total        int64
 	Page         int
@@ -107,9 +106,9 @@ func (h *Handler) renderMonth(w http.ResponseWriter, r *http.Request, rq *reques
 	ctx := r.Context()
 	v := monthView{Month: m, Page: pageParam(r, "page"), HR: rq.Actor.Role.SeesEveryone(), Problems: problems, Message: msg}
 	v.DepartmentID, _ = strconv.ParseInt(r.URL.Query().Get("department_id"), 10, 64)
-	if v.Detail, err = h.store.GetPeriod(ctx, rq.Actor, m); err != nil {
-		return err
-	}
+	// The month's figures (headcount, counted records, appeals) are on
+	// 考核周期 and the close page; this page keeps to the scores' own call
+	// so that it costs about what the JSON of the same call costs.
 	if v.Scores, v.Total, err = h.store.ListMonthScores(ctx, rq.Actor, m, models.ScoreFilter{DepartmentID: v.DepartmentID,
 		Page: models.Page{Number: v.Page, Size: scoresPageSize}}); err != nil {
 		return err
