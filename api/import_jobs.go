@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"firstask/books"
 	"firstask/models"
 	"firstask/reports"
 )
@@ -125,7 +126,7 @@ func (s *Server) startImportJob(c *gin.Context, a models.Actor, rows []models.St
 			j.FinishedAt = &now
 			if err != nil {
 				j.State = "failed"
-				d := jobError(storeProblems(err, lang))
+				d := jobError(books.StoreProblems(err, lang))
 				j.Error = &d
 				return
 			}

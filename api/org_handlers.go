@@ -108,6 +108,40 @@ func (s *Server) createAbsence(c *gin.Context) {
 	}
 }
 
+// absenceIDs reads the staff id and the absence id of the path.
+func absenceIDs(c *gin.Context) (staffID, absenceID int64, err error) {
+	if staffID, err = pathID(c, "id"); err == nil {
+		absenceID, err = pathID(c, "absence_id")
+	}
+	return staffID, absenceID, err
+}
+
+func (s *Server) updateAbsence(c *gin.Context) {
+	staffID, absenceID, err := absenceIDs(c)
+	var in models.AbsencePatch
+	if err == nil {
+		err = decodeJSON(c, &in)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out, err := s.store.UpdateAbsence(c.Request.Context(), actor(c), staffID, absenceID, in)
+	s.reply(c, http.StatusOK, out, err)
+}
+
+func (s *Server) deleteAbsence(c *gin.Context) {
+	staffID, absenceID, err := absenceIDs(c)
+	if err == nil {
+		err = s.store.DeleteAbsence(c.Request.Context(), actor(c), staffID, absenceID)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
 func (s *Server) listAudit(c *gin.Context) {
 	q := s.query(c)
 	f := models.AuditFilter{Page: q.Page(), Entity: q.String("entity"), EntityID: q.ID("entity_id")}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"firstask/models"
 )
@@ -120,6 +121,30 @@ func TestAbsences(t *testing.T) {
 	e.as("supA", "GET", path, nil).want(http.StatusOK).decode(&l)
 	if l.Total != 1 || l.Items[0].Reason != "年假" || !l.Items[0].From.Equal(ab.From) {
 		t.Fatalf("absences %+v", l)
+	}
+	// Correct it: a bad patch changes nothing; another person's absence id
+	// under this person's path is a 404; the audit keeps both changes.
+	one := path + "/" + id(ab.ID)
+	e.as("hr", "PATCH", one, map[string]any{"to": "2026-10-15T09:00:00+08:00"}).wantError(http.StatusUnprocessableEntity, "invalid")
+	e.as("hr", "PATCH", one, map[string]any{}).wantError(http.StatusUnprocessableEntity, "invalid")
+	e.as("hr", "PATCH", "/api/v1/staff/"+id(e.users["staffB"].ID)+"/absences/"+id(ab.ID), map[string]any{"reason": "x"}).
+		wantError(http.StatusNotFound, "not_found")
+	var fixed models.Absence
+	e.as("hr", "PATCH", one, map[string]any{"to": "2026-10-19T18:00:00+08:00", "reason": "病假"}).want(http.StatusOK).decode(&fixed)
+	if fixed.Reason != "病假" || !fixed.From.Equal(ab.From) || fixed.To.Sub(ab.To) != 24*time.Hour {
+		t.Fatalf("corrected %+v", fixed)
+	}
+	e.as("supA", "DELETE", one, nil).wantError(http.StatusForbidden, "forbidden")
+	e.as("hr", "DELETE", one, nil).want(http.StatusNoContent)
+	e.as("hr", "DELETE", one, nil).wantError(http.StatusNotFound, "not_found")
+	e.as("supA", "GET", path, nil).want(http.StatusOK).decode(&l)
+	if l.Total != 0 {
+		t.Fatalf("deleted absence still listed: %+v", l)
+	}
+	var audit List[models.AuditEntry]
+	e.as("hr", "GET", "/api/v1/audit?entity=absence&entity_id="+id(ab.ID), nil).want(http.StatusOK).decode(&audit)
+	if audit.Total != 3 {
+		t.Fatalf("audit of the absence: %d entries, want create, update, delete", audit.Total)
 	}
 }
 

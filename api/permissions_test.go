@@ -1,9 +1,13 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"sort"
 	"testing"
+	"time"
+
+	"firstask/models"
 )
 
 // permCase says, for one route, how to make a concrete request and what
@@ -158,6 +162,23 @@ func init() {
 				map[string]any{"from": "2026-10-16T01:00:00Z", "to": "2026-10-17T10:00:00Z", "reason": "annual leave"}
 		},
 		want: expect(forbidden, forbidden, created, created)})
+	// Each role's call gets its own absence, so one role's delete does not
+	// turn the next role's into a 404.
+	absencePath := func(e *testEnv, role string) (string, any) {
+		from, to := time.Date(2026, 10, 20, 1, 0, 0, 0, time.UTC), time.Date(2026, 10, 21, 1, 0, 0, 0, time.UTC)
+		ab, err := e.store.CreateAbsence(context.Background(), models.System("t"), e.users["staffA1"].ID, models.AbsenceInput{From: &from, To: &to, Reason: role})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		return "/api/v1/staff/" + id(e.users["staffA1"].ID) + "/absences/" + id(ab.ID), nil
+	}
+	add("PATCH /api/v1/staff/:id/absences/:absence_id", permCase{
+		build: func(e *testEnv, role string) (string, any) {
+			p, _ := absencePath(e, role)
+			return p, map[string]any{"to": "2026-10-22T01:00:00Z", "reason": "sick leave"}
+		},
+		want: expect(forbidden, forbidden, ok, ok)})
+	add("DELETE /api/v1/staff/:id/absences/:absence_id", permCase{build: absencePath, want: expect(forbidden, forbidden, noContent, noContent)})
 	add("GET /api/v1/audit", permCase{build: fixed("/api/v1/audit", nil), want: expect(forbidden, forbidden, ok, ok)})
 	add("GET /api/v1/audit/verify", permCase{build: fixed("/api/v1/audit/verify", nil), want: expect(forbidden, forbidden, ok, ok)})
 }

@@ -37,6 +37,8 @@ func (s *Server) registerRoutes() {
 	s.handle(v1, http.MethodPatch, "/staff/:id", hrUp, s.updateStaff)
 	s.handle(v1, http.MethodGet, "/staff/:id/absences", supervisorsUp, s.listAbsences)
 	s.handle(v1, http.MethodPost, "/staff/:id/absences", hrUp, s.createAbsence)
+	s.handle(v1, http.MethodPatch, "/staff/:id/absences/:absence_id", hrUp, s.updateAbsence)
+	s.handle(v1, http.MethodDelete, "/staff/:id/absences/:absence_id", hrUp, s.deleteAbsence)
 
 	// Workbooks (uploads take the larger upload body limit)
 	uploads := s.engine.Group("/api/v1", markUpload, limitUpload(s.opts.MaxUploadBytes))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"firstask/books"
 	"firstask/models"
 	"firstask/reports"
 	"firstask/scoring"
@@ -94,7 +95,7 @@ func workbookMonth(c *gin.Context) (scoring.Month, error) {
 // cleaned first (safeFileName): names come from staff names, which HR
 // types or imports.
 func contentDisposition(name, asciiFallback string) string {
-	name, asciiFallback = safeFileName(name), asciiName(safeFileName(asciiFallback))
+	name, asciiFallback = safeFileName(name), books.ASCIIName(safeFileName(asciiFallback))
 	var b strings.Builder
 	for _, r := range []byte(name) {
 		if isAttrChar(r) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"firstask/books"
 	"firstask/metrics"
 	"firstask/models"
 	"firstask/reports"
@@ -184,12 +185,12 @@ func (s *Server) uploadResults(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		s.fail(c, uploadProblems(perr.Problems, checked, lang))
+		s.fail(c, books.UploadProblems(perr.Problems, checked, lang))
 		return
 	}
 	sum, err := s.store.ReplaceBaseResults(ctx, a, month, filename, rows)
 	if err != nil {
-		s.fail(c, storeProblems(err, lang))
+		s.fail(c, books.StoreProblems(err, lang))
 		return
 	}
 	warnings := reports.ResultWarnings(parsed, lang)
@@ -276,7 +277,7 @@ func (s *Server) importStaff(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		s.fail(c, uploadProblems(perr.Problems, checked, lang))
+		s.fail(c, books.UploadProblems(perr.Problems, checked, lang))
 		return
 	}
 	async := len(rows) >= asyncImportRows
@@ -297,7 +298,7 @@ func (s *Server) importStaff(c *gin.Context) {
 			return
 		}
 		if len(checked) > 0 {
-			s.fail(c, uploadProblems(nil, checked, lang))
+			s.fail(c, books.UploadProblems(nil, checked, lang))
 			return
 		}
 		s.startImportJob(c, a, rows, lang)
@@ -305,7 +306,7 @@ func (s *Server) importStaff(c *gin.Context) {
 	}
 	sum, err := s.store.ImportStaff(ctx, a, rows)
 	if err != nil {
-		s.fail(c, storeProblems(err, lang))
+		s.fail(c, books.StoreProblems(err, lang))
 		return
 	}
 	c.JSON(http.StatusOK, sum)

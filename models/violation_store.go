@@ -113,7 +113,7 @@ func (s *Store) ReportViolation(ctx context.Context, a Actor, in ViolationInput)
 			return err
 		}
 		tx.audit("violation.report", "violation", v.ID, nil, v)
-		return nil
+		return tx.violationQueued(a, &v, "violation.reported")
 	})
 	return v, err
 }
@@ -264,7 +264,10 @@ func (s *Store) VerifyViolation(ctx context.Context, a Actor, id int64, in Decis
 		if err := tx.robotViolation(RobotViolationVerified, &v, "违规记录已查实"); err != nil {
 			return err
 		}
-		return tx.notify(v.StaffID, NotifyVerification, "违规记录已查实", body, "violation", v.ID)
+		if err := tx.notify(v.StaffID, NotifyVerification, "违规记录已查实", body, "violation", v.ID); err != nil {
+			return err
+		}
+		return tx.notifySupervisorOf(a, &v, "已查实")
 	})
 	return v, err
 }
@@ -299,7 +302,7 @@ func (s *Store) DismissViolation(ctx context.Context, a Actor, id int64, in Deci
 			return err
 		}
 		tx.audit("violation.dismiss", "violation", v.ID, before, v)
-		return nil
+		return tx.notifySupervisorOf(a, &v, "已驳回")
 	})
 	return v, err
 }
@@ -336,7 +339,10 @@ func (s *Store) AppealViolation(ctx context.Context, a Actor, id int64, in Appea
 			return err
 		}
 		tx.audit("violation.appeal", "violation", v.ID, before, v)
-		return nil
+		if err := tx.violationQueued(a, &v, "violation.appealed"); err != nil {
+			return err
+		}
+		return tx.notifySupervisorOf(a, &v, "被申诉")
 	})
 	return v, err
 }
@@ -398,7 +404,14 @@ func (s *Store) DecideAppeal(ctx context.Context, a Actor, id int64, in AppealDe
 		if err := tx.robotViolation(RobotAppealDecided, &v, title); err != nil {
 			return err
 		}
-		return tx.notify(v.StaffID, NotifyAppealDecision, title, body, "violation", v.ID)
+		if err := tx.notify(v.StaffID, NotifyAppealDecision, title, body, "violation", v.ID); err != nil {
+			return err
+		}
+		what := "申诉已维持"
+		if !*in.Upheld {
+			what = "申诉已撤销"
+		}
+		return tx.notifySupervisorOf(a, &v, what)
 	})
 	return v, err
 }
@@ -482,5 +495,5 @@ func (tx *Tx) raiseSLAViolation(b SLABreach) (Violation, bool, error) {
 		return v, false, err
 	}
 	tx.audit("violation.raise", "violation", v.ID, nil, v)
-	return v, true, nil
+	return v, true, tx.violationQueued(System(""), &v, "violation.reported")
 }

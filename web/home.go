@@ -19,6 +19,9 @@ type homeView struct {
 	Score                *models.StaffScore
 	Month                scoring.Month
 	Closed               bool
+	// HR and admins: the two queues of 核实.
+	ShowQueues                bool
+	AwaitVerify, AwaitAppeals int64
 }
 
 func (h *Handler) home(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -66,6 +69,16 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, rq *request) erro
 		}
 	} else {
 		return err
+	}
+	if rq.Actor.Role.SeesEveryone() {
+		v.ShowQueues = true
+		one := models.Page{Number: 1, Size: 1}
+		if _, v.AwaitVerify, err = h.store.ListViolations(ctx, rq.Actor, models.ViolationFilter{State: models.ViolationReported, Page: one}); err != nil {
+			return err
+		}
+		if _, v.AwaitAppeals, err = h.store.ListViolations(ctx, rq.Actor, models.ViolationFilter{State: models.ViolationAppealed, Page: one}); err != nil {
+			return err
+		}
 	}
 	h.render(w, r, rq, http.StatusOK, "home", pick(rq.Lang, "首页", "Home"), v)
 	return nil
@@ -122,6 +135,12 @@ func entityLink(n models.Notification) string {
 	case "referral":
 		return "/todo#r" + strconv.FormatInt(n.EntityID, 10)
 	case "violation":
+		switch n.Kind {
+		case models.NotifyVerificationQueue, models.NotifyAppealQueue:
+			return "/review#v" + strconv.FormatInt(n.EntityID, 10)
+		case models.NotifyStaffRecord:
+			return "/dept#records"
+		}
 		return "/my/score#v" + strconv.FormatInt(n.EntityID, 10)
 	}
 	return ""

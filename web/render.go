@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -88,17 +89,32 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, rq *request, st
 	w.Write(buf.Bytes())
 }
 
-// navFor lists the pages the role may use; the next issue's supervisor
-// and HR pages will join here.
+// navFor lists the pages the role may use: everyone's, then 部门 for
+// supervisors, 核实 / 考核周期 / 员工 for HR and admins (supervisors read
+// their department's months), 设置 for HR and admins.
 func navFor(rq *request, path string) []navItem {
+	role := rq.Actor.Role
 	items := []navItem{
 		{Href: "/home", Label: pick(rq.Lang, "首页", "Home")},
 		{Href: "/todo", Label: pick(rq.Lang, "待办", "To do")},
 		{Href: "/register", Label: pick(rq.Lang, "登记", "Register")},
 		{Href: "/inquiries", Label: pick(rq.Lang, "我登记的", "My registrations")},
 		{Href: "/my/score", Label: pick(rq.Lang, "我的考核", "My appraisal")},
-		{Href: "/notifications", Label: pick(rq.Lang, "通知", "Notifications"), Badge: rq.Unread},
 	}
+	if role == models.RoleSupervisor {
+		items = append(items, navItem{Href: "/dept", Label: pick(rq.Lang, "部门", "Department")})
+	}
+	if role.SeesEveryone() {
+		items = append(items, navItem{Href: "/review", Label: pick(rq.Lang, "核实", "Review")})
+	}
+	if role.SeesEveryone() || role == models.RoleSupervisor {
+		items = append(items, navItem{Href: "/periods", Label: pick(rq.Lang, "考核周期", "Months")})
+	}
+	if role.SeesEveryone() {
+		items = append(items, navItem{Href: "/staff", Label: pick(rq.Lang, "员工", "Staff")},
+			navItem{Href: "/settings", Label: pick(rq.Lang, "设置", "Settings")})
+	}
+	items = append(items, navItem{Href: "/notifications", Label: pick(rq.Lang, "通知", "Notifications"), Badge: rq.Unread})
 	for i := range items {
 		items[i].Active = path == items[i].Href || strings.HasPrefix(path, items[i].Href+"/")
 	}
@@ -149,7 +165,16 @@ func (h *Handler) funcs() template.FuncMap {
 		"fielderr": func(f FormView, name string) string {
 			return f.Errors[name]
 		},
-		"add": func(a, b int) int { return a + b },
+		"add":    func(a, b int) int { return a + b },
+		"vctx":   vctx,
+		"hasday": func(ds []time.Weekday, d time.Weekday) bool { return slices.Contains(ds, d) },
+		"weekday": func(lang string, d time.Weekday) string {
+			if lang == "en" {
+				return d.String()[:3]
+			}
+			return "周" + []string{"日", "一", "二", "三", "四", "五", "六"}[d]
+		},
+		"dtlocal": func(t time.Time) string { return t.In(loc).Format("2006-01-02T15:04") },
 	}
 }
 
@@ -167,6 +192,9 @@ func formatScore(p float64) string {
 
 // formatPoints writes points with their sign.
 func formatPoints(p float64) string {
+	if p == 0 { // also −0, from negating nothing deducted
+		return "0"
+	}
 	s := strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", p), "0"), ".")
 	if p > 0 {
 		return "+" + s

@@ -99,7 +99,7 @@ func (h *Handler) runPreview(r *http.Request, rq *request, v *rulesPreviewView) 
 		in.Rules = nil
 	}
 	p, err := h.store.PreviewRules(r.Context(), rq.Actor, in, models.PreviewOptions{Page: &models.Page{Number: 1, Size: previewListed}})
-	if problems, ok := problemsOf(err); ok {
+	if problems, ok := fieldProblemsOf(err); ok {
 		v.Errors = problems
 		return http.StatusUnprocessableEntity
 	} else if err != nil {
@@ -131,7 +131,7 @@ func (h *Handler) saveRulesPage(w http.ResponseWriter, r *http.Request, rq *requ
 		return h.redirect(w, r, "/rules/preview", pick(rq.Lang, "已保存为规则第 ", "Saved as rule set version ")+
 			strconv.FormatInt(saved.Version, 10)+pick(rq.Lang, " 版，自 "+saved.EffectiveFrom.String()+" 起生效。", ", effective from "+saved.EffectiveFrom.String()+"."))
 	}
-	problems, ok := problemsOf(err)
+	problems, ok := fieldProblemsOf(err)
 	if !ok && models.ErrorCode(err) != models.EConflict {
 		return err
 	}
@@ -156,8 +156,8 @@ func (h *Handler) saveRulesPage(w http.ResponseWriter, r *http.Request, rq *requ
 	return nil
 }
 
-// problemsOf lists a 422's field problems in order; ok is false for any other error.
-func problemsOf(err error) ([]models.FieldProblem, bool) {
+// fieldProblemsOf lists a 422's field problems in order; ok is false for any other error.
+func fieldProblemsOf(err error) ([]models.FieldProblem, bool) {
 	var e *models.Error
 	if !errors.As(err, &e) || e.Code != models.EInvalid {
 		return nil, false

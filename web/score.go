@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"firstask/books"
 	"firstask/models"
 	"firstask/reports"
 	"firstask/scoring"
@@ -155,7 +156,12 @@ func (h *Handler) mySheet(w http.ResponseWriter, r *http.Request, rq *request) e
 	if err != nil {
 		return models.Errorf(models.ENotFound, "no such month")
 	}
-	ms, err := h.store.MonthScoresOf(r.Context(), rq.Actor, month, rq.Me.ID)
+	return h.sheetOf(w, r, rq, month, rq.Me.ID)
+}
+
+// sheetOf writes one person's sheet for a month, if the actor may see it.
+func (h *Handler) sheetOf(w http.ResponseWriter, r *http.Request, rq *request, month scoring.Month, staffID int64) error {
+	ms, err := h.store.MonthScoresOf(r.Context(), rq.Actor, month, staffID)
 	if err != nil {
 		return err
 	}
@@ -164,19 +170,7 @@ func (h *Handler) mySheet(w http.ResponseWriter, r *http.Request, rq *request) e
 		lang = reports.LangEN
 	}
 	res := ms.Results[0]
-	p := reports.PersonalSheet{Organisation: h.opts.Organisation, Month: month.String(), Closed: ms.Closed, Lang: lang,
-		EmployeeNo: res.EmployeeNo, Name: res.Name, Department: res.DepartmentName, Base: res.Base, BaseUploaded: res.BaseUploaded,
-		Deductions: res.Deductions, Additions: res.Additions, Final: res.Final, Grade: res.Grade.Label(rq.Lang),
-		BonusDeductionPercent: res.BonusDeductionPercent}
-	if p.Grade != string(res.Grade) {
-		p.Grade = string(res.Grade) + " " + p.Grade
-	}
-	if res.HighestSanction != scoring.SanctionNone {
-		p.HighestSanction = res.HighestSanction.Label(rq.Lang)
-	}
-	for _, it := range res.Items {
-		p.Items = append(p.Items, reports.PersonalItem{Date: it.OccurredAt, Description: itemText(rq.Lang, it), Points: it.Points, Note: it.Note})
-	}
+	p := books.PersonalSheet(ms, h.opts.Organisation, lang, h.store.Location(), h.store.Now())
 	name := "appraisal-" + res.EmployeeNo + "-" + month.String() + ".xlsx"
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)

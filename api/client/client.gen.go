@@ -1258,6 +1258,20 @@ type AbsencePage struct {
 	Total    int64     `json:"total"`
 }
 
+// AbsencePatch Nil fields stay unchanged. A longer absence moves the person's running contact clocks to the new return to post; a shorter one does not move them back.
+type AbsencePatch struct {
+	// From An instant, RFC 3339 with an offset.
+	//
+	// Example: 2026-10-15T10:00:00+08:00
+	From   *DateTime `json:"from,omitempty"`
+	Reason *string   `json:"reason,omitempty"`
+
+	// To An instant, RFC 3339 with an offset.
+	//
+	// Example: 2026-10-15T10:00:00+08:00
+	To *DateTime `json:"to,omitempty"`
+}
+
 // AppealDecisionRequest defines model for AppealDecisionRequest.
 type AppealDecisionRequest struct {
 	Note string `json:"note"`
@@ -2267,7 +2281,7 @@ type Notification struct {
 	// Id Example: 42
 	Id Id `json:"id"`
 
-	// Kind assignment, reminder, escalation, breach, extension, feedback, referral_resolved, referral_returned, verification, appeal_decision, …
+	// Kind assignment, reminder, escalation, breach, extension, feedback, referral_resolved, referral_returned, verification, appeal_decision, verification_queue (HR: a violation awaits verification), appeal_queue (HR: an appeal awaits a decision), staff_record (supervisor: a violation of their staff verified, dismissed, appealed or decided), …
 	Kind   string     `json:"kind"`
 	ReadAt *time.Time `json:"read_at"`
 
@@ -3652,6 +3666,9 @@ type UpdateStaffJSONRequestBody = StaffUpdate
 // CreateAbsenceJSONRequestBody defines body for CreateAbsence for application/json ContentType.
 type CreateAbsenceJSONRequestBody = AbsenceCreate
 
+// UpdateAbsenceJSONRequestBody defines body for UpdateAbsence for application/json ContentType.
+type UpdateAbsenceJSONRequestBody = AbsencePatch
+
 // ReportViolationJSONRequestBody defines body for ReportViolation for application/json ContentType.
 type ReportViolationJSONRequestBody = ViolationCreate
 
@@ -4598,6 +4615,25 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /staff/{id}/absences (the `CreateAbsence` operationId).
 	CreateAbsence(ctx context.Context, id Id, body CreateAbsenceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteAbsence Delete an absence entered by mistake (HR, admin); the audit log keeps it
+	//
+	// Corresponds with DELETE /staff/{id}/absences/{absence_id} (the `DeleteAbsence` operationId).
+	DeleteAbsence(ctx context.Context, id Id, absenceId int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateAbsenceWithBody Correct an absence (HR, admin); audited
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /staff/{id}/absences/{absence_id} (the `UpdateAbsence` operationId).
+	UpdateAbsenceWithBody(ctx context.Context, id Id, absenceId int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateAbsence Correct an absence (HR, admin); audited
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /staff/{id}/absences/{absence_id} (the `UpdateAbsence` operationId).
+	UpdateAbsence(ctx context.Context, id Id, absenceId int64, body UpdateAbsenceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// StaffAppraisal Download a staff member's personal appraisal sheet (HR, admin; supervisors their department)
 	//
@@ -6655,6 +6691,55 @@ func (c *Client) CreateAbsenceWithBody(ctx context.Context, id Id, contentType s
 // Corresponds with POST /staff/{id}/absences (the `CreateAbsence` operationId).
 func (c *Client) CreateAbsence(ctx context.Context, id Id, body CreateAbsenceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateAbsenceRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteAbsence Delete an absence entered by mistake (HR, admin); the audit log keeps it
+//
+// Corresponds with DELETE /staff/{id}/absences/{absence_id} (the `DeleteAbsence` operationId).
+func (c *Client) DeleteAbsence(ctx context.Context, id Id, absenceId int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteAbsenceRequest(c.Server, id, absenceId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateAbsenceWithBody Correct an absence (HR, admin); audited
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /staff/{id}/absences/{absence_id} (the `UpdateAbsence` operationId).
+func (c *Client) UpdateAbsenceWithBody(ctx context.Context, id Id, absenceId int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateAbsenceRequestWithBody(c.Server, id, absenceId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateAbsence Correct an absence (HR, admin); audited
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /staff/{id}/absences/{absence_id} (the `UpdateAbsence` operationId).
+func (c *Client) UpdateAbsence(ctx context.Context, id Id, absenceId int64, body UpdateAbsenceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateAbsenceRequest(c.Server, id, absenceId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -10956,6 +11041,101 @@ func NewCreateAbsenceRequestWithBody(server string, id Id, contentType string, b
 	return req, nil
 }
 
+// NewDeleteAbsenceRequest constructs an http.Request for the DeleteAbsence method
+func NewDeleteAbsenceRequest(server string, id Id, absenceId int64) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "absence_id", absenceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/staff/%s/absences/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateAbsenceRequest calls the generic UpdateAbsence builder with application/json body
+func NewUpdateAbsenceRequest(server string, id Id, absenceId int64, body UpdateAbsenceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateAbsenceRequestWithBody(server, id, absenceId, "application/json", bodyReader)
+}
+
+// NewUpdateAbsenceRequestWithBody constructs an http.Request for the UpdateAbsence method, with any body, and a specified content type
+func NewUpdateAbsenceRequestWithBody(server string, id Id, absenceId int64, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "absence_id", absenceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/staff/%s/absences/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewStaffAppraisalRequest constructs an http.Request for the StaffAppraisal method
 func NewStaffAppraisalRequest(server string, id Id, month Month, params *StaffAppraisalParams) (*http.Request, error) {
 	var err error
@@ -12641,6 +12821,27 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /staff/{id}/absences (the `CreateAbsence` operationId).
 	CreateAbsenceWithResponse(ctx context.Context, id Id, body CreateAbsenceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateAbsenceResponse, error)
+
+	// DeleteAbsenceWithResponse Delete an absence entered by mistake (HR, admin); the audit log keeps it
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /staff/{id}/absences/{absence_id} (the `DeleteAbsence` operationId).
+	DeleteAbsenceWithResponse(ctx context.Context, id Id, absenceId int64, reqEditors ...RequestEditorFn) (*DeleteAbsenceResponse, error)
+
+	// UpdateAbsenceWithBodyWithResponse Correct an absence (HR, admin); audited
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /staff/{id}/absences/{absence_id} (the `UpdateAbsence` operationId).
+	UpdateAbsenceWithBodyWithResponse(ctx context.Context, id Id, absenceId int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateAbsenceResponse, error)
+
+	// UpdateAbsenceWithResponse Correct an absence (HR, admin); audited
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /staff/{id}/absences/{absence_id} (the `UpdateAbsence` operationId).
+	UpdateAbsenceWithResponse(ctx context.Context, id Id, absenceId int64, body UpdateAbsenceJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateAbsenceResponse, error)
 
 	// StaffAppraisalWithResponse Download a staff member's personal appraisal sheet (HR, admin; supervisors their department)
 	//
@@ -22079,6 +22280,251 @@ func (r CreateAbsenceResponse) ContentType() string {
 	return ""
 }
 
+// DeleteAbsenceResponse401Headers the declared response headers of an HTTP 401 response for DeleteAbsence
+type DeleteAbsenceResponse401Headers struct {
+	WWWAuthenticate *string
+	XRequestID      *string
+}
+
+// DeleteAbsenceResponse403Headers the declared response headers of an HTTP 403 response for DeleteAbsence
+type DeleteAbsenceResponse403Headers struct {
+	XRequestID *string
+}
+
+// DeleteAbsenceResponse404Headers the declared response headers of an HTTP 404 response for DeleteAbsence
+type DeleteAbsenceResponse404Headers struct {
+	XRequestID *string
+}
+
+// DeleteAbsenceResponse500Headers the declared response headers of an HTTP 500 response for DeleteAbsence
+type DeleteAbsenceResponse500Headers struct {
+	XRequestID *string
+}
+
+type DeleteAbsenceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteAbsenceResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteAbsenceResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteAbsenceResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteAbsenceResponse500Headers
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteAbsenceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteAbsenceResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteAbsenceResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteAbsenceResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteAbsenceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteAbsenceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteAbsenceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteAbsenceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateAbsenceResponse400Headers the declared response headers of an HTTP 400 response for UpdateAbsence
+type UpdateAbsenceResponse400Headers struct {
+	XRequestID *string
+}
+
+// UpdateAbsenceResponse401Headers the declared response headers of an HTTP 401 response for UpdateAbsence
+type UpdateAbsenceResponse401Headers struct {
+	WWWAuthenticate *string
+	XRequestID      *string
+}
+
+// UpdateAbsenceResponse403Headers the declared response headers of an HTTP 403 response for UpdateAbsence
+type UpdateAbsenceResponse403Headers struct {
+	XRequestID *string
+}
+
+// UpdateAbsenceResponse404Headers the declared response headers of an HTTP 404 response for UpdateAbsence
+type UpdateAbsenceResponse404Headers struct {
+	XRequestID *string
+}
+
+// UpdateAbsenceResponse413Headers the declared response headers of an HTTP 413 response for UpdateAbsence
+type UpdateAbsenceResponse413Headers struct {
+	XRequestID *string
+}
+
+// UpdateAbsenceResponse415Headers the declared response headers of an HTTP 415 response for UpdateAbsence
+type UpdateAbsenceResponse415Headers struct {
+	XRequestID *string
+}
+
+// UpdateAbsenceResponse422Headers the declared response headers of an HTTP 422 response for UpdateAbsence
+type UpdateAbsenceResponse422Headers struct {
+	XRequestID *string
+}
+
+// UpdateAbsenceResponse500Headers the declared response headers of an HTTP 500 response for UpdateAbsence
+type UpdateAbsenceResponse500Headers struct {
+	XRequestID *string
+}
+
+type UpdateAbsenceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Absence
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateAbsenceResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateAbsenceResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateAbsenceResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateAbsenceResponse404Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *UpdateAbsenceResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *UpdateAbsenceResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *UpdateAbsenceResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdateAbsenceResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateAbsenceResponse) GetJSON200() *Absence {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateAbsenceResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateAbsenceResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateAbsenceResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateAbsenceResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UpdateAbsenceResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r UpdateAbsenceResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r UpdateAbsenceResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateAbsenceResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateAbsenceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateAbsenceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateAbsenceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateAbsenceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // StaffAppraisalResponse200Headers the declared response headers of an HTTP 200 response for StaffAppraisal
 type StaffAppraisalResponse200Headers struct {
 	ContentDisposition *string
@@ -25231,6 +25677,45 @@ func (c *ClientWithResponses) CreateAbsenceWithResponse(ctx context.Context, id 
 		return nil, err
 	}
 	return ParseCreateAbsenceResponse(rsp)
+}
+
+// DeleteAbsenceWithResponse Delete an absence entered by mistake (HR, admin); the audit log keeps it
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /staff/{id}/absences/{absence_id} (the `DeleteAbsence` operationId).
+func (c *ClientWithResponses) DeleteAbsenceWithResponse(ctx context.Context, id Id, absenceId int64, reqEditors ...RequestEditorFn) (*DeleteAbsenceResponse, error) {
+	rsp, err := c.DeleteAbsence(ctx, id, absenceId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteAbsenceResponse(rsp)
+}
+
+// UpdateAbsenceWithBodyWithResponse Correct an absence (HR, admin); audited
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /staff/{id}/absences/{absence_id} (the `UpdateAbsence` operationId).
+func (c *ClientWithResponses) UpdateAbsenceWithBodyWithResponse(ctx context.Context, id Id, absenceId int64, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateAbsenceResponse, error) {
+	rsp, err := c.UpdateAbsenceWithBody(ctx, id, absenceId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateAbsenceResponse(rsp)
+}
+
+// UpdateAbsenceWithResponse Correct an absence (HR, admin); audited
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /staff/{id}/absences/{absence_id} (the `UpdateAbsence` operationId).
+func (c *ClientWithResponses) UpdateAbsenceWithResponse(ctx context.Context, id Id, absenceId int64, body UpdateAbsenceJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateAbsenceResponse, error) {
+	rsp, err := c.UpdateAbsence(ctx, id, absenceId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateAbsenceResponse(rsp)
 }
 
 // StaffAppraisalWithResponse Download a staff member's personal appraisal sheet (HR, admin; supervisors their department)
@@ -35647,6 +36132,278 @@ func ParseCreateAbsenceResponse(rsp *http.Response) (*CreateAbsenceResponse, err
 		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers CreateAbsenceResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteAbsenceResponse parses an HTTP response from a DeleteAbsenceWithResponse call
+func ParseDeleteAbsenceResponse(rsp *http.Response) (*DeleteAbsenceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteAbsenceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteAbsenceResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteAbsenceResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteAbsenceResponse404Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteAbsenceResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateAbsenceResponse parses an HTTP response from a UpdateAbsenceWithResponse call
+func ParseUpdateAbsenceResponse(rsp *http.Response) (*UpdateAbsenceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateAbsenceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Absence
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers UpdateAbsenceResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateAbsenceResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateAbsenceResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateAbsenceResponse404Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 413:
+		var headers UpdateAbsenceResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers UpdateAbsenceResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers UpdateAbsenceResponse422Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdateAbsenceResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

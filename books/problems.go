@@ -1,4 +1,4 @@
-package api
+package books
 
 import (
 	"fmt"
@@ -67,9 +67,9 @@ var chineseProblems = map[string]func(header string, args []any) string{
 	},
 }
 
-// wordProblem turns a store problem into the API's problem shape, in the
+// WordProblem turns a store problem into the workbook problem shape, in the
 // language asked for.
-func wordProblem(p models.Problem, lang reports.Lang) reports.Problem {
+func WordProblem(p models.Problem, lang reports.Lang) reports.Problem {
 	header := p.Column
 	if h, ok := workbookHeaders[p.Column]; ok {
 		header = h[0]
@@ -86,12 +86,12 @@ func wordProblem(p models.Problem, lang reports.Lang) reports.Problem {
 	return reports.Problem{Row: p.Row, Column: header, Value: p.Value, Message: msg}
 }
 
-// uploadProblems is the 422 answer listing a file's problems: those the
+// UploadProblems is the 422 answer listing a file's problems: those the
 // parser found and those the store found, in row order.
-func uploadProblems(parsed []reports.Problem, checked []models.Problem, lang reports.Lang) error {
+func UploadProblems(parsed []reports.Problem, checked []models.Problem, lang reports.Lang) error {
 	all := append([]reports.Problem(nil), parsed...)
 	for _, p := range checked {
-		all = append(all, wordProblem(p, lang))
+		all = append(all, WordProblem(p, lang))
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Row < all[j].Row })
 	details := make([]any, len(all))
@@ -109,9 +109,9 @@ func uploadProblems(parsed []reports.Problem, checked []models.Problem, lang rep
 	return &models.Error{Code: models.EInvalid, Message: msg, Details: details}
 }
 
-// storeProblems rewrites an EInvalid error whose details are store
+// StoreProblems rewrites an EInvalid error whose details are store
 // problems in the API's shape and language; other errors pass unchanged.
-func storeProblems(err error, lang reports.Lang) error {
+func StoreProblems(err error, lang reports.Lang) error {
 	e, ok := err.(*models.Error)
 	if !ok || e.Code != models.EInvalid || len(e.Details) == 0 {
 		return err
@@ -124,5 +124,5 @@ func storeProblems(err error, lang reports.Lang) error {
 		}
 		ps = append(ps, p)
 	}
-	return uploadProblems(nil, ps, lang)
+	return UploadProblems(nil, ps, lang)
 }

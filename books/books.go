@@ -1,10 +1,15 @@
-package api
+// Package books turns the Store's answers into the workbooks' display-ready
+// content (wording, labels, layout order) for reports to write; the API and
+// the pages both use it, so a workbook is the same whichever door it came
+// through.
+package books
 
 import (
 	"fmt"
 	"iter"
 	"slices"
 	"strings"
+	"time"
 
 	"firstask/models"
 	"firstask/reports"
@@ -12,11 +17,19 @@ import (
 )
 
 // The appraisal workbooks' wording: how scores, records and service
-// figures read in each language. The handlers in appraisal_handlers.go
-// only fetch and stream.
+// figures read in each language. The handlers (api/appraisal_handlers.go,
+// web) only fetch and stream.
 
-// departmentCode is a department's code for the plain file name.
-func departmentCode(depts []models.Department, id int64) string {
+// pick chooses the text of the language.
+func pick(lang reports.Lang, zh, en string) string {
+	if lang == reports.LangEN {
+		return en
+	}
+	return zh
+}
+
+// DepartmentCode is a department's code for the plain file name.
+func DepartmentCode(depts []models.Department, id int64) string {
 	for _, d := range depts {
 		if d.ID == id {
 			return d.Code
@@ -25,10 +38,10 @@ func departmentCode(depts []models.Department, id int64) string {
 	return fmt.Sprint(id)
 }
 
-// appraisalBook turns a month's scores and its counted records into the
+// Appraisal turns a month's scores and its counted records into the
 // workbook's display-ready content in the language asked for; the records
 // are ranged over once, as the details are written.
-func appraisalBook(ms models.MonthScores, records iter.Seq[*models.CountedRecord], depts []models.Department, deptID int64, lang reports.Lang) reports.AppraisalWorkbook {
+func Appraisal(ms models.MonthScores, records iter.Seq[*models.CountedRecord], depts []models.Department, deptID int64, lang reports.Lang) reports.AppraisalWorkbook {
 	l := string(lang)
 	wb := reports.AppraisalWorkbook{Month: ms.Month.String(), Closed: ms.Closed, Lang: lang}
 	for i, g := range []scoring.Grade{scoring.GradeA, scoring.GradeB, scoring.GradeC, scoring.GradeD} {
@@ -56,7 +69,7 @@ func appraisalBook(ms models.MonthScores, records iter.Seq[*models.CountedRecord
 			Seq: i + 1, EmployeeNo: r.EmployeeNo, Name: r.Name, Department: r.DepartmentName,
 			Base: r.Base, ViolationCount: r.ViolationCount, Deductions: r.Deductions,
 			PraiseCount: r.PraiseCount, Additions: r.Additions, Final: r.Final,
-			Grade: string(r.Grade), HighestSanction: sanctionLabel(r.HighestSanction, l),
+			Grade: string(r.Grade), HighestSanction: SanctionLabel(r.HighestSanction, l),
 			BonusDeductionPercent: r.BonusDeductionPercent, Note: appraisalNote(&r.Result, lang),
 		}
 		d := byDept[r.DepartmentID]
@@ -97,7 +110,7 @@ func appraisalBook(ms models.MonthScores, records iter.Seq[*models.CountedRecord
 			if rec.Severity != "" {
 				row.Severity = rec.Severity.Label(l)
 			}
-			row.Sanction = sanctionLabel(rec.Sanction, l)
+			row.Sanction = SanctionLabel(rec.Sanction, l)
 			if rec.CarriedOverFrom != nil {
 				row.CarriedOver = pick(lang, "自 "+rec.CarriedOverFrom.String()+" 结转", "carried over from "+rec.CarriedOverFrom.String())
 			}
@@ -109,8 +122,8 @@ func appraisalBook(ms models.MonthScores, records iter.Seq[*models.CountedRecord
 	return wb
 }
 
-// serviceRows lays out the service bulletin: departments, then people.
-func serviceRows(m models.ServiceMetrics) []reports.ServiceRow {
+// ServiceRows lays out the service bulletin: departments, then people.
+func ServiceRows(m models.ServiceMetrics) []reports.ServiceRow {
 	out := make([]reports.ServiceRow, 0, len(m.Departments)+len(m.People))
 	line := func(level string, f models.ServiceFigures) reports.ServiceRow {
 		return reports.ServiceRow{
@@ -144,8 +157,8 @@ func gradeIndex(g scoring.Grade) int {
 	return -1
 }
 
-// sanctionLabel is a sanction's display name, empty for none.
-func sanctionLabel(s scoring.Sanction, lang string) string {
+// SanctionLabel is a sanction's display name, empty for none.
+func SanctionLabel(s scoring.Sanction, lang string) string {
 	if s == scoring.SanctionNone {
 		return ""
 	}
@@ -185,9 +198,9 @@ func recordStateLabel(state string, lang reports.Lang) string {
 	return state
 }
 
-// itemDescription words one applied record for the personal sheet (the
+// ItemDescription words one applied record for the personal sheet (the
 // month it came from goes to 备注, PersonalItem.FromMonth).
-func itemDescription(it scoring.Item, lang reports.Lang) string {
+func ItemDescription(it scoring.Item, lang reports.Lang) string {
 	l := string(lang)
 	parts := []string{it.Kind.Label(l)}
 	switch {
@@ -208,13 +221,81 @@ func itemDescription(it scoring.Item, lang reports.Lang) string {
 	return strings.Join(parts, " · ")
 }
 
-// asciiName keeps the printable ASCII of a file name for the plain
+// ASCIIName keeps the printable ASCII of a file name for the plain
 // filename parameter (quotes and backslashes dropped).
-func asciiName(s string) string {
+func ASCIIName(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
 			return '_'
 		}
 		return r
 	}, s)
+}
+
+// PersonalSheet is one person's signed sheet for a month from MonthScoresOf
+// (ms holds that person alone): figures, and each applied record with its
+// description, reason, state and, for carried-over lines, the month it came
+// from. The API and the pages write the same sheet from it.
+func PersonalSheet(ms models.MonthScores, organisation string, lang reports.Lang, loc *time.Location, now time.Time) reports.PersonalSheet {
+	r := ms.Results[0]
+	l := string(lang)
+	p := reports.PersonalSheet{
+		Organisation: organisation, Month: ms.Month.String(), Closed: ms.Closed, Lang: lang,
+		EmployeeNo: r.EmployeeNo, Name: r.Name, Department: r.DepartmentName,
+		Base: r.Base, BaseUploaded: r.BaseUploaded, Deductions: r.Deductions, Additions: r.Additions,
+		Final: r.Final, Grade: r.Grade.Label(l), HighestSanction: SanctionLabel(r.HighestSanction, l),
+		BonusDeductionPercent: r.BonusDeductionPercent,
+		Location:              loc, GeneratedAt: now,
+	}
+	if p.Grade != string(r.Grade) {
+		p.Grade = string(r.Grade) + " " + p.Grade
+	}
+	states := make(map[models.RecordKey]string, len(ms.Records))
+	for _, rec := range ms.Records {
+		states[models.RecordKey{Kind: rec.Kind, ID: rec.ID}] = rec.State
+	}
+	for _, it := range r.Items {
+		pi := reports.PersonalItem{Date: it.OccurredAt, Description: ItemDescription(it, lang), Points: it.Points, Reason: it.Note,
+			State: recordStateLabel(states[models.RecordKey{Kind: it.Kind, ID: it.RecordID}], lang)}
+		if it.CarriedOverFrom != nil {
+			pi.FromMonth = it.CarriedOverFrom.String()
+		}
+		p.Items = append(p.Items, pi)
+	}
+	return p
+}
+
+// notesBatch is how many records of 明细 get their 事由 in one read.
+const notesBatch = 2000
+
+// WithNotes hands the records over with their free text (CountedRecord.Note)
+// read a batch at a time, so that the export never holds every record's
+// description at once. A failed read leaves the notes of its batch empty
+// (the download has begun by then; the figures are still right).
+func WithNotes(records iter.Seq[*models.CountedRecord], read func([]models.RecordKey) (map[models.RecordKey]string, error)) iter.Seq[*models.CountedRecord] {
+	return func(yield func(*models.CountedRecord) bool) {
+		batch := make([]models.CountedRecord, 0, notesBatch)
+		keys := make([]models.RecordKey, 0, notesBatch)
+		flush := func() bool {
+			notes, _ := read(keys)
+			for i := range batch {
+				batch[i].Note = notes[keys[i]]
+				if !yield(&batch[i]) {
+					return false
+				}
+			}
+			batch, keys = batch[:0], keys[:0]
+			return true
+		}
+		for rec := range records {
+			batch = append(batch, *rec)
+			keys = append(keys, models.RecordKey{Kind: rec.Kind, ID: rec.ID})
+			if len(batch) == notesBatch && !flush() {
+				return
+			}
+		}
+		if len(batch) > 0 {
+			flush()
+		}
+	}
 }
