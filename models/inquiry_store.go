@@ -408,7 +408,7 @@ func (s *Store) listInquiries(ctx context.Context, a Actor, f InquiryFilter, bou
 		const order = "inquiries.received_at DESC, inquiries.id DESC"
 		if probed {
 			if f == (InquiryFilter{Overdue: true, Page: f.Page}) {
-				total, lower = overdueExactUpTo, true // manyOverdue found more
+				total, lower = int64(overdueExactUpTo), true // manyOverdue found more
 			} else {
 				t, err := boundedCount(q, "inquiries", overdueExactUpTo)
 				if err != nil {

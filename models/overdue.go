@@ -72,7 +72,7 @@ func overduePage[T any](q *gorm.DB, table, order string, p Page, out *[]T, idOf 
 // overdueExactUpTo is how many overdue rows an overdue list counts exactly
 // for HR and admin. Beyond it the list is read the other way round (see
 // overdueProbed) and its total is a lower bound: "more than N".
-const overdueExactUpTo = 1000
+var overdueExactUpTo = 1000
 
 // Total is how many rows a list holds: exactly, or, when LowerBound is set,
 // more than N (counting every row would cost more than the page).
@@ -89,7 +89,7 @@ func (tx *Tx) manyOverdue(col string) (bool, error) {
 	var n int64
 	err := tx.db.Raw("SELECT COUNT(*) FROM (SELECT DISTINCT "+col+" FROM sla_clocks WHERE state = ? AND deadline_at < ? AND "+col+" IS NOT NULL LIMIT ?) AS o",
 		ClockRunning, tx.now, overdueExactUpTo+1).Scan(&n).Error
-	return n > overdueExactUpTo, err
+	return n > int64(overdueExactUpTo), err
 }
 
 // overdueProbed keeps the rows of q (on table) that have a running clock

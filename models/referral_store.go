@@ -467,7 +467,7 @@ func (s *Store) listReferrals(ctx context.Context, a Actor, f ReferralFilter, bo
 		const order = "referrals.referred_at DESC, referrals.id DESC"
 		if probed {
 			if f == (ReferralFilter{Overdue: true, Page: f.Page}) {
-				total, lower = overdueExactUpTo, true // manyOverdue found more
+				total, lower = int64(overdueExactUpTo), true // manyOverdue found more
 			} else {
 				t, err := boundedCount(q, "referrals", overdueExactUpTo)
 				if err != nil {
