@@ -416,7 +416,8 @@ func (s *Store) listInquiries(ctx context.Context, a Actor, f InquiryFilter, bou
 				}
 				total, lower = t.N, t.LowerBound
 			}
-			if err := q.Order(order).Offset(f.Offset()).Limit(f.Size).Find(&out).Error; err != nil {
+			// The page's ids from the walk (index only), then its rows.
+			if err := overduePage(q, "inquiries", order, f.Page, &out, func(inq *Inquiry) int64 { return inq.ID }); err != nil {
 				return err
 			}
 			return tx.presentList(a, sc, out)

@@ -475,7 +475,8 @@ func (s *Store) listReferrals(ctx context.Context, a Actor, f ReferralFilter, bo
 				}
 				total, lower = t.N, t.LowerBound
 			}
-			if err := q.Order(order).Offset(f.Offset()).Limit(f.Size).Find(&out).Error; err != nil {
+			// The page's ids from the walk (index only), then its rows.
+			if err := overduePage(q, "referrals", order, f.Page, &out, func(r *Referral) int64 { return r.ID }); err != nil {
 				return err
 			}
 			return tx.presentReferrals(out)
