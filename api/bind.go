@@ -152,12 +152,22 @@ func page(c *gin.Context) (models.Page, error) {
 	return p, v.Err()
 }
 
-// List is the shape of every paginated answer.
+// List is the shape of every paginated answer. TotalIsLowerBound is set
+// (and only then written) when the list holds more than Total rows, which
+// were not all counted: HR's overdue lists on a busy month.
 type List[T any] struct {
-	Items    []T   `json:"items"`
-	Total    int64 `json:"total"`
-	Page     int   `json:"page"`
-	PageSize int   `json:"page_size"`
+	Items             []T   `json:"items"`
+	Total             int64 `json:"total"`
+	TotalIsLowerBound bool  `json:"total_is_lower_bound,omitempty"`
+	Page              int   `json:"page"`
+	PageSize          int   `json:"page_size"`
+}
+
+// boundedList is list with a total that may be a lower bound.
+func boundedList[T any](items []T, total models.Total, p models.Page) List[T] {
+	l := list(items, total.N, p)
+	l.TotalIsLowerBound = total.LowerBound
+	return l
 }
 
 func list[T any](items []T, total int64, p models.Page) List[T] {

@@ -60,6 +60,13 @@ func TestPhoneSearchOnlyWhereThePhoneIsSeen(t *testing.T) {
 	if n := search("staffA", "13800138001"); n != 0 {
 		t.Fatalf("a wrong number matched %d", n)
 	}
+	// Nor by its start, one digit at a time (the indexed prefix search).
+	if n := search("staffA", "1380013"); n != 0 {
+		t.Fatalf("a queue member's phone-prefix search matched %d inquiries: the masked number is recoverable", n)
+	}
+	if n := search("staffB", "1380013"); n != 1 {
+		t.Fatalf("the first responder's phone-prefix search found %d, want 1", n)
+	}
 	// The name search still finds it for the queue member.
 	if n := search("staffA", "王先生"); n != 1 {
 		t.Fatalf("name search found %d, want 1", n)

@@ -19,8 +19,8 @@ func (s *Server) listInquiries(c *gin.Context) {
 		s.fail(c, q.Err())
 		return
 	}
-	items, total, err := s.store.ListInquiries(c.Request.Context(), actor(c), f)
-	s.reply(c, http.StatusOK, list(items, total, f.Page), err)
+	items, total, err := s.store.ListInquiriesTotal(c.Request.Context(), actor(c), f)
+	s.reply(c, http.StatusOK, boundedList(items, total, f.Page), err)
 }
 
 func (s *Server) createInquiry(c *gin.Context) {

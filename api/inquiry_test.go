@@ -325,6 +325,10 @@ func TestInquiryListFilters(t *testing.T) {
 		{"from=2026-10-15&to=2026-10-15", []int64{c.ID, b.ID, a.ID}},
 		{"q=" + a.Ref, []int64{a.ID}},
 		{"q=139-1111-2222", []int64{a.ID}},
+		{"q=1391111", []int64{a.ID}},  // the start of a number (visitor_phone_digits)
+		{"q=139%2011", []int64{a.ID}}, // spaces ignored
+		{"q=13911112223", []int64{}},  // a whole number matches exactly
+		{"q=1392", []int64{}},         // four digits: too short for a phone, searched as text
 		{"q=李", []int64{a.ID}},
 		{"q=漏水", []int64{b.ID}},
 		{"page=2&page_size=2", []int64{a.ID}},

@@ -26,8 +26,8 @@ func (s *Server) listReferrals(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	items, total, err := s.store.ListReferrals(c.Request.Context(), actor(c), f)
-	s.reply(c, http.StatusOK, list(items, total, f.Page), err)
+	items, total, err := s.store.ListReferralsTotal(c.Request.Context(), actor(c), f)
+	s.reply(c, http.StatusOK, boundedList(items, total, f.Page), err)
 }
 
 func (s *Server) getReferral(c *gin.Context) {

@@ -30,14 +30,17 @@ type loadOptions struct {
 	password string
 	seed     uint64
 	month    string
+	profile  string
 }
 
 // loadtest drives a running server over loopback: each of --users clients
 // signs in as a different seeded account, then loops over register an
 // inquiry, list its inquiries, read its profile and notifications, and read
 // its month's scores (GET /me/scores for --month, the seeded month), until
-// --duration or --requests is reached. It prints throughput, p50/p99 per operation and the failures,
-// and exits 1 if any request failed.
+// --duration or --requests is reached. The first-of-month profile is the
+// first working morning of a month instead: every client signs in at once
+// and opens its score, then keeps reopening it. It prints throughput,
+// p50/p99 per operation and the failures, and exits 1 if any request failed.
 func loadtest(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	o := loadOptions{}
 	fs := flag.NewFlagSet("firstask loadtest", flag.ContinueOnError)
@@ -51,6 +54,7 @@ func loadtest(args []string, getenv func(string) string, stdout, stderr io.Write
 	fs.StringVar(&o.password, "password", seed.Password, "password of the seeded accounts")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed of the clients' choices")
 	fs.StringVar(&o.month, "month", "", "month whose scores GET /me/scores reads, YYYY-MM (the seeded month; default the current one)")
+	fs.StringVar(&o.profile, "profile", "mix", "mix (registrations, lists, profile, notifications, scores) or first-of-month (everyone signs in at once and opens their score, then reopens it)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -64,6 +68,9 @@ func loadtest(args []string, getenv func(string) string, stdout, stderr io.Write
 		return 2
 	case u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost" && u.Hostname() != "::1":
 		fmt.Fprintln(stderr, "firstask loadtest: only a server on this machine (loopback) may be driven")
+		return 2
+	case o.profile != "mix" && o.profile != "first-of-month":
+		fmt.Fprintln(stderr, "firstask loadtest: --profile must be mix or first-of-month")
 		return 2
 	case o.month != "" && !validMonth(o.month):
 		fmt.Fprintln(stderr, "firstask loadtest: --month must be YYYY-MM")
@@ -182,6 +189,14 @@ func runLoad(o loadOptions) *loadReport {
 			c := &loadClient{base: o.url, http: client, rng: rand.New(rand.NewPCG(o.seed, uint64(i))), rep: rep, ctx: ctx}
 			no := fmt.Sprintf("S%06d", o.first+i%max(1, o.staff-o.first))
 			if !take() || !c.login(no, o.password) {
+				return
+			}
+			if o.profile == "first-of-month" {
+				// The first working morning: open the score at once,
+				// then keep reopening it.
+				for ctx.Err() == nil && take() {
+					c.call("scores", http.MethodGet, scoresPath, nil, http.StatusOK)
+				}
 				return
 			}
 			for ctx.Err() == nil && take() {

@@ -70,3 +70,12 @@ func (s *Store) OverdueReference(ctx context.Context, a Actor, g InquiryFilter) 
 	})
 	return want, wantTotal, err
 }
+
+// SetOverdueExactUpTo lowers the number of overdue rows counted exactly,
+// so that a small seed takes the overdue lists' probed path; the returned
+// function restores it.
+func SetOverdueExactUpTo(n int) func() {
+	old := overdueExactUpTo
+	overdueExactUpTo = n
+	return func() { overdueExactUpTo = old }
+}

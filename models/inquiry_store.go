@@ -333,21 +333,47 @@ func (f InquiryFilter) Validate() error {
 
 // ListInquiries lists the inquiries the actor may see, newest first.
 // overdue keeps those with a running SLA clock past its deadline (its own
-// or its live referral's), read from an index range on sla_clocks(state,
-// deadline_at) (see overdueDriven).
+// or its live referral's). The total is always exact here; see
+// ListInquiriesTotal for the overdue list's cheaper total.
 func (s *Store) ListInquiries(ctx context.Context, a Actor, f InquiryFilter) ([]Inquiry, int64, error) {
+	items, total, err := s.listInquiries(ctx, a, f, false)
+	return items, total.N, err
+}
+
+// ListInquiriesTotal is ListInquiries for the API: when HR or admin list
+// the overdue inquiries and more than overdueExactUpTo are overdue, the
+// page is walked in the list's order probing each inquiry's clocks, and the
+// total says "more than N" rather than counting every overdue inquiry.
+func (s *Store) ListInquiriesTotal(ctx context.Context, a Actor, f InquiryFilter) ([]Inquiry, Total, error) {
+	return s.listInquiries(ctx, a, f, true)
+}
+
+func (s *Store) listInquiries(ctx context.Context, a Actor, f InquiryFilter, bounded bool) ([]Inquiry, Total, error) {
 	if err := f.Validate(); err != nil {
-		return nil, 0, err
+		return nil, Total{}, err
 	}
 	var out []Inquiry
 	var total int64
+	var lower bool
 	err := s.read(ctx, a, func(tx *Tx) error {
 		sc, err := tx.scopeOf(a)
 		if err != nil {
 			return err
 		}
 		q := tx.db.Model(&Inquiry{})
-		if f.Overdue {
+		// Many overdue inquiries (HR's list on a busy month): probe each
+		// inquiry of the page's walk; few, or a narrower scope: read the
+		// overdue clocks first (overdueDriven).
+		probed := false
+		if f.Overdue && bounded && sc.All {
+			if probed, err = tx.manyOverdue("inquiry_id"); err != nil {
+				return err
+			}
+		}
+		switch {
+		case probed:
+			q = tx.overdueProbed(q, "inquiries", "inquiry_id")
+		case f.Overdue:
 			q = tx.overdueDriven(q, "inquiries", "inquiry_id")
 		}
 		q = inquiryScope(q, a, sc)
@@ -380,6 +406,22 @@ func (s *Store) ListInquiries(ctx context.Context, a Actor, f InquiryFilter) ([]
 			q = inquiryQuery(q, a, sc, strings.TrimSpace(f.Query))
 		}
 		const order = "inquiries.received_at DESC, inquiries.id DESC"
+		if probed {
+			if f == (InquiryFilter{Overdue: true, Page: f.Page}) {
+				total, lower = int64(overdueExactUpTo), true // manyOverdue found more
+			} else {
+				t, err := boundedCount(q, "inquiries", overdueExactUpTo)
+				if err != nil {
+					return err
+				}
+				total, lower = t.N, t.LowerBound
+			}
+			// The page's ids from the walk (index only), then its rows.
+			if err := overduePage(q, "inquiries", order, f.Page, &out, func(inq *Inquiry) int64 { return inq.ID }); err != nil {
+				return err
+			}
+			return tx.presentList(a, sc, out)
+		}
 		if f.Overdue {
 			if sc.All && f == (InquiryFilter{Overdue: true, Page: f.Page}) {
 				total, err = tx.overdueCount("inquiry_id")
@@ -402,20 +444,24 @@ func (s *Store) ListInquiries(ctx context.Context, a Actor, f InquiryFilter) ([]
 		}
 		return tx.presentList(a, sc, out)
 	})
-	return out, total, err
+	return out, Total{N: total, LowerBound: lower}, err
 }
 
 // inquiryQuery is the q filter: a reference matches exactly (SW-…), a
-// phone number matches the stored canonical form exactly, anything else is
-// a prefix of the visitor's name or organisation or a part of the summary.
-// A phone matches only where the actor sees the phone in full
-// (phoneSearchScope).
+// phone number matches the stored canonical form exactly, digits alone (at
+// least five) are the start of a phone number, anything else is a prefix
+// of the visitor's name or organisation or a part of the summary. A phone
+// (whole or its start) matches only where the actor sees the phone in full
+// (phoneSearchScope): a masked number cannot be completed by searching.
 func inquiryQuery(q *gorm.DB, a Actor, sc Scope, s string) *gorm.DB {
 	if strings.HasPrefix(strings.ToUpper(s), "SW-") {
 		return q.Where("inquiries.ref = ?", strings.ToUpper(s))
 	}
 	if phone, ok := NormalizePhone(s); ok {
 		return phoneSearchScope(q.Where("inquiries.visitor_phone = ?", phone), a, sc)
+	}
+	if digits, ok := phonePrefixOf(s); ok {
+		return phoneSearchScope(phoneStartsWith(q, digits), a, sc)
 	}
 	like := escapeLike(s)
 	return q.Where("(inquiries.visitor_name LIKE ? ESCAPE '!' OR inquiries.visitor_org LIKE ? ESCAPE '!' OR inquiries.summary LIKE ? ESCAPE '!')",

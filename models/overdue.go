@@ -68,3 +68,57 @@ func overduePage[T any](q *gorm.DB, table, order string, p Page, out *[]T, idOf 
 	*out = sorted[:n]
 	return nil
 }
+
+// overdueExactUpTo is how many overdue rows an overdue list counts exactly
+// for HR and admin. Beyond it the list is read the other way round (see
+// overdueProbed) and its total is a lower bound: "more than N".
+var overdueExactUpTo = 1000
+
+// Total is how many rows a list holds: exactly, or, when LowerBound is set,
+// more than N (counting every row would cost more than the page).
+type Total struct {
+	N          int64
+	LowerBound bool
+}
+
+// manyOverdue reports whether more than overdueExactUpTo rows (named by
+// column col) have a running clock past its deadline. It reads at most
+// that many distinct entries of the clocks' index range, whatever the
+// number of overdue rows.
+func (tx *Tx) manyOverdue(col string) (bool, error) {
+	var n int64
+	err := tx.db.Raw("SELECT COUNT(*) FROM (SELECT DISTINCT "+col+" FROM sla_clocks WHERE state = ? AND deadline_at < ? AND "+col+" IS NOT NULL LIMIT ?) AS o",
+		ClockRunning, tx.now, overdueExactUpTo+1).Scan(&n).Error
+	return n > int64(overdueExactUpTo), err
+}
+
+// overdueProbed keeps the rows of q (on table) that have a running clock
+// past its deadline, probing each row's clocks by the index on (col,
+// state, deadline_at) (migration 00103). With many rows overdue a list
+// walked in its own order fills a page after a few probes per row, so a
+// page costs what a page costs; overdueDriven, which reads every overdue
+// clock first, serves the lists with few.
+//
+// The probe is a scalar subquery, not EXISTS: MariaDB turns EXISTS into a
+// semi-join and materialises every overdue clock first (EXPLAIN:
+// MATERIALIZED over idx_sla_clocks_due), which is the cost this avoids; a
+// scalar subquery stays a DEPENDENT SUBQUERY on both databases.
+func (tx *Tx) overdueProbed(q *gorm.DB, table, col string) *gorm.DB {
+	return q.Where("(SELECT 1 FROM sla_clocks oc WHERE oc."+col+" = "+table+".id AND oc.state = ? AND oc.deadline_at < ? LIMIT 1) = 1",
+		ClockRunning, tx.now)
+}
+
+// boundedCount counts the rows of q up to limit: the exact number when
+// there are at most limit, else Total{limit, true}. It stops reading after
+// limit+1 rows.
+func boundedCount(q *gorm.DB, table string, limit int) (Total, error) {
+	var n int64
+	sub := q.Session(&gorm.Session{}).Select(table + ".id").Limit(limit + 1)
+	if err := q.Session(&gorm.Session{NewDB: true}).Table("(?) AS bounded", sub).Count(&n).Error; err != nil {
+		return Total{}, err
+	}
+	if n > int64(limit) {
+		return Total{N: int64(limit), LowerBound: true}, nil
+	}
+	return Total{N: n}, nil
+}

@@ -108,3 +108,90 @@ func TestOverdueListsMatchSubquery(t *testing.T) {
 		}
 	}
 }
+
+// TestOverdueListsProbedMatch checks HR's overdue lists on the path taken
+// when many rows are overdue (overdueProbed: the list walked in its order,
+// each row's clocks probed) against the plain subquery, page by page, with
+// and without filters: the same rows in the same order, and a total that
+// is exact up to the bound and "more than the bound" beyond it.
+func TestOverdueListsProbedMatch(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.Open(t, models.Options{})
+	rep, err := seed.Fill(ctx, s, seed.Options{Departments: 6, Staff: 60, Inquiries: 2000, Conduct: 100, Month: "2026-10", Seed: 5}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetTestClock(func() time.Time { return rep.AsOf.Add(time.Hour) })
+	const bound = 40
+	defer models.SetOverdueExactUpTo(bound)()
+	hr := models.System("t")
+	var dept models.Department
+	if err := s.TestDB().Where("parent_id IS NOT NULL").Order("id").First(&dept).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []models.InquiryFilter{
+		{},
+		{Status: string(models.InquiryReferred)},
+		{Channel: string(models.AllChannels[0])},
+		{DepartmentID: dept.ID},
+	} {
+		f.Overdue = true
+		for page := 1; page <= 3; page++ {
+			f.Page = models.Page{Number: page, Size: 20}
+			got, total, err := s.ListInquiriesTotal(ctx, hr, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := f
+			g.Overdue = false
+			want, wantTotal, err := s.OverdueReference(ctx, hr, g)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gotIDs, wantIDs []int64
+			for _, i := range got {
+				gotIDs = append(gotIDs, i.ID)
+			}
+			for _, i := range want {
+				wantIDs = append(wantIDs, i.ID)
+			}
+			if !slices.Equal(gotIDs, wantIDs) {
+				t.Fatalf("%+v: got %v, want %v", f, gotIDs, wantIDs)
+			}
+			exact := models.Total{N: wantTotal}
+			if wantTotal > bound {
+				exact = models.Total{N: bound, LowerBound: true}
+			}
+			if total != exact {
+				t.Fatalf("%+v: total %+v, want %+v (%d overdue)", f, total, exact, wantTotal)
+			}
+			if page == 1 && f.Status == "" && f.Channel == "" && f.DepartmentID == 0 && !total.LowerBound {
+				t.Fatalf("the unfiltered list has %d overdue, not more than %d: the probed path was not taken", wantTotal, bound)
+			}
+		}
+	}
+	// Referrals: the unfiltered list, on the probed path, against the
+	// exact list.
+	rf := models.ReferralFilter{Overdue: true, Page: models.Page{Number: 1, Size: 30}}
+	got, total, err := s.ListReferralsTotal(ctx, hr, rf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	restore := models.SetOverdueExactUpTo(1 << 30)
+	want, wantTotal, err := s.ListReferralsTotal(ctx, hr, rf)
+	restore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wantTotal.LowerBound || len(got) != len(want) {
+		t.Fatalf("referrals: got %d rows (total %+v), want %d (total %+v)", len(got), total, len(want), wantTotal)
+	}
+	for i := range got {
+		if got[i].ID != want[i].ID {
+			t.Fatalf("referrals: row %d is %d, want %d", i, got[i].ID, want[i].ID)
+		}
+	}
+	if wantTotal.N > bound && total != (models.Total{N: bound, LowerBound: true}) || wantTotal.N <= bound && total != wantTotal {
+		t.Fatalf("referrals: total %+v, want %+v against the bound %d", total, wantTotal, bound)
+	}
+}

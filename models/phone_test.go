@@ -48,3 +48,18 @@ func TestMaskPhone(t *testing.T) {
 		}
 	}
 }
+
+func TestPhonePrefixOf(t *testing.T) {
+	for in, want := range map[string]string{
+		"13800": "13800", " 138 00 ": "13800", "010-6552": "0106552", "+1 415 5": "14155", "(0755) 8888": "07558888",
+	} {
+		if got, ok := phonePrefixOf(in); !ok || got != want {
+			t.Errorf("phonePrefixOf(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "1380", "138a0", "李13800", "SW-20261015", "1234567890123456789012", "13800+1"} {
+		if got, ok := phonePrefixOf(in); ok {
+			t.Errorf("phonePrefixOf(%q) = %q; want no phone prefix", in, got)
+		}
+	}
+}

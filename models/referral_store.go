@@ -394,8 +394,21 @@ type ReferralFilter struct {
 
 // ListReferrals lists the referrals the actor may see, newest first: staff
 // their own, their department's unclaimed queue and those of inquiries they
-// registered; supervisors those to or from their departments; HR all.
+// registered; supervisors those to or from their departments; HR all. The
+// total is always exact here; see ListReferralsTotal.
 func (s *Store) ListReferrals(ctx context.Context, a Actor, f ReferralFilter) ([]Referral, int64, error) {
+	items, total, err := s.listReferrals(ctx, a, f, false)
+	return items, total.N, err
+}
+
+// ListReferralsTotal is ListReferrals for the API: HR's overdue list with
+// more than overdueExactUpTo referrals overdue is walked in its order and
+// its total says "more than N" (see ListInquiriesTotal).
+func (s *Store) ListReferralsTotal(ctx context.Context, a Actor, f ReferralFilter) ([]Referral, Total, error) {
+	return s.listReferrals(ctx, a, f, true)
+}
+
+func (s *Store) listReferrals(ctx context.Context, a Actor, f ReferralFilter, bounded bool) ([]Referral, Total, error) {
 	var v Validation
 	if f.Status != "" {
 		v.Check(slices.Contains(AllReferralStatuses, ReferralStatus(f.Status)), "status", "must be one of %s", enumList(AllReferralStatuses))
@@ -411,17 +424,27 @@ func (s *Store) ListReferrals(ctx context.Context, a Actor, f ReferralFilter) ([
 		assignee = n
 	}
 	if err := v.Err(); err != nil {
-		return nil, 0, err
+		return nil, Total{}, err
 	}
 	var out []Referral
 	var total int64
+	var lower bool
 	err := s.read(ctx, a, func(tx *Tx) error {
 		sc, err := tx.scopeOf(a)
 		if err != nil {
 			return err
 		}
 		q := tx.db.Model(&Referral{})
-		if f.Overdue {
+		probed := false
+		if f.Overdue && bounded && sc.All {
+			if probed, err = tx.manyOverdue("referral_id"); err != nil {
+				return err
+			}
+		}
+		switch {
+		case probed:
+			q = tx.overdueProbed(q, "referrals", "referral_id")
+		case f.Overdue:
 			q = tx.overdueDriven(q, "referrals", "referral_id")
 		}
 		q = referralScope(q, a, sc)
@@ -445,6 +468,22 @@ func (s *Store) ListReferrals(ctx context.Context, a Actor, f ReferralFilter) ([
 			q = q.Where("referrals.status = ?", f.Status)
 		}
 		const order = "referrals.referred_at DESC, referrals.id DESC"
+		if probed {
+			if f == (ReferralFilter{Overdue: true, Page: f.Page}) {
+				total, lower = int64(overdueExactUpTo), true // manyOverdue found more
+			} else {
+				t, err := boundedCount(q, "referrals", overdueExactUpTo)
+				if err != nil {
+					return err
+				}
+				total, lower = t.N, t.LowerBound
+			}
+			// The page's ids from the walk (index only), then its rows.
+			if err := overduePage(q, "referrals", order, f.Page, &out, func(r *Referral) int64 { return r.ID }); err != nil {
+				return err
+			}
+			return tx.presentReferrals(out)
+		}
 		if f.Overdue {
 			if sc.All && f == (ReferralFilter{Overdue: true, Page: f.Page}) {
 				total, err = tx.overdueCount("referral_id")
@@ -467,7 +506,7 @@ func (s *Store) ListReferrals(ctx context.Context, a Actor, f ReferralFilter) ([
 		}
 		return tx.presentReferrals(out)
 	})
-	return out, total, err
+	return out, Total{N: total, LowerBound: lower}, err
 }
 
 // PauseReferral pauses the matter from the assignee's side: the contact

@@ -2117,6 +2117,9 @@ type InquiryPage struct {
 	Page     int       `json:"page"`
 	PageSize int       `json:"page_size"`
 	Total    int64     `json:"total"`
+
+	// TotalIsLowerBound Present and true only on an overdue list (`overdue=true`) for HR and admin when more than 1,000 rows are overdue: the list then holds more than `total` rows, which were not all counted (counting them would cost more than the page). Page on until a page comes back short.
+	TotalIsLowerBound *bool `json:"total_is_lower_bound,omitempty"`
 }
 
 // InquiryStatus defines model for InquiryStatus.
@@ -2564,6 +2567,9 @@ type ReferralPage struct {
 	Page     int        `json:"page"`
 	PageSize int        `json:"page_size"`
 	Total    int64      `json:"total"`
+
+	// TotalIsLowerBound Present and true only on an overdue list (`overdue=true`) for HR and admin when more than 1,000 rows are overdue: the list then holds more than `total` rows, which were not all counted (counting them would cost more than the page). Page on until a page comes back short.
+	TotalIsLowerBound *bool `json:"total_is_lower_bound,omitempty"`
 }
 
 // ResolveRequest defines model for ResolveRequest.
@@ -3291,7 +3297,7 @@ type ListInquiriesParams struct {
 	// To Received before: RFC 3339, or a day (then that whole day is included).
 	To *string `form:"to,omitempty" json:"to,omitempty"`
 
-	// Q A reference (exact), a phone number (exact), the start of the visitor's name or organisation, or part of the summary.
+	// Q A reference (exact), a phone number (exact), the start of a phone number (digits only, at least five; spaces and dashes ignored), the start of the visitor's name or organisation, or part of the summary.
 	Q       *string `form:"q,omitempty" json:"q,omitempty"`
 	Overdue *bool   `form:"overdue,omitempty" json:"overdue,omitempty"`
 }
