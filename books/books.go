@@ -80,7 +80,7 @@ func Appraisal(ms models.MonthScores, records iter.Seq[*models.CountedRecord], d
 		}
 		d.Headcount++
 		d.AverageFinal += r.Final // a sum until divided below
-		if gi := gradeIndex(r.Grade); gi >= 0 {
+		if gi := r.Grade.Index(); gi >= 0 {
 			d.GradeCounts[gi]++
 		}
 		d.TotalDeductions += r.Deductions
@@ -141,20 +141,6 @@ func ServiceRows(m models.ServiceMetrics) []reports.ServiceRow {
 		out = append(out, line(reports.ServiceLevelPerson, f))
 	}
 	return out
-}
-
-func gradeIndex(g scoring.Grade) int {
-	switch g {
-	case scoring.GradeA:
-		return 0
-	case scoring.GradeB:
-		return 1
-	case scoring.GradeC:
-		return 2
-	case scoring.GradeD:
-		return 3
-	}
-	return -1
 }
 
 // SanctionLabel is a sanction's display name, empty for none.

@@ -251,3 +251,14 @@ func TestComputeMonth(t *testing.T) {
 		t.Fatalf("no people: %d results", len(empty))
 	}
 }
+
+func TestGradeIndex(t *testing.T) {
+	for _, c := range []struct {
+		g    Grade
+		want int
+	}{{GradeA, 0}, {GradeB, 1}, {GradeC, 2}, {GradeD, 3}, {"", -1}, {"E", -1}} {
+		if got := c.g.Index(); got != c.want {
+			t.Errorf("Grade(%q).Index() = %d, want %d", c.g, got, c.want)
+		}
+	}
+}

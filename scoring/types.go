@@ -141,6 +141,17 @@ const (
 // AllGrades lists every grade, best first; treat it as read-only.
 var AllGrades = []Grade{GradeA, GradeB, GradeC, GradeD}
 
+// Index is the grade's place in AllGrades (A is 0), or -1 for no grade;
+// grade distributions count by it.
+func (g Grade) Index() int {
+	for i, x := range AllGrades {
+		if x == g {
+			return i
+		}
+	}
+	return -1
+}
+
 // Valid reports whether g is one of A, B, C, D.
 func (g Grade) Valid() bool {
 	switch g {

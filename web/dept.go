@@ -74,7 +74,7 @@ func (h *Handler) renderDept(w http.ResponseWriter, r *http.Request, rq *request
 	v.Closed, v.Scores = ms.Closed, ms.Results
 	v.Sort = sortScores(v.Scores, r.URL.Query().Get("sort"))
 	for _, s := range v.Scores {
-		if i := gradeIndex(s.Grade); i >= 0 {
+		if i := s.Grade.Index(); i >= 0 {
 			v.Grades[i]++
 		}
 	}
@@ -84,20 +84,6 @@ func (h *Handler) renderDept(w http.ResponseWriter, r *http.Request, rq *request
 }
 
 func ptrBool(b bool) *bool { return &b }
-
-func gradeIndex(g scoring.Grade) int {
-	switch g {
-	case scoring.GradeA:
-		return 0
-	case scoring.GradeB:
-		return 1
-	case scoring.GradeC:
-		return 2
-	case scoring.GradeD:
-		return 3
-	}
-	return -1
-}
 
 // sortScores orders the scores by the column asked for (final score high
 // to low by default) and returns the key used.
