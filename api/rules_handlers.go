@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"firstask/books"
 	"firstask/models"
 	"firstask/reports"
 	"firstask/scoring"
@@ -97,38 +98,9 @@ func (s *Server) previewRulesWorkbook(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	wb := rulePreviewBook(out, lang)
+	wb := books.RulePreview(out, lang)
 	wb.Organisation = s.opts.Organisation
 	wb.GeneratedAt = s.opts.Now().In(s.store.Location())
 	att := newAttachment(c, pick(lang, "规则变更预览", "rule-preview")+".xlsx", "rule-preview.xlsx")
 	s.finishAttachment(c, att, reports.WriteRulePreview(att, wb))
-}
-
-// rulePreviewBook turns a preview into the workbook's display-ready content.
-func rulePreviewBook(p models.RulePreview, lang reports.Lang) reports.RulePreviewWorkbook {
-	l := string(lang)
-	wb := reports.RulePreviewWorkbook{Lang: lang}
-	for i, g := range scoring.AllGrades {
-		wb.GradeLabels[i] = g.Label(l)
-	}
-	figures := func(o models.PreviewOutcome) reports.PreviewFigures {
-		return reports.PreviewFigures{Final: o.Final, Grade: o.Grade.Label(l), Sanction: o.HighestSanction.Label(l), Bonus: o.BonusDeductionPercent}
-	}
-	for _, m := range p.Months {
-		pm := reports.PreviewMonth{Month: m.Month.String(), Closed: m.Closed, RuleVersion: m.RuleVersion, People: m.People,
-			Changed: m.Changed, BonusBefore: m.BonusWithheldBefore, BonusAfter: m.BonusWithheldAfter}
-		for i, g := range scoring.AllGrades {
-			pm.GradesBefore[i], pm.GradesAfter[i] = m.GradesBefore[g], m.GradesAfter[g]
-		}
-		for _, d := range m.Departments {
-			pm.Departments = append(pm.Departments, reports.PreviewDepartment{Name: d.DepartmentName, Headcount: d.Headcount,
-				AverageBefore: d.AverageBefore, AverageAfter: d.AverageAfter})
-		}
-		for i, e := range m.Everyone {
-			pm.Rows = append(pm.Rows, reports.PreviewRow{EmployeeNo: e.EmployeeNo, Name: e.Name, Department: e.DepartmentName,
-				Before: figures(e.Before), After: figures(e.After), Changed: i < m.Changed})
-		}
-		wb.Months = append(wb.Months, pm)
-	}
-	return wb
 }

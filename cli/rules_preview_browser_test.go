@@ -76,6 +76,9 @@ func TestBrowserRulesPreview(t *testing.T) {
 	if rows := b.text(`#changes tbody`); !strings.Contains(rows, e.staff["D005"].EmployeeNo) || !strings.Contains(rows, e.staff["D002"].EmployeeNo) {
 		t.Fatalf("changed people listed: %q", rows)
 	}
+	if button := b.text(`form[action="/rules/preview.xlsx"] button[type=submit]`); button != "下载预览工作簿" {
+		t.Fatalf("the preview workbook's download button reads %q", button)
+	}
 
 	b.run(chromedp.Click(chromedp.CSS(`form[action="/rules/preview/save"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.flash`)))

@@ -327,3 +327,100 @@ func TestWorkbooksOpenInExcelJS(t *testing.T) {
 		t.Errorf("考核表!J4 in exceljs: %q", final)
 	}
 }
+
+// TestWorkbooksOpenInSheetJS opens every kind of workbook with SheetJS (npm
+// xlsx 0.18.5, what browser-side spreadsheet code uses): the appraisal
+// workbook in both languages, the personal sheet, both import templates and
+// the rule preview, and reads known cells back. FIRSTASK_SHEETJS_NODE_PATH
+// is the node_modules directory that holds xlsx; .ci/run installs it there
+// with npm.
+func TestWorkbooksOpenInSheetJS(t *testing.T) {
+	modules := os.Getenv("FIRSTASK_SHEETJS_NODE_PATH")
+	node, err := exec.LookPath("node")
+	_, serr := os.Stat(filepath.Join(modules, "xlsx", "package.json"))
+	needTool(t, "node with SheetJS xlsx (FIRSTASK_SHEETJS_NODE_PATH)", modules != "" && err == nil && serr == nil)
+
+	dir := t.TempDir()
+	zh, en := orgAppraisal(3, 2, LangZH), orgAppraisal(3, 2, LangEN)
+	files := map[string][]byte{
+		"appraisal.xlsx":    appraisalBytes(t, zh),
+		"appraisal-en.xlsx": appraisalBytes(t, en),
+		"personal.xlsx":     writeBytes(t, func(b *bytes.Buffer) error { return WritePersonalSheet(b, orgPersonal(LangZH)) }),
+		"results.xlsx": writeBytes(t, func(b *bytes.Buffer) error {
+			return WriteResultsTemplate(b, "2026-11", LangZH, []TemplateRow{{EmployeeNo: "001", Name: "张三", Department: "客服中心"}})
+		}),
+		"staff.xlsx": writeBytes(t, func(b *bytes.Buffer) error {
+			return WriteStaffImportTemplate(b, StaffTemplate{Lang: LangZH, Departments: []DepartmentCode{{"KF", "客服中心"}}})
+		}),
+		"preview.xlsx": previewBytes(t, previewFixture(LangZH)),
+	}
+	args := []string{"testdata/sheetjs-read.js"}
+	for name, b := range files {
+		p := filepath.Join(dir, name)
+		must(t, os.WriteFile(p, b, 0o600))
+		args = append(args, p)
+	}
+	cmd := exec.Command(node, args...)
+	cmd.Env = append(os.Environ(), "NODE_PATH="+modules)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("SheetJS: %v\n%s", err, stderr.String())
+	}
+	var got map[string]struct {
+		Sheets  []string
+		Title   string
+		Company string
+		Cells   map[string][]string
+	}
+	must(t, json.Unmarshal(stdout, &got))
+	for name := range files {
+		if len(got[filepath.Join(dir, name)].Sheets) == 0 {
+			t.Errorf("SheetJS read no sheet of %s", name)
+		}
+	}
+	cell := func(name, ref string) []string { return got[filepath.Join(dir, name)].Cells[ref] }
+	a := got[filepath.Join(dir, "appraisal.xlsx")]
+	if want := []string{"汇总", "考核表", "明细", "服务指标", "图表"}; fmt.Sprint(a.Sheets) != fmt.Sprint(want) {
+		t.Errorf("SheetJS sheets %q", a.Sheets)
+	}
+	if a.Title != "示例物业管理有限公司 2026-11 月度考核表 (暂定)" || a.Company != "示例物业管理有限公司" {
+		t.Errorf("SheetJS properties: title %q, company %q", a.Title, a.Company)
+	}
+	for name, wb := range map[string]AppraisalWorkbook{"appraisal.xlsx": zh, "appraisal-en.xlsx": en} {
+		sheet := got[filepath.Join(dir, name)].Sheets[1]
+		final := cell(name, sheet+"!J4")
+		if len(final) != 2 || final[0] != "=ROUND(MAX(0,E4-G4+I4),2)" || !sameNumber(final[1], strconv.FormatFloat(wb.Rows[0].Final, 'f', -1, 64)) {
+			t.Errorf("%s %s!J4 in SheetJS: %q, want the formula and %v", name, sheet, final, wb.Rows[0].Final)
+		}
+		for ref, want := range map[string]string{"B4": wb.Rows[0].EmployeeNo, "C4": wb.Rows[0].Name} {
+			if v := cell(name, sheet+"!"+ref); len(v) != 1 || v[0] != want {
+				t.Errorf("%s %s!%s in SheetJS: %q, want %q", name, sheet, ref, v, want)
+			}
+		}
+	}
+	for _, c := range []struct{ file, ref, want string }{
+		{"appraisal.xlsx", "考核表!J3", "最终得分"},
+		{"appraisal.xlsx", "考核表!A1", a.Title},
+		{"results.xlsx", "", "张三"},
+		{"staff.xlsx", "", "KF"},
+		{"preview.xlsx", "2026-10!B4", "王五"},
+		{"preview.xlsx", "2026-10!A4", "007"},
+		{"preview.xlsx", "汇总!A4", "2026-10"},
+	} {
+		if c.ref == "" {
+			found := false
+			for _, v := range got[filepath.Join(dir, c.file)].Cells {
+				found = found || len(v) > 0 && v[len(v)-1] == c.want
+			}
+			if !found {
+				t.Errorf("SheetJS did not read %q from %s", c.want, c.file)
+			}
+			continue
+		}
+		if v := cell(c.file, c.ref); len(v) == 0 || v[len(v)-1] != c.want {
+			t.Errorf("%s %s in SheetJS: %q, want %q", c.file, c.ref, v, c.want)
+		}
+	}
+}

@@ -3,16 +3,20 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"firstask/books"
 	"firstask/models"
+	"firstask/reports"
 	"firstask/scoring"
 )
 
 // previewListed is how many changed people the page lists per month; the
-// totals cover everyone and the workbook (API) lists them all.
+// totals cover everyone and the workbook (POST /rules/preview.xlsx, or
+// /api/v1/rules/preview.xlsx) lists them all.
 const previewListed = 100
 
 // rulesPreviewView is 规则变更预览: the draft, the month, the preview once
@@ -113,6 +117,41 @@ func (h *Handler) runPreview(r *http.Request, rq *request, v *rulesPreviewView) 
 	}
 	v.Distribution = []gradeLine{before, after}
 	return http.StatusOK
+}
+
+// previewRulesWorkbook downloads the workbook of the draft just previewed
+// on the page (规则变更预览: everyone of the month before and after, the
+// changed first), from the same Store call and writer as
+// POST /api/v1/rules/preview.xlsx; Chinese unless the page is in English.
+// A draft or month the store refuses shows the page again with its
+// problems, as the preview does.
+func (h *Handler) previewRulesWorkbook(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if err := rulesPreviewAllowed(rq); err != nil {
+		return err
+	}
+	draft, month := r.PostFormValue("rules"), strings.TrimSpace(r.PostFormValue("month"))
+	in := models.RulePreviewInput{Rules: json.RawMessage(draft), Months: []string{month}}
+	if strings.TrimSpace(draft) == "" {
+		in.Rules = nil
+	}
+	out, err := h.store.PreviewRules(r.Context(), rq.Actor, in, models.PreviewOptions{Everyone: true})
+	if _, ok := fieldProblemsOf(err); ok {
+		v, verr := h.previewView(r, rq, scoring.MonthOf(h.store.Now(), h.store.Location()))
+		if verr != nil {
+			return verr
+		}
+		v.Draft, v.Month = draft, month
+		status := h.runPreview(r, rq, &v)
+		h.render(w, r, rq, status, "rules_preview", pick(rq.Lang, "规则变更预览", "Preview a rule change"), v)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	lang := workbookLang(rq)
+	wb := books.RulePreview(out, lang)
+	wb.Organisation = h.opts.Organisation
+	wb.GeneratedAt = h.store.Now().In(h.store.Location())
+	return h.xlsx(w, "rule-preview-"+month+".xlsx", func(wr io.Writer) error { return reports.WriteRulePreview(wr, wb) })
 }
 
 // saveRulesPage saves the previewed draft as a new version (admin only;

@@ -131,6 +131,7 @@ func (h *Handler) routes(mux *http.ServeMux) {
 	mux.Handle("POST /channels/{id}/delete", h.signedIn(h.deleteChannel))
 	mux.Handle("GET /rules/preview", h.signedIn(h.rulesPreview))
 	mux.Handle("POST /rules/preview", h.signedIn(h.previewRulesPage))
+	mux.Handle("POST /rules/preview.xlsx", h.signedIn(h.previewRulesWorkbook))
 	mux.Handle("POST /rules/preview/save", h.signedIn(h.saveRulesPage))
 
 	mux.Handle("GET /review", h.signedIn(h.review))
