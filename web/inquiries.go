@@ -304,20 +304,13 @@ func (h *Handler) inquiryAction(w http.ResponseWriter, r *http.Request, rq *requ
 	default:
 		return models.Errorf(models.ENotFound, "no such action")
 	}
-	if fe, ok := fieldErrors(err); ok {
+	return h.afterStep(w, r, rq, err, "/inquiries/"+strconv.FormatInt(id, 10), msg, func(errs map[string]string) error {
 		v, derr := h.inquiryDetail(r, rq)
 		if derr != nil {
 			return derr
 		}
-		v.Errors, v.ErrorAction = translateErrors(rq.Lang, fe), action
+		v.Errors, v.ErrorAction = errs, action
 		h.render(w, r, rq, http.StatusUnprocessableEntity, "inquiry", v.Ref, v)
 		return nil
-	} else if models.ErrorCode(err) == models.EConflict {
-		// The state moved on (another tab, a colleague): say why and show
-		// the page as it now is.
-		return h.redirect(w, r, "/inquiries/"+strconv.FormatInt(id, 10), pick(rq.Lang, "当前状态下不能执行此操作：", "This cannot be done now: ")+models.ErrorMessage(err))
-	} else if err != nil {
-		return err
-	}
-	return h.redirect(w, r, "/inquiries/"+strconv.FormatInt(id, 10), msg)
+	})
 }

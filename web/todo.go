@@ -132,16 +132,25 @@ func (h *Handler) referralAction(w http.ResponseWriter, r *http.Request, rq *req
 	default:
 		return models.Errorf(models.ENotFound, "no such action")
 	}
+	return h.afterStep(w, r, rq, err, "/todo", msg, func(errs map[string]string) error {
+		return h.renderTodo(w, r, rq, http.StatusUnprocessableEntity, errs, id)
+	})
+}
+
+// afterStep answers the outcome of one workflow step the same way on every
+// page: field problems go (translated) to invalid, which shows the form
+// again; a conflict (the state moved on in another tab, or a colleague
+// acted) redirects to back saying why, so the page shows as it now is; any
+// other error fails the request; success redirects to back with done.
+func (h *Handler) afterStep(w http.ResponseWriter, r *http.Request, rq *request, err error, back, done string, invalid func(errs map[string]string) error) error {
 	if fe, ok := fieldErrors(err); ok {
-		return h.renderTodo(w, r, rq, http.StatusUnprocessableEntity, translateErrors(rq.Lang, fe), id)
+		return invalid(translateErrors(rq.Lang, fe))
 	} else if models.ErrorCode(err) == models.EConflict {
-		// The state moved on (another tab, a colleague): say why and show
-		// the page as it now is.
-		return h.redirect(w, r, "/todo", pick(rq.Lang, "当前状态下不能执行此操作：", "This cannot be done now: ")+models.ErrorMessage(err))
+		return h.redirect(w, r, back, pick(rq.Lang, "当前状态下不能执行此操作：", "This cannot be done now: ")+models.ErrorMessage(err))
 	} else if err != nil {
 		return err
 	}
-	return h.redirect(w, r, "/todo", msg)
+	return h.redirect(w, r, back, done)
 }
 
 // extensionInput reads the requested deadline (a local date and time in
