@@ -94,10 +94,7 @@ type notificationsView struct {
 }
 
 func (h *Handler) notifications(w http.ResponseWriter, r *http.Request, rq *request) error {
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	if page < 1 {
-		page = 1
-	}
+	page := pageParam(r, "page")
 	items, total, unread, err := h.store.ListNotifications(r.Context(), rq.Actor, models.NotificationFilter{Page: models.Page{Number: page, Size: 50}})
 	if err != nil {
 		return err

@@ -157,10 +157,7 @@ type inquiriesView struct {
 }
 
 func (h *Handler) myInquiries(w http.ResponseWriter, r *http.Request, rq *request) error {
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	if page < 1 {
-		page = 1
-	}
+	page := pageParam(r, "page")
 	status := r.URL.Query().Get("status")
 	if status != "" && !slices.Contains(models.AllInquiryStatuses, models.InquiryStatus(status)) {
 		status = ""

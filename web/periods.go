@@ -91,15 +91,21 @@ func monthParam(r *http.Request) (scoring.Month, error) {
 	return m, nil
 }
 
+// monthOf reads the month of a page that only those allowed may see; for
+// anyone else the page is not found.
+func monthOf(r *http.Request, allowed bool) (scoring.Month, error) {
+	if !allowed {
+		return scoring.Month{}, notFound()
+	}
+	return monthParam(r)
+}
+
 func (h *Handler) month(w http.ResponseWriter, r *http.Request, rq *request) error {
 	return h.renderMonth(w, r, rq, http.StatusOK, nil, "")
 }
 
 func (h *Handler) renderMonth(w http.ResponseWriter, r *http.Request, rq *request, status int, problems []reports.Problem, msg string) error {
-	if !supervisorUp(rq) {
-		return notFound()
-	}
-	m, err := monthParam(r)
+	m, err := monthOf(r, supervisorUp(rq))
 	if err != nil {
 		return err
 	}
@@ -129,10 +135,7 @@ func (h *Handler) renderMonth(w http.ResponseWriter, r *http.Request, rq *reques
 // resultsTemplate is the results template of GET
 // /api/v1/periods/{month}/results-template.xlsx, from the same Store call.
 func (h *Handler) resultsTemplate(w http.ResponseWriter, r *http.Request, rq *request) error {
-	if !supervisorUp(rq) {
-		return notFound()
-	}
-	m, err := monthParam(r)
+	m, err := monthOf(r, supervisorUp(rq))
 	if err != nil {
 		return err
 	}
@@ -174,10 +177,7 @@ func workbookLang(rq *request) reports.Lang {
 // uploadResults takes a results workbook from the month page: all of it,
 // or, when any row is wrong, nothing, with the problems as a table.
 func (h *Handler) uploadResults(w http.ResponseWriter, r *http.Request, rq *request) error {
-	if !rq.Actor.Role.SeesEveryone() {
-		return notFound()
-	}
-	m, err := monthParam(r)
+	m, err := monthOf(r, rq.Actor.Role.SeesEveryone())
 	if err != nil {
 		return err
 	}
@@ -277,10 +277,7 @@ func unreadableMessage(lang string, err error) string {
 // appraisal is the month's appraisal workbook, the same as GET
 // /api/v1/periods/{month}/appraisal.xlsx (supervisors: their department).
 func (h *Handler) appraisal(w http.ResponseWriter, r *http.Request, rq *request) error {
-	if !supervisorUp(rq) {
-		return notFound()
-	}
-	m, err := monthParam(r)
+	m, err := monthOf(r, supervisorUp(rq))
 	if err != nil {
 		return err
 	}
@@ -319,10 +316,7 @@ func (h *Handler) closeForm(w http.ResponseWriter, r *http.Request, rq *request)
 }
 
 func (h *Handler) renderClose(w http.ResponseWriter, r *http.Request, rq *request, status int, refused string) error {
-	if !rq.Actor.Role.SeesEveryone() {
-		return notFound()
-	}
-	m, err := monthParam(r)
+	m, err := monthOf(r, rq.Actor.Role.SeesEveryone())
 	if err != nil {
 		return err
 	}
@@ -363,10 +357,7 @@ func (h *Handler) renderClose(w http.ResponseWriter, r *http.Request, rq *reques
 }
 
 func (h *Handler) closeMonth(w http.ResponseWriter, r *http.Request, rq *request) error {
-	if !rq.Actor.Role.SeesEveryone() {
-		return notFound()
-	}
-	m, err := monthParam(r)
+	m, err := monthOf(r, rq.Actor.Role.SeesEveryone())
 	if err != nil {
 		return err
 	}
@@ -391,17 +382,24 @@ type personView struct {
 	Cap    float64
 }
 
-func (h *Handler) personScore(w http.ResponseWriter, r *http.Request, rq *request) error {
-	if !supervisorUp(rq) {
-		return notFound()
-	}
-	m, err := monthParam(r)
+// personParams reads the month and the person of a drill-down page, both
+// not found for anyone below supervisor.
+func personParams(r *http.Request, rq *request) (scoring.Month, int64, error) {
+	m, err := monthOf(r, supervisorUp(rq))
 	if err != nil {
-		return err
+		return m, 0, err
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		return notFound()
+		return m, 0, notFound()
+	}
+	return m, id, nil
+}
+
+func (h *Handler) personScore(w http.ResponseWriter, r *http.Request, rq *request) error {
+	m, id, err := personParams(r, rq)
+	if err != nil {
+		return err
 	}
 	ms, err := h.store.MonthScoresOf(r.Context(), rq.Actor, m, id)
 	if err != nil {
@@ -422,16 +420,9 @@ func (h *Handler) personScore(w http.ResponseWriter, r *http.Request, rq *reques
 // personSheet is a person's appraisal sheet, the same workbook as GET
 // /api/v1/staff/{id}/appraisal/{month}.xlsx.
 func (h *Handler) personSheet(w http.ResponseWriter, r *http.Request, rq *request) error {
-	if !supervisorUp(rq) {
-		return notFound()
-	}
-	m, err := monthParam(r)
+	m, id, err := personParams(r, rq)
 	if err != nil {
 		return err
-	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return notFound()
 	}
 	return h.sheetOf(w, r, rq, m, id)
 }

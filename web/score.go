@@ -152,9 +152,9 @@ func (h *Handler) appeal(w http.ResponseWriter, r *http.Request, rq *request) er
 // mySheet is the personal appraisal sheet, the same workbook as GET
 // /api/v1/me/appraisal/{month}.xlsx, for the signed-in person.
 func (h *Handler) mySheet(w http.ResponseWriter, r *http.Request, rq *request) error {
-	month, err := scoring.ParseMonth(strings.TrimSuffix(r.PathValue("month"), ".xlsx"))
+	month, err := monthParam(r)
 	if err != nil {
-		return models.Errorf(models.ENotFound, "no such month")
+		return err
 	}
 	return h.sheetOf(w, r, rq, month, rq.Me.ID)
 }
