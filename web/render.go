@@ -152,6 +152,12 @@ func (h *Handler) funcs() template.FuncMap {
 		"refctx":   refctx,
 		"itemtext": itemText,
 		"clockctx": func(lang string, c any) map[string]any { return map[string]any{"Lang": lang, "Clock": c} },
+		// stepctx is what the shared step forms need: the language, the
+		// item's address the step is posted under, and the suffix that
+		// keeps element ids apart where a page lists several items.
+		"stepctx": func(lang, action string, n any) map[string]any {
+			return map[string]any{"Lang": lang, "Action": action, "N": n}
+		},
 		"deref64": func(p *int64) int64 {
 			if p == nil {
 				return 0
