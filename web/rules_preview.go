@@ -55,8 +55,7 @@ func (h *Handler) rulesPreview(w http.ResponseWriter, r *http.Request, rq *reque
 	if err := rulesPreviewAllowed(rq); err != nil {
 		return err
 	}
-	cur := scoring.MonthOf(h.store.Now(), h.store.Location())
-	v, err := h.previewView(r, rq, cur)
+	v, err := h.previewView(r, rq)
 	if err != nil {
 		return err
 	}
@@ -71,7 +70,8 @@ func (h *Handler) rulesPreview(w http.ResponseWriter, r *http.Request, rq *reque
 
 // previewView is the page's common part: last month by default, the rules
 // in force now, whether the caller may save.
-func (h *Handler) previewView(r *http.Request, rq *request, cur scoring.Month) (rulesPreviewView, error) {
+func (h *Handler) previewView(r *http.Request, rq *request) (rulesPreviewView, error) {
+	cur := scoring.MonthOf(h.store.Now(), h.store.Location())
 	ver, err := h.store.EffectiveRules(r.Context(), rq.Actor, cur)
 	if err != nil {
 		return rulesPreviewView{}, err
@@ -85,12 +85,16 @@ func (h *Handler) previewRulesPage(w http.ResponseWriter, r *http.Request, rq *r
 	if err := rulesPreviewAllowed(rq); err != nil {
 		return err
 	}
-	cur := scoring.MonthOf(h.store.Now(), h.store.Location())
-	v, err := h.previewView(r, rq, cur)
+	return h.showPreview(w, r, rq, r.PostFormValue("rules"), strings.TrimSpace(r.PostFormValue("month")))
+}
+
+// showPreview shows the page with the draft previewed on the month.
+func (h *Handler) showPreview(w http.ResponseWriter, r *http.Request, rq *request, draft, month string) error {
+	v, err := h.previewView(r, rq)
 	if err != nil {
 		return err
 	}
-	v.Draft, v.Month = r.PostFormValue("rules"), strings.TrimSpace(r.PostFormValue("month"))
+	v.Draft, v.Month = draft, month
 	status := h.runPreview(r, rq, &v)
 	h.render(w, r, rq, status, "rules_preview", pick(rq.Lang, "规则变更预览", "Preview a rule change"), v)
 	return nil
@@ -136,14 +140,7 @@ func (h *Handler) previewRulesWorkbook(w http.ResponseWriter, r *http.Request, r
 	}
 	out, err := h.store.PreviewRules(r.Context(), rq.Actor, in, models.PreviewOptions{Everyone: true})
 	if _, ok := fieldProblemsOf(err); ok {
-		v, verr := h.previewView(r, rq, scoring.MonthOf(h.store.Now(), h.store.Location()))
-		if verr != nil {
-			return verr
-		}
-		v.Draft, v.Month = draft, month
-		status := h.runPreview(r, rq, &v)
-		h.render(w, r, rq, status, "rules_preview", pick(rq.Lang, "规则变更预览", "Preview a rule change"), v)
-		return nil
+		return h.showPreview(w, r, rq, draft, month)
 	} else if err != nil {
 		return err
 	}
@@ -178,8 +175,7 @@ func (h *Handler) saveRulesPage(w http.ResponseWriter, r *http.Request, rq *requ
 		problems = []models.FieldProblem{{Field: "effective_from", Message: models.ErrorMessage(err)}}
 	}
 	// Show the preview again with the problems next to the save form.
-	cur := scoring.MonthOf(h.store.Now(), h.store.Location())
-	v, verr := h.previewView(r, rq, cur)
+	v, verr := h.previewView(r, rq)
 	if verr != nil {
 		return verr
 	}
