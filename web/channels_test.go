@@ -123,14 +123,12 @@ func TestDingTalkRobotEndToEnd(t *testing.T) {
 	t.Cleanup(rs.Close)
 
 	// Only admins and supervisors see the page.
-	clerk := e.client()
-	clerk.signIn("C001")
+	clerk := e.signedIn("C001")
 	if resp, _ := clerk.get("/channels"); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("staff: /channels %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	// A supervisor cannot add a robot for another department.
-	sup := e.client()
-	sup.signIn("S001")
+	sup := e.signedIn("S001")
 	form := url.Values{"kind": {"dingtalk"}, "name": {"工程维修群"}, "url": {rs.URL + "/robot/send?access_token=eng-token"},
 		"secret": {robot.secret}, "department_id": {strconv.FormatInt(depts["ENG"].ID, 10)}, "include_sub": {"1"},
 		"events": models.RobotEvents}

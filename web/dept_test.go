@@ -16,8 +16,7 @@ import (
 // and drills down to a person; others get 404.
 func TestDeptPage(t *testing.T) {
 	e := newTestEnv(t, Options{})
-	sup := e.client()
-	sup.signIn("D001")
+	sup := e.signedIn("D001")
 	resp, body := sup.get("/dept?sort=name")
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `<svg class="chart"`) || !strings.Contains(body, e.staff["D003"].Name) {
 		t.Fatalf("dept page: %d", resp.StatusCode)
@@ -55,8 +54,7 @@ func TestDeptPage(t *testing.T) {
 	if resp, _ := sup.get("/periods/" + month + "/staff/" + itoa(e.staff["D003"].ID) + "/sheet.xlsx"); resp.StatusCode != http.StatusOK {
 		t.Fatalf("sheet: %d", resp.StatusCode)
 	}
-	staff := e.client()
-	staff.signIn("D003")
+	staff := e.signedIn("D003")
 	if resp, _ := staff.get("/dept"); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("staff open 部门: %d", resp.StatusCode)
 	}

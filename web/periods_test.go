@@ -44,8 +44,7 @@ func TestMonthResultsUploadAndClose(t *testing.T) {
 	e := newTestEnv(t, Options{})
 	cur := scoring.MonthOf(e.store.Now(), e.store.Location())
 	prev := cur.AddMonths(-1).String()
-	hr := e.client()
-	hr.signIn("D028")
+	hr := e.signedIn("D028")
 	if _, body := hr.get("/periods"); !strings.Contains(body, `href="/periods/`+cur.String()+`"`) {
 		t.Fatal("the months list lacks the current month")
 	}
@@ -83,16 +82,14 @@ func TestMonthResultsUploadAndClose(t *testing.T) {
 	if _, body := hr.get("/periods/" + prev); !strings.Contains(body, `id="uploads"`) || !strings.Contains(body, "results.xlsx") {
 		t.Fatal("the upload is not in the history")
 	}
-	sup := e.client()
-	sup.signIn("D001")
+	sup := e.signedIn("D001")
 	if resp, body := sup.get("/periods/" + prev); resp.StatusCode != http.StatusOK || strings.Contains(body, "D011") || strings.Contains(body, `id="results"`) {
 		t.Fatalf("supervisor's month page: %d (another department's people or the upload shown)", resp.StatusCode)
 	}
 	if resp, _ := sup.get("/periods/" + prev + "/close"); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("supervisor's close page: %d", resp.StatusCode)
 	}
-	staff := e.client()
-	staff.signIn("D003")
+	staff := e.signedIn("D003")
 	if resp, _ := staff.get("/periods"); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("staff's months: %d", resp.StatusCode)
 	}

@@ -27,8 +27,7 @@ func TestReviewQueues(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := itoa(v.ID)
-	c1 := e.client()
-	c1.signIn("D028")
+	c1 := e.signedIn("D028")
 	_, home := c1.get("/home")
 	if !strings.Contains(home, `href="/review#reported"`) {
 		t.Fatal("HR's 首页 has no verification count")
@@ -44,16 +43,14 @@ func TestReviewQueues(t *testing.T) {
 	if got, _ := e.store.GetViolation(ctx, models.System("t"), v.ID); got.State != models.ViolationReported {
 		t.Fatal("a refused verify changed the record")
 	}
-	c2 := e.client()
-	c2.signIn("D029")
+	c2 := e.signedIn("D029")
 	if resp, _ := c2.post("/review/violations/"+id+"/dismiss", url.Values{"note": {""}}); resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("dismiss without a note: %d", resp.StatusCode)
 	}
 	if resp, _ := c2.post("/review/violations/"+id+"/verify", url.Values{"note": {"查实"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("verify: %d", resp.StatusCode)
 	}
-	cs := e.client()
-	cs.signIn("D003")
+	cs := e.signedIn("D003")
 	if resp, _ := cs.get("/review"); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("staff open 核实: %d", resp.StatusCode)
 	}
@@ -77,8 +74,7 @@ func TestReviewQueues(t *testing.T) {
 	if got, _ := e.store.GetViolation(ctx, models.System("t"), v.ID); got.State != models.ViolationOverturned {
 		t.Fatalf("state %s", got.State)
 	}
-	sup := e.client()
-	sup.signIn("D001")
+	sup := e.signedIn("D001")
 	_, inbox = sup.get("/notifications")
 	if strings.Count(inbox, "的违规记录") < 3 {
 		t.Fatal("the supervisor was not told of verification, appeal and decision")

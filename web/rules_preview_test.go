@@ -45,8 +45,7 @@ func TestRulesPreviewPage(t *testing.T) {
 	draft := whatIfDraft(t)
 
 	for _, no := range []string{"D002", "D001"} {
-		c := e.client()
-		c.signIn(no)
+		c := e.signedIn(no)
 		if resp, _ := c.get("/rules/preview"); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("%s (%s) GET: %d", no, e.staff[no].Role, resp.StatusCode)
 		}
@@ -55,8 +54,7 @@ func TestRulesPreviewPage(t *testing.T) {
 		}
 	}
 
-	hr := e.client()
-	hr.signIn("D028")
+	hr := e.signedIn("D028")
 	resp, body := hr.get("/rules/preview")
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `&#34;praise_cap&#34;: 10`) || !strings.Contains(body, `value="`+last+`"`) {
 		t.Fatalf("HR's editor: %d, prefilled rules or last month missing", resp.StatusCode)
@@ -84,8 +82,7 @@ func TestRulesPreviewPage(t *testing.T) {
 		t.Fatalf("HR saving: %d", resp.StatusCode)
 	}
 
-	admin := e.client()
-	admin.signIn("D030")
+	admin := e.signedIn("D030")
 	bad := strings.Replace(draft, `"buck_passing":5`, `"buck_passing":-5`, 1)
 	resp, body = admin.post("/rules/preview", url.Values{"rules": {bad}, "month": {last}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "rules.points.buck_passing") || strings.Contains(body, `id="preview"`) {
@@ -140,15 +137,13 @@ func TestRulesPreviewWorkbookDownload(t *testing.T) {
 	draft := string(b)
 
 	for _, no := range []string{"D002", "D001"} {
-		c := e.client()
-		c.signIn(no)
+		c := e.signedIn(no)
 		if resp, _ := c.post("/rules/preview.xlsx", url.Values{"rules": {draft}, "month": {last}}); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("%s (%s): %d", no, e.staff[no].Role, resp.StatusCode)
 		}
 	}
 
-	hr := e.client()
-	hr.signIn("D028")
+	hr := e.signedIn("D028")
 	resp, body := hr.post("/rules/preview", url.Values{"rules": {draft}, "month": {last}})
 	form := regexp.MustCompile(`(?s)<form method="post" action="/rules/preview.xlsx"[^>]*>(.*?)</form>`).FindStringSubmatch(body)
 	if resp.StatusCode != http.StatusOK || form == nil {

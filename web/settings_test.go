@@ -16,8 +16,7 @@ import (
 // shows once and opens its delivery log; staff get 404.
 func TestSettingsPages(t *testing.T) {
 	e := newTestEnv(t, Options{})
-	hr := e.client()
-	hr.signIn("D028")
+	hr := e.signedIn("D028")
 	resp, body := hr.get("/settings?year=2031")
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="estimated"`) || strings.Contains(body, `id="rules-form"`) || strings.Contains(body, `id="webhooks"`) {
 		t.Fatalf("HR's settings: %d", resp.StatusCode)
@@ -53,8 +52,7 @@ func TestSettingsPages(t *testing.T) {
 	if resp, _ := hr.post("/settings/rules", url.Values{"rules": {"{}"}, "effective_from": {"2099-01"}}); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("HR saving rules: %d", resp.StatusCode)
 	}
-	admin := e.client()
-	admin.signIn("D030")
+	admin := e.signedIn("D030")
 	_, body = admin.get("/settings")
 	if !strings.Contains(body, `id="rules-form"`) || !strings.Contains(body, `id="webhook-form"`) {
 		t.Fatal("the admin lacks the rules or webhook forms")
@@ -83,8 +81,7 @@ func TestSettingsPages(t *testing.T) {
 	if resp, _ := hr.get("/settings/webhooks/" + itoa(hooks[0].ID)); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("HR's deliveries: %d", resp.StatusCode)
 	}
-	staff := e.client()
-	staff.signIn("D004")
+	staff := e.signedIn("D004")
 	if resp, _ := staff.get("/settings"); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("staff settings: %d", resp.StatusCode)
 	}

@@ -19,8 +19,7 @@ import (
 // the passwords; supervisors get 404.
 func TestStaffPages(t *testing.T) {
 	e := newTestEnv(t, Options{})
-	hr := e.client()
-	hr.signIn("D028")
+	hr := e.signedIn("D028")
 	if _, body := hr.get("/staff?q=" + url.QueryEscape(e.staff["D003"].Name)); !strings.Contains(body, e.staff["D003"].Name) || strings.Contains(body, e.staff["D011"].Name+"</a>") {
 		t.Fatal("search does not find the person, or finds others")
 	}
@@ -96,8 +95,7 @@ func TestStaffPages(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="passwords"`) || !strings.Contains(body, "新人乙") {
 		t.Fatalf("import: %d %s", resp.StatusCode, body[strings.Index(body, "<main"):])
 	}
-	sup := e.client()
-	sup.signIn("D001")
+	sup := e.signedIn("D001")
 	for _, p := range []string{"/staff", "/staff/new", "/staff/" + id, "/staff/import"} {
 		if resp, _ := sup.get(p); resp.StatusCode != http.StatusNotFound {
 			t.Fatalf("supervisor %s: %d", p, resp.StatusCode)

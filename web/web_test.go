@@ -97,6 +97,22 @@ func (c *client) post(path string, form url.Values, header ...string) (*http.Res
 	return resp, string(b)
 }
 
+// signedIn is a new client signed in as employeeNo.
+func (e *testEnv) signedIn(employeeNo string) *client {
+	e.t.Helper()
+	c := e.client()
+	c.signIn(employeeNo)
+	return c
+}
+
+// assetBytes is the size of the pages' CSS and JS together.
+func (c *client) assetBytes() int {
+	c.e.t.Helper()
+	_, css := c.get(c.e.h.static.url("app.css"))
+	_, js := c.get(c.e.h.static.url("app.js"))
+	return len(css) + len(js)
+}
+
 func (c *client) signIn(employeeNo string) *http.Response {
 	c.e.t.Helper()
 	resp, _ := c.post("/login", url.Values{"employee_no": {employeeNo}, "password": {models.DemoPassword}})
@@ -136,8 +152,7 @@ func TestRootAndSignIn(t *testing.T) {
 		}
 	})
 	t.Run("SignOutRevokesTheToken", func(t *testing.T) {
-		c2 := e.client()
-		c2.signIn("D003")
+		c2 := e.signedIn("D003")
 		u, _ := url.Parse(e.srv.URL)
 		token := ""
 		for _, ck := range c2.hc.Jar.Cookies(u) {
@@ -186,8 +201,7 @@ func TestLoginThrottleShared(t *testing.T) {
 
 func TestIdleSessionEnds(t *testing.T) {
 	e := newTestEnv(t, Options{IdleTimeout: 50 * time.Millisecond})
-	c := e.client()
-	c.signIn("D002")
+	c := e.signedIn("D002")
 	if resp, _ := c.get("/home"); resp.StatusCode != http.StatusOK {
 		t.Fatalf("home %d", resp.StatusCode)
 	}
@@ -199,8 +213,7 @@ func TestIdleSessionEnds(t *testing.T) {
 
 func TestSecurityHeadersAndCrossOrigin(t *testing.T) {
 	e := newTestEnv(t, Options{})
-	c := e.client()
-	c.signIn("D002")
+	c := e.signedIn("D002")
 	resp, body := c.get("/home")
 	csp := resp.Header.Get("Content-Security-Policy")
 	if strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "frame-ancestors 'none'") || resp.Header.Get("X-Frame-Options") != "DENY" {
@@ -232,8 +245,7 @@ func TestSecurityHeadersAndCrossOrigin(t *testing.T) {
 
 func TestRegisterShowsFieldErrorsAndOthersGet404(t *testing.T) {
 	e := newTestEnv(t, Options{})
-	clerk := e.client()
-	clerk.signIn("D002")
+	clerk := e.signedIn("D002")
 	t.Run("ReadBackRequiredForComplaints", func(t *testing.T) {
 		resp, body := clerk.post("/register", url.Values{"channel": {"visit"}, "category": {"complaint"}, "visitor_name": {"钱女士"},
 			"summary": {"噪音投诉"}, "disposition": {"guided"}, "guidance": {"请到三楼"}})
@@ -260,8 +272,7 @@ func TestRegisterShowsFieldErrorsAndOthersGet404(t *testing.T) {
 		if resp, _ := clerk.get("/inquiries/%2B" + id); resp.StatusCode != http.StatusNotFound {
 			t.Fatalf("/inquiries/+%s: %d, want 404", id, resp.StatusCode)
 		}
-		other := e.client()
-		other.signIn("D004")
+		other := e.signedIn("D004")
 		if resp, body := other.get("/inquiries/" + id); resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "请求编号") {
 			t.Fatalf("another staff member: %d", resp.StatusCode)
 		}
@@ -280,16 +291,14 @@ func TestRegisterShowsFieldErrorsAndOthersGet404(t *testing.T) {
 
 func TestEveryPageSmallAndLabelled(t *testing.T) {
 	e := newTestEnv(t, Options{})
-	c := e.client()
-	c.signIn("D002")
-	_, css := c.get(e.h.static.url("app.css"))
-	_, js := c.get(e.h.static.url("app.js"))
+	c := e.signedIn("D002")
+	assets := c.assetBytes()
 	for _, p := range []string{"/home", "/todo", "/register", "/inquiries", "/my/score", "/notifications", "/password"} {
 		resp, body := c.get(p)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("%s: %d", p, resp.StatusCode)
 		}
-		if n := len(body) + len(css) + len(js); n > 150<<10 {
+		if n := len(body) + assets; n > 150<<10 {
 			t.Errorf("%s weighs %d bytes with its CSS and JS (limit 150 KB)", p, n)
 		}
 		for _, raw := range []string{"late_referral", "resolved_on_spot", "out_of_scope", "buck_passing", "consultation"} {
@@ -301,36 +310,25 @@ func TestEveryPageSmallAndLabelled(t *testing.T) {
 }
 
 func TestEnumLabels(t *testing.T) {
-	check := func(kind string, values ...string) {
-		for _, v := range values {
-			if l := label("zh", kind, v); l == v || l == "" {
-				t.Errorf("%s %q has no Chinese label", kind, v)
-			}
+	checkLabels(t, "channel", models.AllChannels...)
+	checkLabels(t, "category", models.AllCategories...)
+	checkLabels(t, "disposition", models.AllDispositions...)
+	checkLabels(t, "inquiry_status", models.AllInquiryStatuses...)
+	checkLabels(t, "satisfaction", models.AllSatisfactions...)
+	checkLabels(t, "referral_status", models.AllReferralStatuses...)
+	checkLabels(t, "role", models.AllRoles...)
+	checkLabels(t, "clock_kind", "handover", "contact", "feedback")
+	checkLabels(t, "clock_state", models.ClockOnTime, models.ClockDueSoon, models.ClockOverdue, models.ClockIsPause)
+}
+
+// checkLabels fails for every value of kind without a Chinese label.
+func checkLabels[T ~string](t *testing.T, kind string, values ...T) {
+	t.Helper()
+	for _, v := range values {
+		if l := label("zh", kind, string(v)); l == string(v) || l == "" {
+			t.Errorf("%s %q has no Chinese label", kind, v)
 		}
 	}
-	for _, v := range models.AllChannels {
-		check("channel", string(v))
-	}
-	for _, v := range models.AllCategories {
-		check("category", string(v))
-	}
-	for _, v := range models.AllDispositions {
-		check("disposition", string(v))
-	}
-	for _, v := range models.AllInquiryStatuses {
-		check("inquiry_status", string(v))
-	}
-	for _, v := range models.AllSatisfactions {
-		check("satisfaction", string(v))
-	}
-	for _, v := range models.AllReferralStatuses {
-		check("referral_status", string(v))
-	}
-	for _, v := range models.AllRoles {
-		check("role", string(v))
-	}
-	check("clock_kind", "handover", "contact", "feedback")
-	check("clock_state", models.ClockOnTime, models.ClockDueSoon, models.ClockOverdue, models.ClockIsPause)
 }
 
 func TestRemaining(t *testing.T) {
@@ -361,8 +359,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestConflictShownAsFlash(t *testing.T) {
 	e := newTestEnv(t, Options{})
-	clerk := e.client()
-	clerk.signIn("D002")
+	clerk := e.signedIn("D002")
 	resp, _ := clerk.post("/register", url.Values{"channel": {"visit"}, "category": {"consultation"}, "visitor_name": {"周先生"},
 		"summary": {"咨询停车"}, "disposition": {"resolved_on_spot"}})
 	if resp.StatusCode != http.StatusSeeOther {
@@ -380,8 +377,7 @@ func TestConflictShownAsFlash(t *testing.T) {
 
 func TestNotificationsBadgeAndMarkRead(t *testing.T) {
 	e := newTestEnv(t, Options{})
-	clerk := e.client()
-	clerk.signIn("D002")
+	clerk := e.signedIn("D002")
 	colleague := e.staff["D011"]
 	resp, _ := clerk.post("/register", url.Values{"channel": {"phone"}, "category": {"repair"}, "visitor_name": {"吴女士"},
 		"visitor_phone": {"13900139000"}, "summary": {"水管漏水"}, "disposition": {"referred"},
@@ -389,8 +385,7 @@ func TestNotificationsBadgeAndMarkRead(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("register: %d", resp.StatusCode)
 	}
-	c := e.client()
-	c.signIn("D011")
+	c := e.signedIn("D011")
 	_, body := c.get("/notifications")
 	if !strings.Contains(body, `data-unread>1<`) || !strings.Contains(body, "新转办") {
 		t.Fatal("no unread badge or no Chinese kind label")
@@ -420,8 +415,7 @@ func TestPagesForEveryRole(t *testing.T) {
 		}
 	}
 	for _, no := range []string{"D002", "D001", "D028", "D030"} {
-		c := e.client()
-		c.signIn(no)
+		c := e.signedIn(no)
 		for _, p := range pages {
 			if resp, _ := c.get(p); resp.StatusCode != http.StatusOK {
 				t.Errorf("%s (%s) %s: %d", no, e.staff[no].Role, p, resp.StatusCode)
