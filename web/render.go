@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"firstask/models"
+	"firstask/reports"
 )
 
 // pageTemplate is one page parsed together with the layout.
@@ -155,6 +156,9 @@ func (h *Handler) funcs() template.FuncMap {
 		// stepctx is what the shared step forms need: the language, the
 		// item's address the step is posted under, and the suffix that
 		// keeps element ids apart where a page lists several items.
+		"problemsctx": func(lang string, p []reports.Problem) map[string]any {
+			return map[string]any{"Lang": lang, "Problems": p}
+		},
 		"stepctx": func(lang, action string, n any) map[string]any {
 			return map[string]any{"Lang": lang, "Action": action, "N": n}
 		},
