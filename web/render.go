@@ -159,6 +159,12 @@ func (h *Handler) funcs() template.FuncMap {
 		"problemsctx": func(lang string, p []reports.Problem) map[string]any {
 			return map[string]any{"Lang": lang, "Problems": p}
 		},
+		// deptctx is what the shared fields of the department page's two
+		// forms need: the language, the forms' id prefix, the form, the
+		// people to choose from and the signed-in person (not offered).
+		"deptctx": func(lang, prefix string, f FormView, people []models.Staff, me int64) map[string]any {
+			return map[string]any{"Lang": lang, "P": prefix, "Form": f, "People": people, "Me": me}
+		},
 		"stepctx": func(lang, action string, n any) map[string]any {
 			return map[string]any{"Lang": lang, "Action": action, "N": n}
 		},
