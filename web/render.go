@@ -211,7 +211,7 @@ func formatPoints(p float64) string {
 	if p == 0 { // also −0, from negating nothing deducted
 		return "0"
 	}
-	s := strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", p), "0"), ".")
+	s := formatScore(p)
 	if p > 0 {
 		return "+" + s
 	}
