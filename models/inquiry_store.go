@@ -75,7 +75,7 @@ func (tx *Tx) present(inq *Inquiry, acc inquiryAccess) error {
 // once; referred with a referral hands it over in the same transaction.
 func (s *Store) CreateInquiry(ctx context.Context, a Actor, in InquiryInput) (InquiryDetail, error) {
 	var out InquiryDetail
-	err := s.writeRetrying(ctx, a, func(tx *Tx) error {
+	err := s.write(ctx, a, func(tx *Tx) error {
 		inq := Inquiry{ReceivedAt: tx.now, FirstResponderID: a.StaffID, Status: InquiryOpen, Documents: []Document{}, CreatedBy: a.StaffID}
 		v := in.apply(&inq, true, tx.now)
 		if in.FirstResponderID != nil {
