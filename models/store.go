@@ -219,6 +219,9 @@ func (s *Store) write(ctx context.Context, actor Actor, fn func(tx *Tx) error) e
 			}
 			return nil
 		}
+		if errors.Is(err, errRerun) && attempt < txAttempts {
+			continue
+		}
 		if !s.dialect.retryable(err) {
 			return translate(err)
 		}
