@@ -169,3 +169,36 @@ func TestWriteGivesUpAfterBoundedAttempts(t *testing.T) {
 		t.Fatalf("gave up after %v: backoff is not bounded", took)
 	}
 }
+
+// TestPurgeExpiresIdempotencyKeys: the token-purge worker also deletes the
+// answers kept for Idempotency-Keys older than IdempotencyTTL, and only
+// those.
+func TestPurgeExpiresIdempotencyKeys(t *testing.T) {
+	driver, dsn := testdb.DSN(t)
+	s, err := Open(driver, dsn, Options{BcryptCost: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := s.Now()
+	for i, age := range []time.Duration{IdempotencyTTL + time.Minute, IdempotencyTTL - time.Minute} {
+		row := idempotencyRow{ActorID: 1, Scope: "inquiries", IdemKey: fmt.Sprint("k", i), BodyHash: "h", Status: 201, Response: "{}", CreatedAt: now.Add(-age)}
+		if err := s.db.Create(&row).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.PurgeTokens(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	if err := s.db.Model(&idempotencyRow{}).Order("idem_key").Pluck("idem_key", &keys).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 1 || keys[0] != "k1" {
+		t.Fatalf("keys left %v, want only the fresh k1", keys)
+	}
+}
