@@ -92,7 +92,9 @@ func TestGeneratedClientWalkthrough(t *testing.T) {
 	disposition := client.Disposition("referred")
 	note := "请尽快联系"
 	toStaff := e.users["staffB"].ID
-	inq, err := clerk.CreateInquiryWithResponse(ctx, client.CreateInquiryJSONRequestBody{
+	// With an Idempotency-Key, as a client that may repeat it should.
+	idemKey := client.IdempotencyKey("walkthrough-register-1")
+	inq, err := clerk.CreateInquiryWithResponse(ctx, &client.CreateInquiryParams{IdempotencyKey: &idemKey}, client.CreateInquiryJSONRequestBody{
 		Channel: "phone", Category: "complaint", Summary: "楼道灯坏了三天无人修",
 		VisitorName: ptr("王先生"), VisitorPhone: ptr("138 0013 8000"), ReadBackConfirmed: &readBack, Disposition: &disposition,
 		Referral: &client.ReferralCreate{ToDepartmentId: e.depts["B"].ID, ToStaffId: &toStaff, Note: &note},

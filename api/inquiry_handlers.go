@@ -24,12 +24,20 @@ func (s *Server) listInquiries(c *gin.Context) {
 }
 
 func (s *Server) createInquiry(c *gin.Context) {
+	ctx, err := idempotent(c, "inquiries")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	var in models.InquiryInput
 	if err := decodeJSON(c, &in); err != nil {
 		s.fail(c, err)
 		return
 	}
-	inq, err := s.store.CreateInquiry(c.Request.Context(), actor(c), in)
+	inq, err := s.store.CreateInquiry(ctx, actor(c), in)
+	if replayed(c, err) {
+		return
+	}
 	if err != nil {
 		s.fail(c, err)
 		return

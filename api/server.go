@@ -90,6 +90,7 @@ func New(store *models.Store, opts Options) (*Server, error) {
 		}
 		opts.Metrics = metrics.New(db)
 	}
+	store.OnRetry(opts.Metrics.TxRetry)
 	doc, err := openapiJSON()
 	if err != nil {
 		return nil, err

@@ -54,7 +54,16 @@ type Metrics struct {
 	slaBreaches       prometheus.Counter
 	webhookDeliveries *prometheus.CounterVec
 	uploads           *prometheus.CounterVec
+	txRetries         *prometheus.CounterVec
 }
+
+// Outcomes of a write transaction that met a lock conflict (the same words
+// as models.RetryRetried, RetryRecovered and RetryExhausted).
+const (
+	TxRetried   = "retried"
+	TxRecovered = "recovered"
+	TxExhausted = "exhausted"
+)
 
 // New creates the instruments in a fresh registry, with the Go runtime and
 // process collectors and, when db is not nil, its connection pool
@@ -92,9 +101,13 @@ func New(db *sql.DB) *Metrics {
 			Name: "firstask_uploads_total",
 			Help: "Uploaded workbooks, by kind (results, staff) and outcome (accepted, rejected, failed).",
 		}, []string{"kind", "outcome"}),
+		txRetries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "firstask_db_tx_retries_total",
+			Help: "Write transactions that met a lock conflict (deadlock, lock wait timeout, certification failure, busy SQLite), by outcome: retried (each rerun), recovered (committed after reruns), exhausted (reported as an error).",
+		}, []string{"outcome"}),
 	}
 	m.registry.MustRegister(m.requests, m.latency, m.inFlight, m.slaScanDuration, m.slaBreaches,
-		m.webhookDeliveries, m.uploads,
+		m.webhookDeliveries, m.uploads, m.txRetries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if db != nil {
 		m.registry.MustRegister(collectors.NewDBStatsCollector(db, "firstask"))
@@ -103,6 +116,9 @@ func New(db *sql.DB) *Metrics {
 	// the first event.
 	for _, o := range []string{WebhookDelivered, WebhookFailed, WebhookAbandoned} {
 		m.webhookDeliveries.WithLabelValues(o)
+	}
+	for _, o := range []string{TxRetried, TxRecovered, TxExhausted} {
+		m.txRetries.WithLabelValues(o)
 	}
 	for _, k := range []string{UploadResults, UploadStaff} {
 		for _, o := range []string{UploadAccepted, UploadRejected, UploadFailed} {
@@ -191,4 +207,13 @@ func (m *Metrics) Upload(kind, outcome string) {
 		return
 	}
 	m.uploads.WithLabelValues(kind, outcome).Inc()
+}
+
+// TxRetry counts one lock conflict of a write transaction by outcome
+// (TxRetried, TxRecovered or TxExhausted); models.Store.OnRetry takes it.
+func (m *Metrics) TxRetry(outcome string) {
+	if m == nil {
+		return
+	}
+	m.txRetries.WithLabelValues(outcome).Inc()
 }

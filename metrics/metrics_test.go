@@ -18,6 +18,9 @@ func TestCountersHaveStableNames(t *testing.T) {
 	m.WebhookDelivery(WebhookFailed)
 	m.WebhookDelivery(WebhookFailed)
 	m.Upload(UploadResults, UploadRejected)
+	m.TxRetry(TxRetried)
+	m.TxRetry(TxRetried)
+	m.TxRetry(TxRecovered)
 	if got := testutil.ToFloat64(m.slaBreaches); got != 2 {
 		t.Errorf("breaches %v, want 2", got)
 	}
@@ -35,6 +38,9 @@ func TestCountersHaveStableNames(t *testing.T) {
 		`firstask_webhook_deliveries_total{outcome="failed"} 2`,
 		`firstask_uploads_total{kind="results",outcome="rejected"} 1`,
 		`firstask_uploads_total{kind="staff",outcome="accepted"} 0`,
+		`firstask_db_tx_retries_total{outcome="retried"} 2`,
+		`firstask_db_tx_retries_total{outcome="recovered"} 1`,
+		`firstask_db_tx_retries_total{outcome="exhausted"} 0`,
 		"go_goroutines",
 	} {
 		if !strings.Contains(body, want) {

@@ -276,7 +276,8 @@ func ptr[T any](v T) *T { return &v }
 // before now, or revoked (logout, password change, deactivation). Without
 // it auth_tokens grows by every sign-in forever. It returns how many went;
 // the background worker "token-purge" calls it every hour. One audit entry
-// records a purge that deleted anything.
+// records a purge that deleted anything. It also deletes the answers kept
+// for Idempotency-Keys older than IdempotencyTTL.
 func (s *Store) PurgeTokens(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.write(ctx, System("token-purge"), func(tx *Tx) error {
@@ -288,7 +289,9 @@ func (s *Store) PurgeTokens(ctx context.Context) (int64, error) {
 		if n > 0 {
 			tx.audit("auth.tokens_purged", "auth_tokens", 0, nil, map[string]any{"deleted": n})
 		}
-		return nil
+		// Stored answers to Idempotency-Keys past their 24 hours go too:
+		// a replay cache, not a record, so not audited.
+		return tx.db.Where("created_at <= ?", tx.now.Add(-IdempotencyTTL)).Delete(&idempotencyRow{}).Error
 	})
 	return n, err
 }

@@ -2,10 +2,13 @@ package models
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/glebarez/sqlite"
+	mysqldrv "github.com/go-sql-driver/mysql"
 	"gorm.io/driver/mysql"
 	"gorm.io/gorm"
 
@@ -138,4 +141,37 @@ func (d dialect) employeeNoIs(db *gorm.DB, no string) *gorm.DB {
 		return db.Where("UPPER(employee_no) = ?", upperASCII(no))
 	}
 	return db.Where("employee_no = ?", no)
+}
+
+// retryable reports whether err means the transaction lost a lock
+// conflict and may succeed if run again from the start. On MySQL and
+// MariaDB: a deadlock victim (1213, also how Galera reports a failed
+// certification), a lock wait timeout (1205: safe because the store rolls
+// the whole transaction back before running it again, whatever
+// innodb_rollback_on_timeout says) and any serialization failure (SQLSTATE
+// 40001). On SQLite: a busy or locked database (SQLITE_BUSY, SQLITE_LOCKED
+// and their extended codes) once busy_timeout has run out. Constraint
+// violations, syntax errors and lost connections are never retried.
+func (d dialect) retryable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if d.sqlite {
+		var coded interface{ Code() int }
+		if errors.As(err, &coded) {
+			switch coded.Code() & 0xff {
+			case 5, 6: // SQLITE_BUSY, SQLITE_LOCKED
+				return true
+			}
+			return false
+		}
+		msg := err.Error()
+		return strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "SQLITE_LOCKED") ||
+			strings.Contains(msg, "database is locked") || strings.Contains(msg, "database table is locked")
+	}
+	var me *mysqldrv.MySQLError
+	if errors.As(err, &me) {
+		return me.Number == 1213 || me.Number == 1205 || string(me.SQLState[:]) == "40001"
+	}
+	return false
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -75,7 +76,10 @@ func (tx *Tx) present(inq *Inquiry, acc inquiryAccess) error {
 // once; referred with a referral hands it over in the same transaction.
 func (s *Store) CreateInquiry(ctx context.Context, a Actor, in InquiryInput) (InquiryDetail, error) {
 	var out InquiryDetail
-	err := s.writeRetrying(ctx, a, func(tx *Tx) error {
+	err := s.write(ctx, a, func(tx *Tx) error {
+		if _, err := tx.claimIdempotency(ctx); err != nil {
+			return err
+		}
 		inq := Inquiry{ReceivedAt: tx.now, FirstResponderID: a.StaffID, Status: InquiryOpen, Documents: []Document{}, CreatedBy: a.StaffID}
 		v := in.apply(&inq, true, tx.now)
 		if in.FirstResponderID != nil {
@@ -141,7 +145,7 @@ func (s *Store) CreateInquiry(ctx context.Context, a Actor, in InquiryInput) (In
 		// The caller registered it for themselves or for someone in their
 		// scope (firstResponder), so they see it whole.
 		out = InquiryDetail{Inquiry: inq, Referrals: []Referral{}, Timeline: []InquiryEvent{created}}
-		return nil
+		return tx.rememberIdempotency(ctx, http.StatusCreated, out)
 	})
 	return out, err
 }

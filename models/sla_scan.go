@@ -47,7 +47,7 @@ func (s *Store) ScanSLA(ctx context.Context, now time.Time) (ScanResult, error) 
 			}
 			done[id], fresh = true, fresh+1
 			var breached, raised bool
-			err := s.writeRetrying(ctx, actor, func(tx *Tx) error {
+			err := s.write(ctx, actor, func(tx *Tx) error {
 				breached, raised = false, false
 				c, err := tx.clockByID(id)
 				if err != nil || c.State != ClockRunning || c.BreachedAt != nil || !now.After(c.DeadlineAt) {
@@ -84,7 +84,7 @@ func (s *Store) ScanSLA(ctx context.Context, now time.Time) (ScanResult, error) 
 			}
 			done[id], fresh = true, fresh+1
 			var sent bool
-			err := s.writeRetrying(ctx, actor, func(tx *Tx) error {
+			err := s.write(ctx, actor, func(tx *Tx) error {
 				sent = false
 				c, err := tx.clockByID(id)
 				if err != nil || c.State != ClockRunning || c.RemindedAt != nil || now.Before(c.RemindAt) {

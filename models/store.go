@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sync/atomic"
 	"time"
 
@@ -31,6 +32,7 @@ type Store struct {
 	// login throttle's ended windows.
 	throttlePurged atomic.Int64
 	auditKey       []byte
+	retryHook      atomic.Pointer[RetryHook]
 }
 
 // Options tunes a Store.
@@ -166,9 +168,83 @@ type Tx struct {
 // wake the webhook sender); it never runs when the transaction rolls back.
 func (tx *Tx) OnCommit(fn func()) { tx.after = append(tx.after, fn) }
 
+// Transaction retry bounds: a write transaction that loses a lock
+// conflict (see dialect.retryable) is run again from the start up to
+// txAttempts times in all, after a jittered pause that doubles from
+// txBackoffMin up to txBackoffMax.
+const (
+	txAttempts   = 5
+	txBackoffMin = 5 * time.Millisecond
+	txBackoffMax = 200 * time.Millisecond
+)
+
+// Outcomes passed to a RetryHook.
+const (
+	RetryRetried   = "retried"   // a conflict; the transaction runs again
+	RetryRecovered = "recovered" // committed after one or more retries
+	RetryExhausted = "exhausted" // still conflicting after the last attempt
+)
+
+// RetryHook observes write transactions that met a lock conflict (for the
+// retry counter in metrics); it must be cheap and never block.
+type RetryHook func(outcome string)
+
+// OnRetry registers h to observe conflict retries, replacing any before.
+func (s *Store) OnRetry(h RetryHook) { s.retryHook.Store(&h) }
+
+func (s *Store) noteRetry(outcome string) {
+	if h := s.retryHook.Load(); h != nil && *h != nil {
+		(*h)(outcome)
+	}
+}
+
 // write runs fn in one transaction and, if fn succeeds, appends its audit
-// entries to the chain before committing.
+// entries to the chain before committing. A transaction that loses a lock
+// conflict (a deadlock, a lock wait timeout, a Galera certification
+// failure, a busy SQLite database) is rolled back and run again whole, so
+// fn must compute everything it returns afresh on each run (assign, never
+// append to, variables outside it) and leave side effects to OnCommit,
+// which runs once, after the commit that succeeded. When every attempt
+// conflicts the error is EInternal with a message that says so.
 func (s *Store) write(ctx context.Context, actor Actor, fn func(tx *Tx) error) error {
+	pause := txBackoffMin
+	for attempt := 1; ; attempt++ {
+		after, err := s.writeOnce(ctx, actor, fn)
+		if err == nil {
+			if attempt > 1 {
+				s.noteRetry(RetryRecovered)
+			}
+			for _, f := range after {
+				f()
+			}
+			return nil
+		}
+		if errors.Is(err, errRerun) && attempt < txAttempts {
+			continue
+		}
+		if !s.dialect.retryable(err) {
+			return translate(err)
+		}
+		if attempt == txAttempts {
+			s.noteRetry(RetryExhausted)
+			return Errorf(EInternal, "the database stayed busy with conflicting changes; nothing was saved, try again")
+		}
+		s.noteRetry(RetryRetried)
+		// Full jitter between half the pause and the pause, so that the
+		// transactions that collided do not collide again in step.
+		d := pause/2 + rand.N(pause/2+1)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(d):
+		}
+		pause = min(2*pause, txBackoffMax)
+	}
+}
+
+// writeOnce is one attempt of write: the transaction and the functions to
+// run after its commit.
+func (s *Store) writeOnce(ctx context.Context, actor Actor, fn func(tx *Tx) error) ([]func(), error) {
 	var after []func()
 	err := s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
 		tx := &Tx{db: g, now: s.Now(), actor: actor, store: s}
@@ -181,13 +257,7 @@ func (s *Store) write(ctx context.Context, actor Actor, fn func(tx *Tx) error) e
 		after = tx.after
 		return nil
 	})
-	if err != nil {
-		return translate(err)
-	}
-	for _, f := range after {
-		f()
-	}
-	return nil
+	return after, err
 }
 
 // readOnly runs fn in one read-only transaction, so that every query sees

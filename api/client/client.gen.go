@@ -3187,6 +3187,9 @@ type WebhookList struct {
 	Total    int64     `json:"total"`
 }
 
+// IdempotencyKey defines model for IdempotencyKey.
+type IdempotencyKey = string
+
 // Lang defines model for Lang.
 type Lang string
 
@@ -3300,6 +3303,12 @@ type ListInquiriesParams struct {
 	// Q A reference (exact), a phone number (exact), the start of a phone number (digits only, at least five; spaces and dashes ignored), the start of the visitor's name or organisation, or part of the summary.
 	Q       *string `form:"q,omitempty" json:"q,omitempty"`
 	Overdue *bool   `form:"overdue,omitempty" json:"overdue,omitempty"`
+}
+
+// CreateInquiryParams defines parameters for CreateInquiry.
+type CreateInquiryParams struct {
+	// IdempotencyKey A key the client makes up per logical request (a UUID, say) and sends again, unchanged, when it repeats the request after a timeout or a 5xx. Within 24 hours the same caller's repeat with the same key and the same body gets the first answer (status and body) without a second creation; with another body it answers 422 (code `invalid`). See docs/deploy.md, "Retries and idempotency".
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // MyAppraisalParams defines parameters for MyAppraisal.
@@ -3948,21 +3957,21 @@ type ClientInterface interface {
 
 	// CreateInquiryWithBody Register an inquiry (the caller is the first responder by default)
 	//
-	// Supervisors may register for someone in their departments, HR for anyone (`first_responder_id`). The reference is allocated per day.
+	// Supervisors may register for someone in their departments, HR for anyone (`first_responder_id`). The reference is allocated per day. With an `Idempotency-Key` the request may be repeated safely (after a timeout): a repeat by the same caller with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and registers nothing; the same key with another body answers 422.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /inquiries (the `CreateInquiry` operationId).
-	CreateInquiryWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateInquiryWithBody(ctx context.Context, params *CreateInquiryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateInquiry Register an inquiry (the caller is the first responder by default)
 	//
-	// Supervisors may register for someone in their departments, HR for anyone (`first_responder_id`). The reference is allocated per day.
+	// Supervisors may register for someone in their departments, HR for anyone (`first_responder_id`). The reference is allocated per day. With an `Idempotency-Key` the request may be repeated safely (after a timeout): a repeat by the same caller with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and registers nothing; the same key with another body answers 422.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /inquiries (the `CreateInquiry` operationId).
-	CreateInquiry(ctx context.Context, body CreateInquiryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateInquiry(ctx context.Context, params *CreateInquiryParams, body CreateInquiryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetInquiry An inquiry with its referrals, timeline and SLA clocks
 	//
@@ -5213,13 +5222,13 @@ func (c *Client) ListInquiries(ctx context.Context, params *ListInquiriesParams,
 
 // CreateInquiryWithBody Register an inquiry (the caller is the first responder by default)
 //
-// Supervisors may register for someone in their departments, HR for anyone (`first_responder_id`). The reference is allocated per day.
+// Supervisors may register for someone in their departments, HR for anyone (`first_responder_id`). The reference is allocated per day. With an `Idempotency-Key` the request may be repeated safely (after a timeout): a repeat by the same caller with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and registers nothing; the same key with another body answers 422.
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /inquiries (the `CreateInquiry` operationId).
-func (c *Client) CreateInquiryWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateInquiryRequestWithBody(c.Server, contentType, body)
+func (c *Client) CreateInquiryWithBody(ctx context.Context, params *CreateInquiryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateInquiryRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5232,13 +5241,13 @@ func (c *Client) CreateInquiryWithBody(ctx context.Context, contentType string, 
 
 // CreateInquiry Register an inquiry (the caller is the first responder by default)
 //
-// Supervisors may register for someone in their departments, HR for anyone (`first_responder_id`). The reference is allocated per day.
+// Supervisors may register for someone in their departments, HR for anyone (`first_responder_id`). The reference is allocated per day. With an `Idempotency-Key` the request may be repeated safely (after a timeout): a repeat by the same caller with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and registers nothing; the same key with another body answers 422.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /inquiries (the `CreateInquiry` operationId).
-func (c *Client) CreateInquiry(ctx context.Context, body CreateInquiryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateInquiryRequest(c.Server, body)
+func (c *Client) CreateInquiry(ctx context.Context, params *CreateInquiryParams, body CreateInquiryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateInquiryRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8067,18 +8076,18 @@ func NewListInquiriesRequest(server string, params *ListInquiriesParams) (*http.
 }
 
 // NewCreateInquiryRequest calls the generic CreateInquiry builder with application/json body
-func NewCreateInquiryRequest(server string, body CreateInquiryJSONRequestBody) (*http.Request, error) {
+func NewCreateInquiryRequest(server string, params *CreateInquiryParams, body CreateInquiryJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateInquiryRequestWithBody(server, "application/json", bodyReader)
+	return NewCreateInquiryRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewCreateInquiryRequestWithBody constructs an http.Request for the CreateInquiry method, with any body, and a specified content type
-func NewCreateInquiryRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateInquiryRequestWithBody(server string, params *CreateInquiryParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -8102,6 +8111,21 @@ func NewCreateInquiryRequestWithBody(server string, contentType string, body io.
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -12094,21 +12118,21 @@ type ClientWithResponsesInterface interface {
 
 	// CreateInquiryWithBodyWithResponse Register an inquiry (the caller is the first responder by default)
 	//
-	// Supervisors may register for someone in their departments, HR for anyone (`first_responder_id`). The reference is allocated per day.
+	// Supervisors may register for someone in their departments, HR for anyone (`first_responder_id`). The reference is allocated per day. With an `Idempotency-Key` the request may be repeated safely (after a timeout): a repeat by the same caller with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and registers nothing; the same key with another body answers 422.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /inquiries (the `CreateInquiry` operationId).
-	CreateInquiryWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateInquiryResponse, error)
+	CreateInquiryWithBodyWithResponse(ctx context.Context, params *CreateInquiryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateInquiryResponse, error)
 
 	// CreateInquiryWithResponse Register an inquiry (the caller is the first responder by default)
 	//
-	// Supervisors may register for someone in their departments, HR for anyone (`first_responder_id`). The reference is allocated per day.
+	// Supervisors may register for someone in their departments, HR for anyone (`first_responder_id`). The reference is allocated per day. With an `Idempotency-Key` the request may be repeated safely (after a timeout): a repeat by the same caller with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and registers nothing; the same key with another body answers 422.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /inquiries (the `CreateInquiry` operationId).
-	CreateInquiryWithResponse(ctx context.Context, body CreateInquiryJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateInquiryResponse, error)
+	CreateInquiryWithResponse(ctx context.Context, params *CreateInquiryParams, body CreateInquiryJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateInquiryResponse, error)
 
 	// GetInquiryWithResponse An inquiry with its referrals, timeline and SLA clocks
 	//
@@ -15046,6 +15070,11 @@ func (r ListInquiriesResponse) ContentType() string {
 	return ""
 }
 
+// CreateInquiryResponse201Headers the declared response headers of an HTTP 201 response for CreateInquiry
+type CreateInquiryResponse201Headers struct {
+	IdempotentReplayed *string
+}
+
 // CreateInquiryResponse400Headers the declared response headers of an HTTP 400 response for CreateInquiry
 type CreateInquiryResponse400Headers struct {
 	XRequestID *string
@@ -15101,6 +15130,8 @@ type CreateInquiryResponse struct {
 	JSON422 *UnprocessableEntity
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateInquiryResponse201Headers
 	// Headers400 the parsed response headers for an HTTP 400 response
 	Headers400 *CreateInquiryResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -24459,13 +24490,13 @@ func (c *ClientWithResponses) ListInquiriesWithResponse(ctx context.Context, par
 
 // CreateInquiryWithBodyWithResponse Register an inquiry (the caller is the first responder by default)
 //
-// Supervisors may register for someone in their departments, HR for anyone (`first_responder_id`). The reference is allocated per day.
+// Supervisors may register for someone in their departments, HR for anyone (`first_responder_id`). The reference is allocated per day. With an `Idempotency-Key` the request may be repeated safely (after a timeout): a repeat by the same caller with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and registers nothing; the same key with another body answers 422.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /inquiries (the `CreateInquiry` operationId).
-func (c *ClientWithResponses) CreateInquiryWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateInquiryResponse, error) {
-	rsp, err := c.CreateInquiryWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateInquiryWithBodyWithResponse(ctx context.Context, params *CreateInquiryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateInquiryResponse, error) {
+	rsp, err := c.CreateInquiryWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -24474,13 +24505,13 @@ func (c *ClientWithResponses) CreateInquiryWithBodyWithResponse(ctx context.Cont
 
 // CreateInquiryWithResponse Register an inquiry (the caller is the first responder by default)
 //
-// Supervisors may register for someone in their departments, HR for anyone (`first_responder_id`). The reference is allocated per day.
+// Supervisors may register for someone in their departments, HR for anyone (`first_responder_id`). The reference is allocated per day. With an `Idempotency-Key` the request may be repeated safely (after a timeout): a repeat by the same caller with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and registers nothing; the same key with another body answers 422.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /inquiries (the `CreateInquiry` operationId).
-func (c *ClientWithResponses) CreateInquiryWithResponse(ctx context.Context, body CreateInquiryJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateInquiryResponse, error) {
-	rsp, err := c.CreateInquiry(ctx, body, reqEditors...)
+func (c *ClientWithResponses) CreateInquiryWithResponse(ctx context.Context, params *CreateInquiryParams, body CreateInquiryJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateInquiryResponse, error) {
+	rsp, err := c.CreateInquiry(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -28278,6 +28309,16 @@ func ParseCreateInquiryResponse(rsp *http.Response) (*CreateInquiryResponse, err
 	}
 
 	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateInquiryResponse201Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers201 = &headers
 	case rsp.StatusCode == 400:
 		var headers CreateInquiryResponse400Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
