@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -20,6 +21,10 @@ func (s *Server) listChannels(c *gin.Context) {
 func (s *Server) createChannel(c *gin.Context) {
 	var in models.RobotChannelInput
 	if err := decodeJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.checkTarget(c, strings.TrimSpace(in.URL)); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -248,6 +248,13 @@ func TestWebhookTargetsRefusedAtCreation(t *testing.T) {
 			t.Fatalf("%s: details %+v, want the url field", u, d.Details)
 		}
 	}
+	// Group robots share the rule: a DingTalk robot on a loopback address
+	// is refused when it is added, not only at delivery.
+	d := e.as("admin", "POST", "/api/v1/channels", map[string]any{"kind": "dingtalk", "name": "群", "url": "http://127.0.0.1:8080/robot/send?access_token=x",
+		"events": []string{"assignment"}}).wantError(http.StatusUnprocessableEntity, "invalid")
+	if p, _ := d.Details[0].(map[string]any); p["field"] != "url" {
+		t.Fatalf("robot channel: details %+v, want the url field", d.Details)
+	}
 	var l struct{ Items []any }
 	e.as("admin", "GET", "/api/v1/webhooks", nil).want(http.StatusOK).decode(&l)
 	if len(l.Items) != 0 {

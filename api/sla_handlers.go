@@ -83,12 +83,8 @@ func (s *Server) createWebhook(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	// Refuse at once a target delivery would always refuse (loopback,
-	// link-local, metadata; private ranges unless allowed), so the url
-	// field is reported like any other bad field.
-	if err := s.opts.WebhookTargets.CheckURL(c.Request.Context(), in.URL); err != nil {
-		s.fail(c, models.Invalid(models.FieldProblem{Field: "url", Message: "this address is never delivered to: " +
-			strings.TrimPrefix(err.Error(), webhook.ErrTargetRefused.Error()+": ")}))
+	if err := s.checkTarget(c, in.URL); err != nil {
+		s.fail(c, err)
 		return
 	}
 	w, err := s.store.CreateWebhook(c.Request.Context(), actor(c), in)
@@ -120,4 +116,15 @@ func (s *Server) listWebhookDeliveries(c *gin.Context) {
 	}
 	items, total, err := s.store.ListDeliveries(c.Request.Context(), actor(c), id, p)
 	s.reply(c, http.StatusOK, list(items, total, p), err)
+}
+
+// checkTarget refuses at once a webhook or robot address that delivery
+// would always refuse (loopback, link-local, metadata; private ranges
+// unless allowed), so the url field is reported like any other bad field.
+func (s *Server) checkTarget(c *gin.Context, url string) error {
+	if err := s.opts.WebhookTargets.CheckURL(c.Request.Context(), url); err != nil {
+		return models.Invalid(models.FieldProblem{Field: "url", Message: "this address is never delivered to: " +
+			strings.TrimPrefix(err.Error(), webhook.ErrTargetRefused.Error()+": ")})
+	}
+	return nil
 }

@@ -142,6 +142,8 @@ func TestAppraisalPrintsInLibreOffice(t *testing.T) {
 	soffice, err := exec.LookPath("soffice")
 	_, perr := exec.LookPath("pdftotext")
 	needTool(t, "LibreOffice (soffice) and poppler-utils", err == nil && perr == nil)
+	// The conversion takes about 10 s; `go test -short` leaves it out for a
+	// quick local loop. .ci/run never passes -short, so CI always runs it.
 	if testing.Short() {
 		t.Skip("converts with LibreOffice")
 	}
