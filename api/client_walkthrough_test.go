@@ -115,7 +115,8 @@ func TestGeneratedClientWalkthrough(t *testing.T) {
 	// The supervisor reports the clerk's violation; HR verifies it.
 	desc := "来电报修 2 小时后才移交"
 	inquiryID := inq.JSON201.Id
-	v, err := sup.ReportViolationWithResponse(ctx, client.ReportViolationJSONRequestBody{
+	reportKey := client.IdempotencyKey("walkthrough-report-1")
+	v, err := sup.ReportViolationWithResponse(ctx, &client.ReportViolationParams{IdempotencyKey: &reportKey}, client.ReportViolationJSONRequestBody{
 		StaffId: e.users["staffA"].ID, Type: "late_referral", Severity: "minor", InquiryId: &inquiryID,
 		OccurredAt: e.clock.Now().Add(-2 * time.Hour), Description: &desc,
 	})

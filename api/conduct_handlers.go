@@ -10,12 +10,20 @@ import (
 )
 
 func (s *Server) reportViolation(c *gin.Context) {
+	ctx, err := idempotent(c, "violations")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	var in models.ViolationInput
 	if err := decodeJSON(c, &in); err != nil {
 		s.fail(c, err)
 		return
 	}
-	v, err := s.store.ReportViolation(c.Request.Context(), actor(c), in)
+	v, err := s.store.ReportViolation(ctx, actor(c), in)
+	if replayed(c, err) {
+		return
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -84,12 +92,20 @@ func (s *Server) decideAppeal(c *gin.Context) {
 }
 
 func (s *Server) recordPraise(c *gin.Context) {
+	ctx, err := idempotent(c, "praises")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	var in models.PraiseInput
 	if err := decodeJSON(c, &in); err != nil {
 		s.fail(c, err)
 		return
 	}
-	p, err := s.store.RecordPraise(c.Request.Context(), actor(c), in)
+	p, err := s.store.RecordPraise(ctx, actor(c), in)
+	if replayed(c, err) {
+		return
+	}
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -9,11 +10,29 @@ import (
 )
 
 func (s *Server) createReferral(c *gin.Context) {
-	var in models.ReferralInput
-	if id, ok := s.idAndBody(c, &in, false); ok {
-		r, err := s.store.CreateReferral(c.Request.Context(), actor(c), id, in)
-		s.reply(c, http.StatusCreated, r, err)
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.fail(c, err)
+		return
 	}
+	// The key is scoped to the inquiry (idempotency_keys.scope holds 32
+	// characters): the same key on another inquiry's referral is another
+	// request.
+	ctx, err := idempotent(c, "referrals/"+strconv.FormatInt(id, 10))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in models.ReferralInput
+	if err := decodeJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	r, err := s.store.CreateReferral(ctx, actor(c), id, in)
+	if replayed(c, err) {
+		return
+	}
+	s.reply(c, http.StatusCreated, r, err)
 }
 
 func (s *Server) listReferrals(c *gin.Context) {

@@ -137,8 +137,10 @@ func (s *Store) CreateInquiry(ctx context.Context, a Actor, in InquiryInput) (In
 			if _, err := tx.refer(&inq, *in.Referral); err != nil {
 				return prefixFields(err, "referral.")
 			}
-			out, err = tx.inquiryDetail(a, inq.ID)
-			return err
+			if out, err = tx.inquiryDetail(a, inq.ID); err != nil {
+				return err
+			}
+			return tx.rememberIdempotency(ctx, http.StatusCreated, out)
 		}
 		// Without a referral, everything the detail shows was written just
 		// now and is at hand: reading it back would cost four statements.

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"net/http"
 	"time"
 )
 
@@ -14,7 +15,12 @@ func (s *Store) RecordPraise(ctx context.Context, a Actor, in PraiseInput) (Prai
 	}
 	var p Praise
 	err := s.write(ctx, a, func(tx *Tx) error {
-		// The month lock comes first (see lockPeriod); the target check after.
+		// A repeated request's key is claimed before any other lock, as
+		// every keyed creation does, so that twins queue on it alone.
+		if _, err := tx.claimIdempotency(ctx); err != nil {
+			return err
+		}
+		// The month lock comes next (see lockPeriod); the target check after.
 		counted, carried, err := tx.countingMonth(*in.OccurredAt)
 		if err != nil {
 			return err
@@ -34,7 +40,7 @@ func (s *Store) RecordPraise(ctx context.Context, a Actor, in PraiseInput) (Prai
 			return err
 		}
 		tx.audit("praise.record", "praise", p.ID, nil, p)
-		return nil
+		return tx.rememberIdempotency(ctx, http.StatusCreated, p)
 	})
 	return p, err
 }

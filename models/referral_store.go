@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,6 +30,9 @@ func (s *Store) CreateReferral(ctx context.Context, a Actor, inquiryID int64, in
 	}
 	var out Referral
 	err := s.write(ctx, a, func(tx *Tx) error {
+		if _, err := tx.claimIdempotency(ctx); err != nil {
+			return err
+		}
 		inq, _, err := tx.inquiryFor(a, inquiryID, true, true)
 		if err != nil {
 			return err
@@ -37,8 +41,10 @@ func (s *Store) CreateReferral(ctx context.Context, a Actor, inquiryID int64, in
 		if err != nil {
 			return err
 		}
-		out, err = tx.presentReferral(r, inq.Ref)
-		return err
+		if out, err = tx.presentReferral(r, inq.Ref); err != nil {
+			return err
+		}
+		return tx.rememberIdempotency(ctx, http.StatusCreated, out)
 	})
 	return out, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -96,6 +97,9 @@ func (s *Store) ReportViolation(ctx context.Context, a Actor, in ViolationInput)
 	}
 	var v Violation
 	err := s.write(ctx, a, func(tx *Tx) error {
+		if _, err := tx.claimIdempotency(ctx); err != nil {
+			return err
+		}
 		if _, err := tx.conductTarget(a, in.StaffID); err != nil {
 			return err
 		}
@@ -113,7 +117,10 @@ func (s *Store) ReportViolation(ctx context.Context, a Actor, in ViolationInput)
 			return err
 		}
 		tx.audit("violation.report", "violation", v.ID, nil, v)
-		return tx.violationQueued(a, &v, "violation.reported")
+		if err := tx.violationQueued(a, &v, "violation.reported"); err != nil {
+			return err
+		}
+		return tx.rememberIdempotency(ctx, http.StatusCreated, v)
 	})
 	return v, err
 }

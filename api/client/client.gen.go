@@ -3311,6 +3311,12 @@ type CreateInquiryParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// CreateReferralParams defines parameters for CreateReferral.
+type CreateReferralParams struct {
+	// IdempotencyKey A key the client makes up per logical request (a UUID, say) and sends again, unchanged, when it repeats the request after a timeout or a 5xx. Within 24 hours the same caller's repeat with the same key and the same body gets the first answer (status and body) without a second creation; with another body it answers 422 (code `invalid`). See docs/deploy.md, "Retries and idempotency".
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // MyAppraisalParams defines parameters for MyAppraisal.
 type MyAppraisalParams struct {
 	// Lang Language of workbook headers.
@@ -3419,6 +3425,12 @@ type ListPraiseParams struct {
 
 	// Month The month they count in.
 	Month *Month `form:"month,omitempty" json:"month,omitempty"`
+}
+
+// RecordPraiseParams defines parameters for RecordPraise.
+type RecordPraiseParams struct {
+	// IdempotencyKey A key the client makes up per logical request (a UUID, say) and sends again, unchanged, when it repeats the request after a timeout or a 5xx. Within 24 hours the same caller's repeat with the same key and the same body gets the first answer (status and body) without a second creation; with another body it answers 422 (code `invalid`). See docs/deploy.md, "Retries and idempotency".
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListReferralTargetsParams defines parameters for ListReferralTargets.
@@ -3559,6 +3571,12 @@ type ListViolationsParams struct {
 
 	// To occurred_at before: RFC 3339, or a day YYYY-MM-DD (that whole day included).
 	To *string `form:"to,omitempty" json:"to,omitempty"`
+}
+
+// ReportViolationParams defines parameters for ReportViolation.
+type ReportViolationParams struct {
+	// IdempotencyKey A key the client makes up per logical request (a UUID, say) and sends again, unchanged, when it repeats the request after a timeout or a 5xx. Within 24 hours the same caller's repeat with the same key and the same body gets the first answer (status and body) without a second creation; with another body it answers 422 (code `invalid`). See docs/deploy.md, "Retries and idempotency".
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListWebhooksParams defines parameters for ListWebhooks.
@@ -4066,21 +4084,21 @@ type ClientInterface interface {
 
 	// CreateReferralWithBody Refer an open inquiry to a department queue or a person
 	//
-	// First responder, their supervisors or HR. At most one live referral per inquiry (409). The hand-over clock stops, the feedback clock and the referral's contact clock start (the contact clock counts from the assignee's return to post).
+	// First responder, their supervisors or HR. At most one live referral per inquiry (409). The hand-over clock stops, the feedback clock and the referral's contact clock start (the contact clock counts from the assignee's return to post). With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and refers nothing again; the same key with another body answers 422.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /inquiries/{id}/referrals (the `CreateReferral` operationId).
-	CreateReferralWithBody(ctx context.Context, id Id, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateReferralWithBody(ctx context.Context, id Id, params *CreateReferralParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateReferral Refer an open inquiry to a department queue or a person
 	//
-	// First responder, their supervisors or HR. At most one live referral per inquiry (409). The hand-over clock stops, the feedback clock and the referral's contact clock start (the contact clock counts from the assignee's return to post).
+	// First responder, their supervisors or HR. At most one live referral per inquiry (409). The hand-over clock stops, the feedback clock and the referral's contact clock start (the contact clock counts from the assignee's return to post). With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and refers nothing again; the same key with another body answers 422.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /inquiries/{id}/referrals (the `CreateReferral` operationId).
-	CreateReferral(ctx context.Context, id Id, body CreateReferralJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateReferral(ctx context.Context, id Id, params *CreateReferralParams, body CreateReferralJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ResolveInquiryWithBody Resolve an open inquiry on the first responder's side
 	//
@@ -4274,17 +4292,21 @@ type ClientInterface interface {
 
 	// RecordPraiseWithBody Record a praise (supervisors for their department, HR and admin for anyone)
 	//
+	// With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and records nothing again; the same key with another body answers 422.
+	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /praises (the `RecordPraise` operationId).
-	RecordPraiseWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RecordPraiseWithBody(ctx context.Context, params *RecordPraiseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RecordPraise Record a praise (supervisors for their department, HR and admin for anyone)
+	//
+	// With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and records nothing again; the same key with another body answers 422.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /praises (the `RecordPraise` operationId).
-	RecordPraise(ctx context.Context, body RecordPraiseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RecordPraise(ctx context.Context, params *RecordPraiseParams, body RecordPraiseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// Readyz Readiness probe
 	//
@@ -4664,21 +4686,21 @@ type ClientInterface interface {
 
 	// ReportViolationWithBody Report a violation (supervisors for their department, HR and admin for anyone)
 	//
-	// A person outside the caller's scope, or the caller themselves, is refused as an invalid `staff_id` (422).
+	// A person outside the caller's scope, or the caller themselves, is refused as an invalid `staff_id` (422). With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and reports nothing again; the same key with another body answers 422.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /violations (the `ReportViolation` operationId).
-	ReportViolationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReportViolationWithBody(ctx context.Context, params *ReportViolationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReportViolation Report a violation (supervisors for their department, HR and admin for anyone)
 	//
-	// A person outside the caller's scope, or the caller themselves, is refused as an invalid `staff_id` (422).
+	// A person outside the caller's scope, or the caller themselves, is refused as an invalid `staff_id` (422). With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and reports nothing again; the same key with another body answers 422.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /violations (the `ReportViolation` operationId).
-	ReportViolation(ctx context.Context, body ReportViolationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReportViolation(ctx context.Context, params *ReportViolationParams, body ReportViolationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetViolation A violation
 	//
@@ -5461,13 +5483,13 @@ func (c *Client) PauseInquiry(ctx context.Context, id Id, body PauseInquiryJSONR
 
 // CreateReferralWithBody Refer an open inquiry to a department queue or a person
 //
-// First responder, their supervisors or HR. At most one live referral per inquiry (409). The hand-over clock stops, the feedback clock and the referral's contact clock start (the contact clock counts from the assignee's return to post).
+// First responder, their supervisors or HR. At most one live referral per inquiry (409). The hand-over clock stops, the feedback clock and the referral's contact clock start (the contact clock counts from the assignee's return to post). With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and refers nothing again; the same key with another body answers 422.
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /inquiries/{id}/referrals (the `CreateReferral` operationId).
-func (c *Client) CreateReferralWithBody(ctx context.Context, id Id, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateReferralRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) CreateReferralWithBody(ctx context.Context, id Id, params *CreateReferralParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateReferralRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5480,13 +5502,13 @@ func (c *Client) CreateReferralWithBody(ctx context.Context, id Id, contentType 
 
 // CreateReferral Refer an open inquiry to a department queue or a person
 //
-// First responder, their supervisors or HR. At most one live referral per inquiry (409). The hand-over clock stops, the feedback clock and the referral's contact clock start (the contact clock counts from the assignee's return to post).
+// First responder, their supervisors or HR. At most one live referral per inquiry (409). The hand-over clock stops, the feedback clock and the referral's contact clock start (the contact clock counts from the assignee's return to post). With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and refers nothing again; the same key with another body answers 422.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /inquiries/{id}/referrals (the `CreateReferral` operationId).
-func (c *Client) CreateReferral(ctx context.Context, id Id, body CreateReferralJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateReferralRequest(c.Server, id, body)
+func (c *Client) CreateReferral(ctx context.Context, id Id, params *CreateReferralParams, body CreateReferralJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateReferralRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5939,11 +5961,13 @@ func (c *Client) ListPraise(ctx context.Context, params *ListPraiseParams, reqEd
 
 // RecordPraiseWithBody Record a praise (supervisors for their department, HR and admin for anyone)
 //
+// With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and records nothing again; the same key with another body answers 422.
+//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /praises (the `RecordPraise` operationId).
-func (c *Client) RecordPraiseWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRecordPraiseRequestWithBody(c.Server, contentType, body)
+func (c *Client) RecordPraiseWithBody(ctx context.Context, params *RecordPraiseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRecordPraiseRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5956,11 +5980,13 @@ func (c *Client) RecordPraiseWithBody(ctx context.Context, contentType string, b
 
 // RecordPraise Record a praise (supervisors for their department, HR and admin for anyone)
 //
+// With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and records nothing again; the same key with another body answers 422.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /praises (the `RecordPraise` operationId).
-func (c *Client) RecordPraise(ctx context.Context, body RecordPraiseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRecordPraiseRequest(c.Server, body)
+func (c *Client) RecordPraise(ctx context.Context, params *RecordPraiseParams, body RecordPraiseJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRecordPraiseRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6799,13 +6825,13 @@ func (c *Client) ListViolations(ctx context.Context, params *ListViolationsParam
 
 // ReportViolationWithBody Report a violation (supervisors for their department, HR and admin for anyone)
 //
-// A person outside the caller's scope, or the caller themselves, is refused as an invalid `staff_id` (422).
+// A person outside the caller's scope, or the caller themselves, is refused as an invalid `staff_id` (422). With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and reports nothing again; the same key with another body answers 422.
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /violations (the `ReportViolation` operationId).
-func (c *Client) ReportViolationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewReportViolationRequestWithBody(c.Server, contentType, body)
+func (c *Client) ReportViolationWithBody(ctx context.Context, params *ReportViolationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReportViolationRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6818,13 +6844,13 @@ func (c *Client) ReportViolationWithBody(ctx context.Context, contentType string
 
 // ReportViolation Report a violation (supervisors for their department, HR and admin for anyone)
 //
-// A person outside the caller's scope, or the caller themselves, is refused as an invalid `staff_id` (422).
+// A person outside the caller's scope, or the caller themselves, is refused as an invalid `staff_id` (422). With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and reports nothing again; the same key with another body answers 422.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /violations (the `ReportViolation` operationId).
-func (c *Client) ReportViolation(ctx context.Context, body ReportViolationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewReportViolationRequest(c.Server, body)
+func (c *Client) ReportViolation(ctx context.Context, params *ReportViolationParams, body ReportViolationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReportViolationRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8400,18 +8426,18 @@ func NewPauseInquiryRequestWithBody(server string, id Id, contentType string, bo
 }
 
 // NewCreateReferralRequest calls the generic CreateReferral builder with application/json body
-func NewCreateReferralRequest(server string, id Id, body CreateReferralJSONRequestBody) (*http.Request, error) {
+func NewCreateReferralRequest(server string, id Id, params *CreateReferralParams, body CreateReferralJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateReferralRequestWithBody(server, id, "application/json", bodyReader)
+	return NewCreateReferralRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewCreateReferralRequestWithBody constructs an http.Request for the CreateReferral method, with any body, and a specified content type
-func NewCreateReferralRequestWithBody(server string, id Id, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateReferralRequestWithBody(server string, id Id, params *CreateReferralParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8442,6 +8468,21 @@ func NewCreateReferralRequestWithBody(server string, id Id, contentType string, 
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -9588,18 +9629,18 @@ func NewListPraiseRequest(server string, params *ListPraiseParams) (*http.Reques
 }
 
 // NewRecordPraiseRequest calls the generic RecordPraise builder with application/json body
-func NewRecordPraiseRequest(server string, body RecordPraiseJSONRequestBody) (*http.Request, error) {
+func NewRecordPraiseRequest(server string, params *RecordPraiseParams, body RecordPraiseJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewRecordPraiseRequestWithBody(server, "application/json", bodyReader)
+	return NewRecordPraiseRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewRecordPraiseRequestWithBody constructs an http.Request for the RecordPraise method, with any body, and a specified content type
-func NewRecordPraiseRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewRecordPraiseRequestWithBody(server string, params *RecordPraiseParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -9623,6 +9664,21 @@ func NewRecordPraiseRequestWithBody(server string, contentType string, body io.R
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -11397,18 +11453,18 @@ func NewListViolationsRequest(server string, params *ListViolationsParams) (*htt
 }
 
 // NewReportViolationRequest calls the generic ReportViolation builder with application/json body
-func NewReportViolationRequest(server string, body ReportViolationJSONRequestBody) (*http.Request, error) {
+func NewReportViolationRequest(server string, params *ReportViolationParams, body ReportViolationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewReportViolationRequestWithBody(server, "application/json", bodyReader)
+	return NewReportViolationRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewReportViolationRequestWithBody constructs an http.Request for the ReportViolation method, with any body, and a specified content type
-func NewReportViolationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewReportViolationRequestWithBody(server string, params *ReportViolationParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -11432,6 +11488,21 @@ func NewReportViolationRequestWithBody(server string, contentType string, body i
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -12229,21 +12300,21 @@ type ClientWithResponsesInterface interface {
 
 	// CreateReferralWithBodyWithResponse Refer an open inquiry to a department queue or a person
 	//
-	// First responder, their supervisors or HR. At most one live referral per inquiry (409). The hand-over clock stops, the feedback clock and the referral's contact clock start (the contact clock counts from the assignee's return to post).
+	// First responder, their supervisors or HR. At most one live referral per inquiry (409). The hand-over clock stops, the feedback clock and the referral's contact clock start (the contact clock counts from the assignee's return to post). With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and refers nothing again; the same key with another body answers 422.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /inquiries/{id}/referrals (the `CreateReferral` operationId).
-	CreateReferralWithBodyWithResponse(ctx context.Context, id Id, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateReferralResponse, error)
+	CreateReferralWithBodyWithResponse(ctx context.Context, id Id, params *CreateReferralParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateReferralResponse, error)
 
 	// CreateReferralWithResponse Refer an open inquiry to a department queue or a person
 	//
-	// First responder, their supervisors or HR. At most one live referral per inquiry (409). The hand-over clock stops, the feedback clock and the referral's contact clock start (the contact clock counts from the assignee's return to post).
+	// First responder, their supervisors or HR. At most one live referral per inquiry (409). The hand-over clock stops, the feedback clock and the referral's contact clock start (the contact clock counts from the assignee's return to post). With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and refers nothing again; the same key with another body answers 422.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /inquiries/{id}/referrals (the `CreateReferral` operationId).
-	CreateReferralWithResponse(ctx context.Context, id Id, body CreateReferralJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateReferralResponse, error)
+	CreateReferralWithResponse(ctx context.Context, id Id, params *CreateReferralParams, body CreateReferralJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateReferralResponse, error)
 
 	// ResolveInquiryWithBodyWithResponse Resolve an open inquiry on the first responder's side
 	//
@@ -12469,17 +12540,21 @@ type ClientWithResponsesInterface interface {
 
 	// RecordPraiseWithBodyWithResponse Record a praise (supervisors for their department, HR and admin for anyone)
 	//
+	// With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and records nothing again; the same key with another body answers 422.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /praises (the `RecordPraise` operationId).
-	RecordPraiseWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordPraiseResponse, error)
+	RecordPraiseWithBodyWithResponse(ctx context.Context, params *RecordPraiseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordPraiseResponse, error)
 
 	// RecordPraiseWithResponse Record a praise (supervisors for their department, HR and admin for anyone)
+	//
+	// With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and records nothing again; the same key with another body answers 422.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /praises (the `RecordPraise` operationId).
-	RecordPraiseWithResponse(ctx context.Context, body RecordPraiseJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordPraiseResponse, error)
+	RecordPraiseWithResponse(ctx context.Context, params *RecordPraiseParams, body RecordPraiseJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordPraiseResponse, error)
 
 	// ReadyzWithResponse Readiness probe
 	//
@@ -12891,21 +12966,21 @@ type ClientWithResponsesInterface interface {
 
 	// ReportViolationWithBodyWithResponse Report a violation (supervisors for their department, HR and admin for anyone)
 	//
-	// A person outside the caller's scope, or the caller themselves, is refused as an invalid `staff_id` (422).
+	// A person outside the caller's scope, or the caller themselves, is refused as an invalid `staff_id` (422). With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and reports nothing again; the same key with another body answers 422.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /violations (the `ReportViolation` operationId).
-	ReportViolationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReportViolationResponse, error)
+	ReportViolationWithBodyWithResponse(ctx context.Context, params *ReportViolationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReportViolationResponse, error)
 
 	// ReportViolationWithResponse Report a violation (supervisors for their department, HR and admin for anyone)
 	//
-	// A person outside the caller's scope, or the caller themselves, is refused as an invalid `staff_id` (422).
+	// A person outside the caller's scope, or the caller themselves, is refused as an invalid `staff_id` (422). With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and reports nothing again; the same key with another body answers 422.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /violations (the `ReportViolation` operationId).
-	ReportViolationWithResponse(ctx context.Context, body ReportViolationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReportViolationResponse, error)
+	ReportViolationWithResponse(ctx context.Context, params *ReportViolationParams, body ReportViolationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReportViolationResponse, error)
 
 	// GetViolationWithResponse A violation
 	//
@@ -16155,6 +16230,11 @@ func (r PauseInquiryResponse) ContentType() string {
 	return ""
 }
 
+// CreateReferralResponse201Headers the declared response headers of an HTTP 201 response for CreateReferral
+type CreateReferralResponse201Headers struct {
+	IdempotentReplayed *string
+}
+
 // CreateReferralResponse400Headers the declared response headers of an HTTP 400 response for CreateReferral
 type CreateReferralResponse400Headers struct {
 	XRequestID *string
@@ -16224,6 +16304,8 @@ type CreateReferralResponse struct {
 	JSON422 *UnprocessableEntity
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateReferralResponse201Headers
 	// Headers400 the parsed response headers for an HTTP 400 response
 	Headers400 *CreateReferralResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -18633,6 +18715,11 @@ func (r ListPraiseResponse) ContentType() string {
 	return ""
 }
 
+// RecordPraiseResponse201Headers the declared response headers of an HTTP 201 response for RecordPraise
+type RecordPraiseResponse201Headers struct {
+	IdempotentReplayed *string
+}
+
 // RecordPraiseResponse400Headers the declared response headers of an HTTP 400 response for RecordPraise
 type RecordPraiseResponse400Headers struct {
 	XRequestID *string
@@ -18688,6 +18775,8 @@ type RecordPraiseResponse struct {
 	JSON422 *UnprocessableEntity
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *RecordPraiseResponse201Headers
 	// Headers400 the parsed response headers for an HTTP 400 response
 	Headers400 *RecordPraiseResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -22772,6 +22861,11 @@ func (r ListViolationsResponse) ContentType() string {
 	return ""
 }
 
+// ReportViolationResponse201Headers the declared response headers of an HTTP 201 response for ReportViolation
+type ReportViolationResponse201Headers struct {
+	IdempotentReplayed *string
+}
+
 // ReportViolationResponse400Headers the declared response headers of an HTTP 400 response for ReportViolation
 type ReportViolationResponse400Headers struct {
 	XRequestID *string
@@ -22827,6 +22921,8 @@ type ReportViolationResponse struct {
 	JSON422 *UnprocessableEntity
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *ReportViolationResponse201Headers
 	// Headers400 the parsed response headers for an HTTP 400 response
 	Headers400 *ReportViolationResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -24679,13 +24775,13 @@ func (c *ClientWithResponses) PauseInquiryWithResponse(ctx context.Context, id I
 
 // CreateReferralWithBodyWithResponse Refer an open inquiry to a department queue or a person
 //
-// First responder, their supervisors or HR. At most one live referral per inquiry (409). The hand-over clock stops, the feedback clock and the referral's contact clock start (the contact clock counts from the assignee's return to post).
+// First responder, their supervisors or HR. At most one live referral per inquiry (409). The hand-over clock stops, the feedback clock and the referral's contact clock start (the contact clock counts from the assignee's return to post). With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and refers nothing again; the same key with another body answers 422.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /inquiries/{id}/referrals (the `CreateReferral` operationId).
-func (c *ClientWithResponses) CreateReferralWithBodyWithResponse(ctx context.Context, id Id, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateReferralResponse, error) {
-	rsp, err := c.CreateReferralWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateReferralWithBodyWithResponse(ctx context.Context, id Id, params *CreateReferralParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateReferralResponse, error) {
+	rsp, err := c.CreateReferralWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -24694,13 +24790,13 @@ func (c *ClientWithResponses) CreateReferralWithBodyWithResponse(ctx context.Con
 
 // CreateReferralWithResponse Refer an open inquiry to a department queue or a person
 //
-// First responder, their supervisors or HR. At most one live referral per inquiry (409). The hand-over clock stops, the feedback clock and the referral's contact clock start (the contact clock counts from the assignee's return to post).
+// First responder, their supervisors or HR. At most one live referral per inquiry (409). The hand-over clock stops, the feedback clock and the referral's contact clock start (the contact clock counts from the assignee's return to post). With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and refers nothing again; the same key with another body answers 422.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /inquiries/{id}/referrals (the `CreateReferral` operationId).
-func (c *ClientWithResponses) CreateReferralWithResponse(ctx context.Context, id Id, body CreateReferralJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateReferralResponse, error) {
-	rsp, err := c.CreateReferral(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) CreateReferralWithResponse(ctx context.Context, id Id, params *CreateReferralParams, body CreateReferralJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateReferralResponse, error) {
+	rsp, err := c.CreateReferral(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -25081,11 +25177,13 @@ func (c *ClientWithResponses) ListPraiseWithResponse(ctx context.Context, params
 
 // RecordPraiseWithBodyWithResponse Record a praise (supervisors for their department, HR and admin for anyone)
 //
+// With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and records nothing again; the same key with another body answers 422.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /praises (the `RecordPraise` operationId).
-func (c *ClientWithResponses) RecordPraiseWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordPraiseResponse, error) {
-	rsp, err := c.RecordPraiseWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) RecordPraiseWithBodyWithResponse(ctx context.Context, params *RecordPraiseParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordPraiseResponse, error) {
+	rsp, err := c.RecordPraiseWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -25094,11 +25192,13 @@ func (c *ClientWithResponses) RecordPraiseWithBodyWithResponse(ctx context.Conte
 
 // RecordPraiseWithResponse Record a praise (supervisors for their department, HR and admin for anyone)
 //
+// With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and records nothing again; the same key with another body answers 422.
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /praises (the `RecordPraise` operationId).
-func (c *ClientWithResponses) RecordPraiseWithResponse(ctx context.Context, body RecordPraiseJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordPraiseResponse, error) {
-	rsp, err := c.RecordPraise(ctx, body, reqEditors...)
+func (c *ClientWithResponses) RecordPraiseWithResponse(ctx context.Context, params *RecordPraiseParams, body RecordPraiseJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordPraiseResponse, error) {
+	rsp, err := c.RecordPraise(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -25785,13 +25885,13 @@ func (c *ClientWithResponses) ListViolationsWithResponse(ctx context.Context, pa
 
 // ReportViolationWithBodyWithResponse Report a violation (supervisors for their department, HR and admin for anyone)
 //
-// A person outside the caller's scope, or the caller themselves, is refused as an invalid `staff_id` (422).
+// A person outside the caller's scope, or the caller themselves, is refused as an invalid `staff_id` (422). With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and reports nothing again; the same key with another body answers 422.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /violations (the `ReportViolation` operationId).
-func (c *ClientWithResponses) ReportViolationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReportViolationResponse, error) {
-	rsp, err := c.ReportViolationWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) ReportViolationWithBodyWithResponse(ctx context.Context, params *ReportViolationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReportViolationResponse, error) {
+	rsp, err := c.ReportViolationWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -25800,13 +25900,13 @@ func (c *ClientWithResponses) ReportViolationWithBodyWithResponse(ctx context.Co
 
 // ReportViolationWithResponse Report a violation (supervisors for their department, HR and admin for anyone)
 //
-// A person outside the caller's scope, or the caller themselves, is refused as an invalid `staff_id` (422).
+// A person outside the caller's scope, or the caller themselves, is refused as an invalid `staff_id` (422). With an `Idempotency-Key` the request may be repeated safely after a timeout: the same caller's repeat with the same key within 24 hours gets the first answer back (marked `Idempotent-Replayed: true`) and reports nothing again; the same key with another body answers 422.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /violations (the `ReportViolation` operationId).
-func (c *ClientWithResponses) ReportViolationWithResponse(ctx context.Context, body ReportViolationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReportViolationResponse, error) {
-	rsp, err := c.ReportViolation(ctx, body, reqEditors...)
+func (c *ClientWithResponses) ReportViolationWithResponse(ctx context.Context, params *ReportViolationParams, body ReportViolationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReportViolationResponse, error) {
+	rsp, err := c.ReportViolation(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -29537,6 +29637,16 @@ func ParseCreateReferralResponse(rsp *http.Response) (*CreateReferralResponse, e
 	}
 
 	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateReferralResponse201Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers201 = &headers
 	case rsp.StatusCode == 400:
 		var headers CreateReferralResponse400Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -32217,6 +32327,16 @@ func ParseRecordPraiseResponse(rsp *http.Response) (*RecordPraiseResponse, error
 	}
 
 	switch {
+	case rsp.StatusCode == 201:
+		var headers RecordPraiseResponse201Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers201 = &headers
 	case rsp.StatusCode == 400:
 		var headers RecordPraiseResponse400Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -36765,6 +36885,16 @@ func ParseReportViolationResponse(rsp *http.Response) (*ReportViolationResponse,
 	}
 
 	switch {
+	case rsp.StatusCode == 201:
+		var headers ReportViolationResponse201Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers201 = &headers
 	case rsp.StatusCode == 400:
 		var headers ReportViolationResponse400Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
