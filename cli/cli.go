@@ -119,7 +119,8 @@ func Run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	// After the first signal a second one ends the process at once.
 	context.AfterFunc(ctx, stop)
 
-	store, err := models.Open(string(cfg.Driver), cfg.DSN, models.Options{BcryptCost: cfg.BcryptCost, Location: cfg.Location, AuditKey: cfg.AuditKey})
+	store, err := models.Open(string(cfg.Driver), cfg.DSN, models.Options{BcryptCost: cfg.BcryptCost, Location: cfg.Location, AuditKey: cfg.AuditKey,
+		ReadDSNs: cfg.ReadDSNs, ReplicaMaxLag: cfg.ReadMaxLag})
 	if err != nil {
 		fmt.Fprintln(stderr, "firstask:", err)
 		return 1

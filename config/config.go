@@ -33,6 +33,11 @@ type Config struct {
 	Database        string // as given: a path, sqlite:PATH or mysql://DSN
 	Driver          Driver
 	DSN             string // driver-level DSN derived from Database
+	// ReadDSNs are the driver-level DSNs of the read replicas
+	// (FIRSTASK_DB_READ); none by default.
+	ReadDSNs []string
+	// ReadMaxLag is how far a read replica may lag before reads skip it.
+	ReadMaxLag time.Duration
 	TimeZone        string
 	Location        *time.Location
 	TokenTTL        time.Duration
@@ -78,6 +83,8 @@ type Setting struct {
 var Settings = []Setting{
 	{"FIRSTASK_LISTEN", "listen", ":8080", "address the HTTP server listens on"},
 	{"FIRSTASK_DB", "db", "sqlite:./firstask.db", "database: a SQLite path (sqlite:PATH) or mysql://user:pass@tcp(host:3306)/firstask"},
+	{"FIRSTASK_DB_READ", "db-read", "", "read replicas for people's reads (lists, details, scores, exports): one or more mysql://… DSNs, comma-separated; MySQL/MariaDB primary only; writes and the reads of whoever just wrote stay on FIRSTASK_DB"},
+	{"FIRSTASK_DB_READ_MAX_LAG", "db-read-max-lag", "5s", "a read replica further behind its primary than this is skipped; whoever wrote reads from the primary for twice this long"},
 	{"FIRSTASK_TIMEZONE", "timezone", "Asia/Shanghai", "the organisation's IANA time zone (months, working hours)"},
 	{"FIRSTASK_TOKEN_TTL", "token-ttl", "12h", "lifetime of a login token"},
 	{"FIRSTASK_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed; none by default"},
@@ -176,6 +183,12 @@ func parse(v map[string]*string) (Config, error) {
 	}
 	var err error
 	if cfg.Driver, cfg.DSN, err = ParseDatabase(cfg.Database); err != nil {
+		return cfg, err
+	}
+	if cfg.ReadDSNs, err = parseReadDatabases(cfg.Driver, *v["db-read"]); err != nil {
+		return cfg, err
+	}
+	if cfg.ReadMaxLag, err = positiveDuration("FIRSTASK_DB_READ_MAX_LAG", *v["db-read-max-lag"]); err != nil {
 		return cfg, err
 	}
 	if cfg.Location, err = time.LoadLocation(cfg.TimeZone); err != nil || cfg.TimeZone == "" {
@@ -280,6 +293,30 @@ func ParseDatabase(s string) (Driver, string, error) {
 	default:
 		return sqliteDSN(s)
 	}
+}
+
+// parseReadDatabases turns FIRSTASK_DB_READ, comma-separated mysql://
+// DSNs, into driver DSNs. Read replicas need a MySQL or MariaDB primary.
+func parseReadDatabases(primary Driver, s string) ([]string, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	if primary != MySQL {
+		return nil, errors.New("FIRSTASK_DB_READ: read replicas need a MySQL or MariaDB database in FIRSTASK_DB; SQLite is one file and takes none")
+	}
+	var out []string
+	for i, item := range strings.Split(s, ",") {
+		item = strings.TrimSpace(item)
+		if !strings.HasPrefix(item, "mysql://") {
+			return nil, fmt.Errorf("FIRSTASK_DB_READ: replica %d is not a mysql://user:pass@tcp(host:3306)/firstask DSN", i+1)
+		}
+		d, dsn, err := ParseDatabase(item)
+		if err != nil || d != MySQL {
+			return nil, fmt.Errorf("FIRSTASK_DB_READ: replica %d: %v", i+1, strings.TrimPrefix(fmt.Sprint(err), "FIRSTASK_DB: "))
+		}
+		out = append(out, dsn)
+	}
+	return out, nil
 }
 
 // MySQLDSN fixes the settings firstask relies on: utf8mb4, parsed times in UTC.

@@ -37,6 +37,10 @@ func dialectFor(driver, dsn string) (dialect, gorm.Dialector, error) {
 	}
 }
 
+// takesReplicas reports whether the database can have read replicas:
+// MySQL and MariaDB can; a SQLite file has one reader and writer, itself.
+func (d dialect) takesReplicas() bool { return !d.sqlite }
+
 // tunePool sizes the connection pool.
 func (d dialect) tunePool(sqlDB *sql.DB) {
 	if d.sqlite {

@@ -33,6 +33,8 @@ type Store struct {
 	throttlePurged atomic.Int64
 	auditKey       []byte
 	retryHook      atomic.Pointer[RetryHook]
+	// replicas are the read replicas; nil without them.
+	replicas *replicaSet
 }
 
 // Options tunes a Store.
@@ -47,6 +49,13 @@ type Options struct {
 	// head. It comes from the configuration, never from the database, so
 	// that database access alone cannot rewrite the chain unnoticed.
 	AuditKey []byte
+	// ReadDSNs are the driver DSNs of read replicas (MySQL or MariaDB
+	// only; see replicas.go); none by default.
+	ReadDSNs []string
+	// ReplicaMaxLag is how far a replica may lag before reads skip it
+	// (default DefaultReplicaMaxLag); a person who wrote reads from the
+	// primary for twice as long.
+	ReplicaMaxLag time.Duration
 }
 
 // Open connects to the database. driver is "sqlite" or "mysql" and dsn the
@@ -74,6 +83,12 @@ func Open(driver, dsn string, opts Options) (*Store, error) {
 	}
 	dialect.tunePool(sqlDB)
 	s := &Store{db: db, dialect: dialect, now: time.Now, bcryptCost: 10, loc: mustShanghai()}
+	if len(opts.ReadDSNs) > 0 {
+		if s.replicas, err = openReplicas(db, dialect, opts.ReadDSNs, opts.ReplicaMaxLag); err != nil {
+			sqlDB.Close()
+			return nil, err
+		}
+	}
 	if opts.BcryptCost > 0 {
 		s.bcryptCost = opts.BcryptCost
 	}
@@ -135,8 +150,11 @@ func (s *Store) Dialect() string { return string(s.dialect.name) }
 // Location is the organisation's time zone.
 func (s *Store) Location() *time.Location { return s.loc }
 
-// Close closes the connection pool.
+// Close closes the connection pool (and the read replicas' pools).
 func (s *Store) Close() error {
+	if s.replicas != nil {
+		s.replicas.close()
+	}
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
@@ -254,6 +272,9 @@ func (s *Store) writeOnce(ctx context.Context, actor Actor, fn func(tx *Tx) erro
 		if err := tx.flushAudit(); err != nil {
 			return err
 		}
+		if err := tx.markWrite(); err != nil {
+			return err
+		}
 		after = tx.after
 		return nil
 	})
@@ -262,17 +283,24 @@ func (s *Store) writeOnce(ctx context.Context, actor Actor, fn func(tx *Tx) erro
 
 // readOnly runs fn in one read-only transaction, so that every query sees
 // the database at one moment: for reads made of several queries whose
-// answers must agree (an open month's export).
+// answers must agree (an open month's export). A person's read may run on
+// a read replica (see replicas.go).
 func (s *Store) readOnly(ctx context.Context, actor Actor, fn func(tx *Tx) error) error {
-	return translate(s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
-		return fn(&Tx{db: g, now: s.Now(), actor: actor, store: s})
-	}, &sql.TxOptions{ReadOnly: true}))
+	now := s.Now()
+	return translate(s.onReplica(ctx, actor, func(db *gorm.DB) error {
+		return db.Transaction(func(g *gorm.DB) error {
+			return fn(&Tx{db: g, now: now, actor: actor, store: s})
+		}, &sql.TxOptions{ReadOnly: true})
+	}))
 }
 
-// read runs fn with a plain (non-transactional) handle.
+// read runs fn with a plain (non-transactional) handle. A person's read
+// may run on a read replica (see replicas.go).
 func (s *Store) read(ctx context.Context, actor Actor, fn func(tx *Tx) error) error {
-	tx := &Tx{db: s.db.WithContext(ctx), now: s.Now(), actor: actor, store: s, parallel: true}
-	return translate(fn(tx))
+	now := s.Now()
+	return translate(s.onReplica(ctx, actor, func(db *gorm.DB) error {
+		return fn(&Tx{db: db, now: now, actor: actor, store: s, parallel: true})
+	}))
 }
 
 // translate maps database errors to application errors.
