@@ -29,15 +29,15 @@ const (
 
 // Config is the complete, validated configuration of one process.
 type Config struct {
-	Listen          string
-	Database        string // as given: a path, sqlite:PATH or mysql://DSN
-	Driver          Driver
-	DSN             string // driver-level DSN derived from Database
+	Listen   string
+	Database string // as given: a path, sqlite:PATH or mysql://DSN
+	Driver   Driver
+	DSN      string // driver-level DSN derived from Database
 	// ReadDSNs are the driver-level DSNs of the read replicas
 	// (FIRSTASK_DB_READ); none by default.
 	ReadDSNs []string
 	// ReadMaxLag is how far a read replica may lag before reads skip it.
-	ReadMaxLag time.Duration
+	ReadMaxLag      time.Duration
 	TimeZone        string
 	Location        *time.Location
 	TokenTTL        time.Duration
