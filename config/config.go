@@ -29,15 +29,10 @@ const (
 
 // Config is the complete, validated configuration of one process.
 type Config struct {
-	Listen   string
-	Database string // as given: a path, sqlite:PATH or mysql://DSN
-	Driver   Driver
-	DSN      string // driver-level DSN derived from Database
-	// ReadDSNs are the driver-level DSNs of the read replicas
-	// (FIRSTASK_DB_READ); none by default.
-	ReadDSNs []string
-	// ReadMaxLag is how far a read replica may lag before reads skip it.
-	ReadMaxLag      time.Duration
+	Listen          string
+	Database        string // as given: a path, sqlite:PATH or mysql://DSN
+	Driver          Driver
+	DSN             string // driver-level DSN derived from Database
 	TimeZone        string
 	Location        *time.Location
 	TokenTTL        time.Duration
@@ -68,6 +63,11 @@ type Config struct {
 	// MaxExports bounds the department-wide workbook exports running at
 	// once; more answer 429 with Retry-After.
 	MaxExports int
+	// ReadDSNs are the driver-level DSNs of the read replicas
+	// (FIRSTASK_DB_READ); none by default.
+	ReadDSNs []string
+	// ReadMaxLag is how far a read replica may lag before reads skip it.
+	ReadMaxLag time.Duration
 }
 
 // Setting documents one configuration entry; the README's table is made
