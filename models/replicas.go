@@ -128,6 +128,10 @@ func openReplicas(db *gorm.DB, d dialect, dsns []string, maxLag time.Duration) (
 			resolver = resolver.Register(cfgR, name)
 		}
 	}
+	// dbresolver opens each replica with a copy of the primary's config:
+	// without its ping, so that a replica down at start-up does not stop
+	// the server (the primary has been pinged already).
+	db.Config.DisableAutomaticPing = true
 	if err := db.Use(resolver); err != nil {
 		r.close()
 		return nil, fmt.Errorf("read replicas: %w", err)
