@@ -91,6 +91,7 @@ func New(store *models.Store, opts Options) (*Server, error) {
 		opts.Metrics = metrics.New(db)
 	}
 	store.OnRetry(opts.Metrics.TxRetry)
+	watchReplicas(store, opts.Metrics, opts.Logger)
 	doc, err := openapiJSON()
 	if err != nil {
 		return nil, err
@@ -194,6 +195,12 @@ func (s *Server) readyz(c *gin.Context) {
 		// log it, tell the (anonymous) caller only what is wrong.
 		s.log.Error("readiness check failed", slog.String("request_id", requestID(c)), slog.Any("error", err))
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "reason": "database unreachable"})
+		return
+	}
+	if replicas := replicaHealth(s.store); replicas != nil {
+		// A replica that is down does not make the instance unready: its
+		// reads go to the primary meanwhile (the log and the metrics say so).
+		c.JSON(http.StatusOK, gin.H{"status": "ready", "replicas": replicas})
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ready"})

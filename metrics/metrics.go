@@ -55,6 +55,7 @@ type Metrics struct {
 	webhookDeliveries *prometheus.CounterVec
 	uploads           *prometheus.CounterVec
 	txRetries         *prometheus.CounterVec
+	replicaReads      *prometheus.CounterVec
 }
 
 // Outcomes of a write transaction that met a lock conflict (the same words
@@ -105,9 +106,13 @@ func New(db *sql.DB) *Metrics {
 			Name: "firstask_db_tx_retries_total",
 			Help: "Write transactions that met a lock conflict (deadlock, lock wait timeout, certification failure, busy SQLite), by outcome: retried (each rerun), recovered (committed after reruns), exhausted (reported as an error).",
 		}, []string{"outcome"}),
+		replicaReads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "firstask_db_replica_reads_total",
+			Help: "People's reads when read replicas are configured, by where they went: replica, after_write (primary: the person wrote within the read-after-write window), unavailable (primary: no replica available), fallback (primary: a replica failed mid-read).",
+		}, []string{"outcome"}),
 	}
 	m.registry.MustRegister(m.requests, m.latency, m.inFlight, m.slaScanDuration, m.slaBreaches,
-		m.webhookDeliveries, m.uploads, m.txRetries,
+		m.webhookDeliveries, m.uploads, m.txRetries, m.replicaReads,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if db != nil {
 		m.registry.MustRegister(collectors.NewDBStatsCollector(db, "firstask"))
@@ -119,6 +124,9 @@ func New(db *sql.DB) *Metrics {
 	}
 	for _, o := range []string{TxRetried, TxRecovered, TxExhausted} {
 		m.txRetries.WithLabelValues(o)
+	}
+	for _, o := range []string{ReplicaRead, ReplicaAfterWrite, ReplicaUnavailable, ReplicaFallback} {
+		m.replicaReads.WithLabelValues(o)
 	}
 	for _, k := range []string{UploadResults, UploadStaff} {
 		for _, o := range []string{UploadAccepted, UploadRejected, UploadFailed} {
@@ -216,4 +224,72 @@ func (m *Metrics) TxRetry(outcome string) {
 		return
 	}
 	m.txRetries.WithLabelValues(outcome).Inc()
+}
+
+// Outcomes of a person's read with read replicas configured (the same
+// words as models.ReadReplica, ReadAfterWrite, ReadUnavailable and
+// ReadFallback).
+const (
+	ReplicaRead        = "replica"
+	ReplicaAfterWrite  = "after_write"
+	ReplicaUnavailable = "unavailable"
+	ReplicaFallback    = "fallback"
+)
+
+// ReplicaRead counts one of people's reads by where it went;
+// models.Store.ObserveReplicas takes it.
+func (m *Metrics) ReplicaRead(outcome string) {
+	if m == nil {
+		return
+	}
+	m.replicaReads.WithLabelValues(outcome).Inc()
+}
+
+// ReplicaState is one read replica's state at its last check.
+type ReplicaState struct {
+	Available bool
+	// Lag is how far behind it reported to be, negative when unknown.
+	Lag time.Duration
+}
+
+// WatchReplicas exports the read replicas' states as
+// firstask_db_replica_available and firstask_db_replica_lag_seconds,
+// labelled by the replica's position in FIRSTASK_DB_READ (1, 2, …),
+// read from states at every scrape.
+func (m *Metrics) WatchReplicas(states func() []ReplicaState) {
+	if m == nil {
+		return
+	}
+	m.registry.MustRegister(replicaCollector(states))
+}
+
+var (
+	replicaAvailableDesc = prometheus.NewDesc("firstask_db_replica_available",
+		"1 when reads may go to the read replica, 0 when it is unreachable, not replicating or lagging more than FIRSTASK_DB_READ_MAX_LAG.", []string{"replica"}, nil)
+	replicaLagDesc = prometheus.NewDesc("firstask_db_replica_lag_seconds",
+		"How far the read replica said it was behind at its last check (Seconds_Behind_Master); -1 when unknown.", []string{"replica"}, nil)
+)
+
+type replicaCollector func() []ReplicaState
+
+// Describe implements prometheus.Collector.
+func (c replicaCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- replicaAvailableDesc
+	ch <- replicaLagDesc
+}
+
+// Collect implements prometheus.Collector.
+func (c replicaCollector) Collect(ch chan<- prometheus.Metric) {
+	for i, st := range c() {
+		label := strconv.Itoa(i + 1)
+		up, lag := 0.0, -1.0
+		if st.Available {
+			up = 1
+		}
+		if st.Lag >= 0 {
+			lag = st.Lag.Seconds()
+		}
+		ch <- prometheus.MustNewConstMetric(replicaAvailableDesc, prometheus.GaugeValue, up, label)
+		ch <- prometheus.MustNewConstMetric(replicaLagDesc, prometheus.GaugeValue, lag, label)
+	}
 }

@@ -277,10 +277,21 @@ func (r *replicaSet) note(outcome string) {
 }
 
 // ObserveReplicas registers o to receive the replicas' routing events,
-// replacing any before; without read replicas it does nothing.
+// replacing any before, and reports the states already known to
+// o.Changed; without read replicas it does nothing.
 func (s *Store) ObserveReplicas(o ReplicaObserver) {
-	if s.replicas != nil {
-		s.replicas.observer.Store(&o)
+	if s.replicas == nil {
+		return
+	}
+	s.replicas.observer.Store(&o)
+	// The states found before o was registered (the first check runs at
+	// Open) are reported to it now.
+	if o.Changed != nil {
+		for _, st := range s.Replicas() {
+			if st.Reason != "checking" {
+				o.Changed(st)
+			}
+		}
 	}
 }
 

@@ -371,6 +371,30 @@ func (e Grade) Valid() bool {
 	}
 }
 
+// Defines values for HealthReplicasReason.
+const (
+	HealthReplicasReasonChecking           HealthReplicasReason = "checking"
+	HealthReplicasReasonLagging            HealthReplicasReason = "lagging"
+	HealthReplicasReasonReplicationStopped HealthReplicasReason = "replication stopped"
+	HealthReplicasReasonUnreachable        HealthReplicasReason = "unreachable"
+)
+
+// Valid indicates whether the value is a known member of the HealthReplicasReason enum.
+func (e HealthReplicasReason) Valid() bool {
+	switch e {
+	case HealthReplicasReasonChecking:
+		return true
+	case HealthReplicasReasonLagging:
+		return true
+	case HealthReplicasReasonReplicationStopped:
+		return true
+	case HealthReplicasReasonUnreachable:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for HealthStatus.
 const (
 	NotReady     HealthStatus = "not ready"
@@ -1880,9 +1904,21 @@ type GradeCounts struct {
 // Health defines model for Health.
 type Health struct {
 	// Reason Why the server is not ready.
-	Reason *string      `json:"reason,omitempty"`
+	Reason *string `json:"reason,omitempty"`
+
+	// Replicas Only with read replicas (FIRSTASK_DB_READ), in their order there. A replica that is not available does not make the server unready: its reads go to the primary meanwhile.
+	Replicas *[]struct {
+		// Available Whether people's reads go to it.
+		Available bool `json:"available"`
+
+		// Reason Why not (only when not available).
+		Reason *HealthReplicasReason `json:"reason,omitempty"`
+	} `json:"replicas,omitempty"`
 	Status HealthStatus `json:"status"`
 }
+
+// HealthReplicasReason Why not (only when not available).
+type HealthReplicasReason string
 
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
@@ -4310,7 +4346,7 @@ type ClientInterface interface {
 
 	// Readyz Readiness probe
 	//
-	// 200 when the database answers and every migration is applied; 503 while shutting down (so load balancers stop sending traffic) or when the database is unreachable (the reason says only "database unreachable"; the error itself, which may name the database's address, goes to the log).
+	// 200 when the database answers and every migration is applied (with read replicas, the body lists whether each takes reads; one that is down leaves the server ready, reading from the primary); 503 while shutting down (so load balancers stop sending traffic) or when the database is unreachable (the reason says only "database unreachable"; the error itself, which may name the database's address, goes to the log).
 	//
 	// Corresponds with GET /readyz (the `Readyz` operationId).
 	Readyz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5999,7 +6035,7 @@ func (c *Client) RecordPraise(ctx context.Context, params *RecordPraiseParams, b
 
 // Readyz Readiness probe
 //
-// 200 when the database answers and every migration is applied; 503 while shutting down (so load balancers stop sending traffic) or when the database is unreachable (the reason says only "database unreachable"; the error itself, which may name the database's address, goes to the log).
+// 200 when the database answers and every migration is applied (with read replicas, the body lists whether each takes reads; one that is down leaves the server ready, reading from the primary); 503 while shutting down (so load balancers stop sending traffic) or when the database is unreachable (the reason says only "database unreachable"; the error itself, which may name the database's address, goes to the log).
 //
 // Corresponds with GET /readyz (the `Readyz` operationId).
 func (c *Client) Readyz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -12558,7 +12594,7 @@ type ClientWithResponsesInterface interface {
 
 	// ReadyzWithResponse Readiness probe
 	//
-	// 200 when the database answers and every migration is applied; 503 while shutting down (so load balancers stop sending traffic) or when the database is unreachable (the reason says only "database unreachable"; the error itself, which may name the database's address, goes to the log).
+	// 200 when the database answers and every migration is applied (with read replicas, the body lists whether each takes reads; one that is down leaves the server ready, reading from the primary); 503 while shutting down (so load balancers stop sending traffic) or when the database is unreachable (the reason says only "database unreachable"; the error itself, which may name the database's address, goes to the log).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -25207,7 +25243,7 @@ func (c *ClientWithResponses) RecordPraiseWithResponse(ctx context.Context, para
 
 // ReadyzWithResponse Readiness probe
 //
-// 200 when the database answers and every migration is applied; 503 while shutting down (so load balancers stop sending traffic) or when the database is unreachable (the reason says only "database unreachable"; the error itself, which may name the database's address, goes to the log).
+// 200 when the database answers and every migration is applied (with read replicas, the body lists whether each takes reads; one that is down leaves the server ready, reading from the primary); 503 while shutting down (so load balancers stop sending traffic) or when the database is unreachable (the reason says only "database unreachable"; the error itself, which may name the database's address, goes to the log).
 //
 // Returns a wrapper object for the known response body format(s).
 //
