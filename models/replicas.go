@@ -155,14 +155,17 @@ func (r *replicaSet) run() {
 	}
 }
 
-func (r *replicaSet) close() {
-	if r.stop != nil {
-		select {
-		case <-r.stop:
-		default:
-			close(r.stop)
-		}
+// halt stops the periodic checks (run then ends after the check under way).
+func (r *replicaSet) halt() {
+	select {
+	case <-r.stop:
+	default:
+		close(r.stop)
 	}
+}
+
+func (r *replicaSet) close() {
+	r.halt()
 	for _, db := range r.dbs {
 		db.Close()
 	}

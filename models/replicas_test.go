@@ -148,6 +148,10 @@ func TestReadReplicaRouting(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
+		// Only the test's own checks from here: a periodic one that timed
+		// out on a busy machine would move reads under the test's feet.
+		s.replicas.halt()
+		<-s.replicas.done
 		s.ObserveReplicas(ReplicaObserver{
 			Read:    func(o string) { mu.Lock(); outcomes[o]++; mu.Unlock() },
 			Changed: func(st ReplicaStatus) { mu.Lock(); changes = append(changes, st); mu.Unlock() },
