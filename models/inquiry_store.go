@@ -376,7 +376,9 @@ func (s *Store) listInquiries(ctx context.Context, a Actor, f InquiryFilter, bou
 		}
 		switch {
 		case probed:
-			q = tx.overdueProbed(q, "inquiries", "inquiry_id")
+			if q, err = tx.overdueProbed(q, "inquiries", "inquiry_id", "received_at"); err != nil {
+				return err
+			}
 		case f.Overdue:
 			q = tx.overdueDriven(q, "inquiries", "inquiry_id")
 		}

@@ -1,6 +1,8 @@
 package models
 
 import (
+	"time"
+
 	"gorm.io/gorm"
 )
 
@@ -103,9 +105,48 @@ func (tx *Tx) manyOverdue(col string) (bool, error) {
 // semi-join and materialises every overdue clock first (EXPLAIN:
 // MATERIALIZED over idx_sla_clocks_due), which is the cost this avoids; a
 // scalar subquery stays a DEPENDENT SUBQUERY on both databases.
-func (tx *Tx) overdueProbed(q *gorm.DB, table, col string) *gorm.DB {
-	return q.Where("(SELECT 1 FROM sla_clocks oc WHERE oc."+col+" = "+table+".id AND oc.state = ? AND oc.deadline_at < ? LIMIT 1) = 1",
-		ClockRunning, tx.now)
+//
+// The walk starts at the overdue horizon (overdueHorizon) on timeCol, the
+// list's time column (received_at, referred_at), not at the newest row:
+// the rows received within the shortest running budget cannot be overdue
+// yet, and on a busy day they are tens of thousands of probes that find
+// nothing.
+func (tx *Tx) overdueProbed(q *gorm.DB, table, col, timeCol string) (*gorm.DB, error) {
+	horizon, err := tx.overdueHorizon()
+	if err != nil {
+		return nil, err
+	}
+	return q.Where(table+"."+timeCol+" <= ?", horizon).
+		Where("(SELECT 1 FROM sla_clocks oc WHERE oc."+col+" = "+table+".id AND oc.state = ? AND oc.deadline_at < ? LIMIT 1) = 1",
+			ClockRunning, tx.now), nil
+}
+
+// overdueHorizon is an instant after which no inquiry was received, and no
+// referral made, that has a running clock past its deadline: now less the
+// smallest budget of any running clock, plus futureSkew.
+//
+// Why it holds: a clock's deadline is Add(anchor, left) on the working
+// calendar, and working time never runs faster than the wall clock, so
+// deadline_at >= started_at + budget_ms whatever pauses, resumptions and
+// extensions did (pausing spends working time that passed, extending adds
+// to what is left). A clock starts no earlier than its referral is made
+// (contact) or its inquiry received (handover and feedback: at received_at
+// or later), and a referral is made no earlier than futureSkew before its
+// inquiry's received_at (received_at may lie that far ahead). So an overdue
+// clock (deadline_at < now) started before now - budget_ms, and its row's
+// time column lies before now - budget_ms + futureSkew. The smallest
+// running budget is read from idx_sla_clocks_running_budget (migration
+// 00150), one index entry.
+func (tx *Tx) overdueHorizon() (time.Time, error) {
+	var least []int64
+	if err := tx.db.Model(&SLAClock{}).Where("state = ?", ClockRunning).Order("budget_ms").Limit(1).Pluck("budget_ms", &least).Error; err != nil {
+		return time.Time{}, err
+	}
+	budget := time.Duration(0)
+	if len(least) == 1 && least[0] > 0 {
+		budget = time.Duration(least[0]) * time.Millisecond
+	}
+	return tx.now.Add(-budget).Add(futureSkew), nil
 }
 
 // boundedCount counts the rows of q up to limit: the exact number when

@@ -443,7 +443,9 @@ func (s *Store) listReferrals(ctx context.Context, a Actor, f ReferralFilter, bo
 		}
 		switch {
 		case probed:
-			q = tx.overdueProbed(q, "referrals", "referral_id")
+			if q, err = tx.overdueProbed(q, "referrals", "referral_id", "referred_at"); err != nil {
+				return err
+			}
 		case f.Overdue:
 			q = tx.overdueDriven(q, "referrals", "referral_id")
 		}
