@@ -1,6 +1,8 @@
 package models
 
 import (
+	"database/sql"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -112,7 +114,11 @@ func (tx *Tx) manyOverdue(col string) (bool, error) {
 // yet, and on a busy day they are tens of thousands of probes that find
 // nothing.
 func (tx *Tx) overdueProbed(q *gorm.DB, table, col, timeCol string) (*gorm.DB, error) {
-	horizon, err := tx.overdueHorizon()
+	kinds := AllClockKinds
+	if col == "referral_id" {
+		kinds = []ClockKind{ClockContact} // the only clock a referral has
+	}
+	horizon, err := tx.overdueHorizon(kinds)
 	if err != nil {
 		return nil, err
 	}
@@ -122,8 +128,9 @@ func (tx *Tx) overdueProbed(q *gorm.DB, table, col, timeCol string) (*gorm.DB, e
 }
 
 // overdueHorizon is an instant after which no inquiry was received, and no
-// referral made, that has a running clock past its deadline: now less the
-// smallest budget of any running clock, plus futureSkew.
+// referral made, that has a running clock of one of the kinds past its
+// deadline: now less the smallest budget of a running clock of those
+// kinds, plus futureSkew.
 //
 // Why it holds: a clock's deadline is Add(anchor, left) on the working
 // calendar, and working time never runs faster than the wall clock, so
@@ -135,16 +142,22 @@ func (tx *Tx) overdueProbed(q *gorm.DB, table, col, timeCol string) (*gorm.DB, e
 // inquiry's received_at (received_at may lie that far ahead). So an overdue
 // clock (deadline_at < now) started before now - budget_ms, and its row's
 // time column lies before now - budget_ms + futureSkew. The smallest
-// running budget is read from idx_sla_clocks_running_budget (migration
-// 00150), one index entry.
-func (tx *Tx) overdueHorizon() (time.Time, error) {
-	var least []int64
-	if err := tx.db.Model(&SLAClock{}).Where("state = ?", ClockRunning).Order("budget_ms").Limit(1).Pluck("budget_ms", &least).Error; err != nil {
+// running budget of each kind is one entry of
+// idx_sla_clocks_running_budget (migration 00150).
+func (tx *Tx) overdueHorizon(kinds []ClockKind) (time.Time, error) {
+	parts := make([]string, len(kinds))
+	args := make([]any, 0, 2*len(kinds))
+	for i, k := range kinds {
+		parts[i] = "SELECT (SELECT budget_ms FROM sla_clocks WHERE state = ? AND kind = ? ORDER BY budget_ms LIMIT 1) AS b"
+		args = append(args, ClockRunning, k)
+	}
+	var least sql.NullInt64
+	if err := tx.db.Raw("SELECT MIN(b) FROM ("+strings.Join(parts, " UNION ALL ")+") AS k", args...).Scan(&least).Error; err != nil {
 		return time.Time{}, err
 	}
 	budget := time.Duration(0)
-	if len(least) == 1 && least[0] > 0 {
-		budget = time.Duration(least[0]) * time.Millisecond
+	if least.Valid && least.Int64 > 0 {
+		budget = time.Duration(least.Int64) * time.Millisecond
 	}
 	return tx.now.Add(-budget).Add(futureSkew), nil
 }
