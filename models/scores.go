@@ -108,8 +108,13 @@ func (s *Store) MonthScores(ctx context.Context, a Actor, month scoring.Month, d
 func (s *Store) MonthScoresOf(ctx context.Context, a Actor, month scoring.Month, staffID int64) (MonthScores, error) {
 	var out MonthScores
 	err := s.read(ctx, a, func(tx *Tx) error {
-		if _, err := tx.staffInScope(a, staffID); err != nil {
-			return err
+		// One's own score (GET /me/scores) needs no scope check: the
+		// signed-in actor is an active staff member, and a person who is
+		// not scored gets no result below.
+		if staffID != a.StaffID || a.IsSystem() {
+			if _, err := tx.staffInScope(a, staffID); err != nil {
+				return err
+			}
 		}
 		var err error
 		out, _, err = tx.monthScores(month, scoreScope{staffIDs: []int64{staffID}}, nil)
