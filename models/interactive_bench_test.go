@@ -10,7 +10,7 @@ import (
 )
 
 // BenchmarkInteractiveReads guards the reads of issue #17's table, one
-// sub-benchmark per row, against a seeded store (FIRSTASK_BENCH_INQUIRIES
+// sub-benchmark per row (and the months list, GET /periods), against a seeded store (FIRSTASK_BENCH_INQUIRIES
 // inquiries, 1,000,000 by default, one staff member per 100 up to
 // 10,000; CI runs it at 2,000). Each iteration runs the read and, as the
 // baseline in the same run, a staff member's own conduct list (the
@@ -62,6 +62,10 @@ func BenchmarkInteractiveReads(b *testing.B) {
 		{"PeriodSummary", func() error { _, err := s.GetPeriod(ctx, hr, month); return err }},
 		{"ScoresPage", func() error {
 			_, _, err := s.ListMonthScores(ctx, hr, month, models.ScoreFilter{Page: page})
+			return err
+		}},
+		{"PeriodsList", func() error {
+			_, _, err := s.ListPeriods(ctx, hr, models.PeriodFilter{Page: page})
 			return err
 		}},
 	} {

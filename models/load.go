@@ -101,7 +101,7 @@ func (s *Store) Settings(ctx context.Context, at time.Time) (*worktime.Schedule,
 }
 
 // FinishLoad sets the inquiry reference counters (day YYYYMMDD → last
-// number used) and records one audit entry, action "<what>.fill", with the
+// number used), recounts the month counts (staff_month_counts) and records one audit entry, action "<what>.fill", with the
 // summary of the load.
 func (s *Store) FinishLoad(ctx context.Context, what string, counters map[string]int, summary any) error {
 	return s.write(ctx, System(what), func(tx *Tx) error {
@@ -112,6 +112,10 @@ func (s *Store) FinishLoad(ctx context.Context, what string, counters map[string
 			if err != nil {
 				return err
 			}
+		}
+		// The loader wrote conduct records directly: recount them.
+		if err := tx.rebuildMonthCounts(); err != nil {
+			return err
 		}
 		tx.audit(what+".fill", what, 0, nil, summary)
 		return nil

@@ -1,6 +1,10 @@
 package models
 
 import (
+	"database/sql"
+	"strings"
+	"time"
+
 	"gorm.io/gorm"
 )
 
@@ -103,9 +107,59 @@ func (tx *Tx) manyOverdue(col string) (bool, error) {
 // semi-join and materialises every overdue clock first (EXPLAIN:
 // MATERIALIZED over idx_sla_clocks_due), which is the cost this avoids; a
 // scalar subquery stays a DEPENDENT SUBQUERY on both databases.
-func (tx *Tx) overdueProbed(q *gorm.DB, table, col string) *gorm.DB {
-	return q.Where("(SELECT 1 FROM sla_clocks oc WHERE oc."+col+" = "+table+".id AND oc.state = ? AND oc.deadline_at < ? LIMIT 1) = 1",
-		ClockRunning, tx.now)
+//
+// The walk starts at the overdue horizon (overdueHorizon) on timeCol, the
+// list's time column (received_at, referred_at), not at the newest row:
+// the rows received within the shortest running budget cannot be overdue
+// yet, and on a busy day they are tens of thousands of probes that find
+// nothing.
+func (tx *Tx) overdueProbed(q *gorm.DB, table, col, timeCol string) (*gorm.DB, error) {
+	kinds := AllClockKinds
+	if col == "referral_id" {
+		kinds = []ClockKind{ClockContact} // the only clock a referral has
+	}
+	horizon, err := tx.overdueHorizon(kinds)
+	if err != nil {
+		return nil, err
+	}
+	return q.Where(table+"."+timeCol+" <= ?", horizon).
+		Where("(SELECT 1 FROM sla_clocks oc WHERE oc."+col+" = "+table+".id AND oc.state = ? AND oc.deadline_at < ? LIMIT 1) = 1",
+			ClockRunning, tx.now), nil
+}
+
+// overdueHorizon is an instant after which no inquiry was received, and no
+// referral made, that has a running clock of one of the kinds past its
+// deadline: now less the smallest budget of a running clock of those
+// kinds, plus futureSkew.
+//
+// Why it holds: a clock's deadline is Add(anchor, left) on the working
+// calendar, and working time never runs faster than the wall clock, so
+// deadline_at >= started_at + budget_ms whatever pauses, resumptions and
+// extensions did (pausing spends working time that passed, extending adds
+// to what is left). A clock starts no earlier than its referral is made
+// (contact) or its inquiry received (handover and feedback: at received_at
+// or later), and a referral is made no earlier than futureSkew before its
+// inquiry's received_at (received_at may lie that far ahead). So an overdue
+// clock (deadline_at < now) started before now - budget_ms, and its row's
+// time column lies before now - budget_ms + futureSkew. The smallest
+// running budget of each kind is one entry of
+// idx_sla_clocks_running_budget (migration 00150).
+func (tx *Tx) overdueHorizon(kinds []ClockKind) (time.Time, error) {
+	parts := make([]string, len(kinds))
+	args := make([]any, 0, 2*len(kinds))
+	for i, k := range kinds {
+		parts[i] = "SELECT (SELECT budget_ms FROM sla_clocks WHERE state = ? AND kind = ? ORDER BY budget_ms LIMIT 1) AS b"
+		args = append(args, ClockRunning, k)
+	}
+	var least sql.NullInt64
+	if err := tx.db.Raw("SELECT MIN(b) FROM ("+strings.Join(parts, " UNION ALL ")+") AS k", args...).Scan(&least).Error; err != nil {
+		return time.Time{}, err
+	}
+	budget := time.Duration(0)
+	if least.Valid && least.Int64 > 0 {
+		budget = time.Duration(least.Int64) * time.Millisecond
+	}
+	return tx.now.Add(-budget).Add(futureSkew), nil
 }
 
 // boundedCount counts the rows of q up to limit: the exact number when

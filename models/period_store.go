@@ -314,18 +314,13 @@ func (s *Store) GetPeriod(ctx context.Context, a Actor, m scoring.Month) (Period
 		if err != nil {
 			return err
 		}
-		if err := count("violations", "counted_month = ? AND state IN ?", &out.CountedViolations, month, countingStates); err != nil {
+		// The record counts: summed from the maintained per-person counts
+		// (staff_month_counts), not counted record by record.
+		t, err := tx.monthTotals(month, cond, args)
+		if err != nil {
 			return err
 		}
-		if err := count("praises", "counted_month = ?", &out.CountedPraise, month); err != nil {
-			return err
-		}
-		if err := count("violations", "correction_month = ? AND state = ?", &out.Corrections, month, ViolationOverturned); err != nil {
-			return err
-		}
-		if err := count("violations", "counted_month = ? AND state = ?", &out.UndecidedAppeals, month, ViolationAppealed); err != nil {
-			return err
-		}
+		out.CountedViolations, out.CountedPraise, out.Corrections, out.UndecidedAppeals = t.CountedViolations, t.CountedPraise, t.Corrections, t.UndecidedAppeals
 		start, end := m.Start(tx.store.loc).UTC(), m.End(tx.store.loc).UTC()
 		if err := count("violations", "state = ? AND occurred_at >= ? AND occurred_at < ?", &out.ReportedViolations, ViolationReported, start, end); err != nil {
 			return err

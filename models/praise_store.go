@@ -39,6 +39,11 @@ func (s *Store) RecordPraise(ctx context.Context, a Actor, in PraiseInput) (Prai
 		if err := tx.db.Create(&p).Error; err != nil {
 			return err
 		}
+		d := monthCountDelta{}
+		d.praise(&p, 1)
+		if err := tx.applyMonthCounts(d); err != nil {
+			return err
+		}
 		tx.audit("praise.record", "praise", p.ID, nil, p)
 		return tx.rememberIdempotency(ctx, http.StatusCreated, p)
 	})

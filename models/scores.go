@@ -108,8 +108,13 @@ func (s *Store) MonthScores(ctx context.Context, a Actor, month scoring.Month, d
 func (s *Store) MonthScoresOf(ctx context.Context, a Actor, month scoring.Month, staffID int64) (MonthScores, error) {
 	var out MonthScores
 	err := s.read(ctx, a, func(tx *Tx) error {
-		if _, err := tx.staffInScope(a, staffID); err != nil {
-			return err
+		// One's own score (GET /me/scores) needs no scope check: the
+		// signed-in actor is an active staff member, and a person who is
+		// not scored gets no result below.
+		if staffID != a.StaffID || a.IsSystem() {
+			if _, err := tx.staffInScope(a, staffID); err != nil {
+				return err
+			}
 		}
 		var err error
 		out, _, err = tx.monthScores(month, scoreScope{staffIDs: []int64{staffID}}, nil)
@@ -315,7 +320,7 @@ func nonEmpty(ids []int64) []int64 {
 // scoredStaff returns the active staff in scope ordered by employee number
 // (one page of them when page is set) and how many there are in all.
 func (tx *Tx) scoredStaff(scope scoreScope, page *Page) ([]staffRow, int64, error) {
-	q := tx.db.Table("staff AS s").Joins("JOIN departments d ON d.id = s.department_id").Where("s.active = ? AND s.appraised = ?", true, true)
+	q := tx.db.Table("staff AS s").Where("s.active = ? AND s.appraised = ?", true, true)
 	if scope.staffIDs != nil {
 		q = q.Where("s.id IN ?", nonEmpty(scope.staffIDs))
 	}
@@ -324,11 +329,15 @@ func (tx *Tx) scoredStaff(scope scoreScope, page *Page) ([]staffRow, int64, erro
 	}
 	var total int64
 	if page != nil {
+		// Counted on the staff alone, from idx_staff_scored (migration
+		// 00152): every person's department exists (departments are
+		// never deleted), so the join would only confirm it.
 		if err := q.Session(&gorm.Session{}).Count(&total).Error; err != nil {
 			return nil, 0, err
 		}
 		q = q.Offset(page.Offset()).Limit(page.Size)
 	}
+	q = q.Joins("JOIN departments d ON d.id = s.department_id")
 	rows, err := q.Select("s.id, s.employee_no, s.name, s.department_id, d.name").Order("s.employee_no").Rows()
 	if err != nil {
 		return nil, 0, err

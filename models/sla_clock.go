@@ -24,6 +24,9 @@ const (
 	ClockFeedback ClockKind = "feedback"
 )
 
+// AllClockKinds lists every clock kind.
+var AllClockKinds = []ClockKind{ClockHandover, ClockContact, ClockFeedback}
+
 // ClockState is whether a clock counts.
 type ClockState string
 

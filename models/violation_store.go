@@ -116,6 +116,9 @@ func (s *Store) ReportViolation(ctx context.Context, a Actor, in ViolationInput)
 		if err := tx.db.Create(&v).Error; err != nil {
 			return err
 		}
+		if err := tx.violationChanged(nil, &v); err != nil {
+			return err
+		}
 		tx.audit("violation.report", "violation", v.ID, nil, v)
 		if err := tx.violationQueued(a, &v, "violation.reported"); err != nil {
 			return err
@@ -188,9 +191,13 @@ func (s *Store) GetViolation(ctx context.Context, a Actor, id int64) (Violation,
 	return v, err
 }
 
-// saveViolation writes every column of v.
-func (tx *Tx) saveViolation(v *Violation) error {
-	return tx.db.Model(&Violation{ID: v.ID}).Select("*").Omit("id", "created_at").Updates(v).Error
+// saveViolation writes every column of v, which was before, and keeps
+// the month counts in step (violationChanged).
+func (tx *Tx) saveViolation(before, v *Violation) error {
+	if err := tx.db.Model(&Violation{ID: v.ID}).Select("*").Omit("id", "created_at").Updates(v).Error; err != nil {
+		return err
+	}
+	return tx.violationChanged(before, v)
 }
 
 // DecisionInput is HR's note on a verification or dismissal.
@@ -261,7 +268,7 @@ func (s *Store) VerifyViolation(ctx context.Context, a Actor, id int64, in Decis
 		if err != nil {
 			return err
 		}
-		if err := tx.saveViolation(&v); err != nil {
+		if err := tx.saveViolation(&before, &v); err != nil {
 			return err
 		}
 		tx.audit("violation.verify", "violation", v.ID, before, v)
@@ -305,7 +312,7 @@ func (s *Store) DismissViolation(ctx context.Context, a Actor, id int64, in Deci
 		if err := v.Dismiss(tx.now, a.StaffID, in.Note); err != nil {
 			return err
 		}
-		if err := tx.saveViolation(&v); err != nil {
+		if err := tx.saveViolation(&before, &v); err != nil {
 			return err
 		}
 		tx.audit("violation.dismiss", "violation", v.ID, before, v)
@@ -342,7 +349,7 @@ func (s *Store) AppealViolation(ctx context.Context, a Actor, id int64, in Appea
 		if err := v.Appeal(tx.now, in.Explanation); err != nil {
 			return err
 		}
-		if err := tx.saveViolation(&v); err != nil {
+		if err := tx.saveViolation(&before, &v); err != nil {
 			return err
 		}
 		tx.audit("violation.appeal", "violation", v.ID, before, v)
@@ -397,7 +404,7 @@ func (s *Store) DecideAppeal(ctx context.Context, a Actor, id int64, in AppealDe
 		if err := v.DecideAppeal(tx.now, a.StaffID, *in.Upheld, in.Note, correction, points); err != nil {
 			return err
 		}
-		if err := tx.saveViolation(&v); err != nil {
+		if err := tx.saveViolation(&before, &v); err != nil {
 			return err
 		}
 		tx.audit("violation.appeal_decision", "violation", v.ID, before, v)
@@ -497,6 +504,9 @@ func (tx *Tx) raiseSLAViolation(b SLABreach) (Violation, bool, error) {
 	err = tx.db.Transaction(func(sp *gorm.DB) error { return sp.Create(&v).Error })
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		return existing, false, nil
+	}
+	if err == nil {
+		err = tx.violationChanged(nil, &v)
 	}
 	if err != nil {
 		return v, false, err

@@ -26,7 +26,9 @@ func TestWorkflowQueriesUseIndexes(t *testing.T) {
 		{"ScanReminders", "idx_sla_clocks_remind",
 			"SELECT id FROM sla_clocks WHERE state = ? AND reminded_at IS NULL AND remind_at <= ? AND deadline_at >= ? ORDER BY remind_at, id LIMIT 200",
 			[]any{ClockRunning, now, now}},
-		{"OverdueClocks", "idx_sla_clocks_due",
+		// idx_sla_clocks_overdue (00150) extends idx_sla_clocks_due with the
+		// inquiry and referral ids, so the overdue clocks are read from it alone.
+		{"OverdueClocks", "idx_sla_clocks_overdue",
 			"SELECT inquiry_id FROM sla_clocks WHERE state = ? AND deadline_at < ?", []any{ClockRunning, now}},
 		{"OwnInquiriesNewestFirst", "idx_inquiries_responder",
 			"SELECT id FROM inquiries WHERE first_responder_id = ? ORDER BY received_at DESC, id DESC LIMIT 50", []any{7}},

@@ -2154,7 +2154,7 @@ type InquiryPage struct {
 	PageSize int       `json:"page_size"`
 	Total    int64     `json:"total"`
 
-	// TotalIsLowerBound Present and true only on an overdue list (`overdue=true`) for HR and admin when more than 1,000 rows are overdue: the list then holds more than `total` rows, which were not all counted (counting them would cost more than the page). Page on until a page comes back short.
+	// TotalIsLowerBound Present and true only when the list holds more than 1,000 rows (any list, filtered or not; an overdue list when more than 1,000 rows are overdue): the list then holds more than `total` rows, which were not all counted (counting them would cost more than the page). Page on until a page comes back short.
 	TotalIsLowerBound *bool `json:"total_is_lower_bound,omitempty"`
 }
 
@@ -2604,7 +2604,7 @@ type ReferralPage struct {
 	PageSize int        `json:"page_size"`
 	Total    int64      `json:"total"`
 
-	// TotalIsLowerBound Present and true only on an overdue list (`overdue=true`) for HR and admin when more than 1,000 rows are overdue: the list then holds more than `total` rows, which were not all counted (counting them would cost more than the page). Page on until a page comes back short.
+	// TotalIsLowerBound Present and true only when the list holds more than 1,000 rows (any list, filtered or not; an overdue list when more than 1,000 rows are overdue): the list then holds more than `total` rows, which were not all counted (counting them would cost more than the page). Page on until a page comes back short.
 	TotalIsLowerBound *bool `json:"total_is_lower_bound,omitempty"`
 }
 
