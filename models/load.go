@@ -101,8 +101,8 @@ func (s *Store) Settings(ctx context.Context, at time.Time) (*worktime.Schedule,
 }
 
 // FinishLoad sets the inquiry reference counters (day YYYYMMDD → last
-// number used) and records one audit entry, action "<what>.fill", with the
-// summary of the load.
+// number used), rebuilds the service totals and records one audit entry,
+// action "<what>.fill", with the summary of the load.
 func (s *Store) FinishLoad(ctx context.Context, what string, counters map[string]int, summary any) error {
 	return s.write(ctx, System(what), func(tx *Tx) error {
 		for day, last := range counters {
@@ -112,6 +112,11 @@ func (s *Store) FinishLoad(ctx context.Context, what string, counters map[string
 			if err != nil {
 				return err
 			}
+		}
+		// The rows were written around the workflow: the service totals
+		// are recomputed from them.
+		if err := tx.rebuildServiceTotals(); err != nil {
+			return err
 		}
 		tx.audit(what+".fill", what, 0, nil, summary)
 		return nil

@@ -53,8 +53,8 @@ type ServiceMetrics struct {
 // one department and its sub-departments. Inquiries count in the month
 // they were received, clocks in the month they started; a department line
 // is the inquiry's (or clock's) department at the time, a person line the
-// first responder's (or the clock owner's). Five queries whatever the
-// month's size.
+// first responder's (or the clock owner's). It reads the maintained
+// service totals: a few queries of about one row per person.
 func (s *Store) ServiceMetrics(ctx context.Context, a Actor, month scoring.Month, departmentID int64) (ServiceMetrics, error) {
 	var out ServiceMetrics
 	err := s.read(ctx, a, func(tx *Tx) error {
@@ -65,8 +65,24 @@ func (s *Store) ServiceMetrics(ctx context.Context, a Actor, month scoring.Month
 	return out, err
 }
 
-// serviceMetrics computes ServiceMetrics inside tx.
+// serviceMetrics computes ServiceMetrics inside tx: from the maintained
+// service_totals (service_totals.go) when they are kept in the store's
+// zone, else with the full aggregate.
 func (tx *Tx) serviceMetrics(a Actor, month scoring.Month, departmentID int64) (ServiceMetrics, error) {
+	on, err := tx.serviceTotalsOn()
+	if err != nil {
+		return ServiceMetrics{}, err
+	}
+	if on {
+		return tx.serviceMetricsTotals(a, month, departmentID)
+	}
+	return tx.serviceMetricsScan(a, month, departmentID)
+}
+
+// serviceMetricsScan computes ServiceMetrics with the full aggregate over
+// the month's inquiries and clocks: the reference that service_totals is
+// rebuilt from and tested against.
+func (tx *Tx) serviceMetricsScan(a Actor, month scoring.Month, departmentID int64) (ServiceMetrics, error) {
 	var out ServiceMetrics
 	depts, err := tx.departmentsFor(a, departmentID)
 	if err != nil {

@@ -33,6 +33,9 @@ type Store struct {
 	throttlePurged atomic.Int64
 	auditKey       []byte
 	retryHook      atomic.Pointer[RetryHook]
+	// serviceTotalsOK is set once service_totals is known to be kept in
+	// this store's zone (service_totals.go).
+	serviceTotalsOK atomic.Bool
 }
 
 // Options tunes a Store.
@@ -162,6 +165,9 @@ type Tx struct {
 	// its own pooled connection: true for plain reads (read), false inside
 	// a transaction, which holds one connection.
 	parallel bool
+	// service holds the differences to service_totals that this
+	// transaction's writes made, written when it ends.
+	service map[serviceKey]*serviceCounts
 }
 
 // OnCommit registers fn to run after a successful commit (for example to
@@ -249,6 +255,9 @@ func (s *Store) writeOnce(ctx context.Context, actor Actor, fn func(tx *Tx) erro
 	err := s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
 		tx := &Tx{db: g, now: s.Now(), actor: actor, store: s}
 		if err := fn(tx); err != nil {
+			return err
+		}
+		if err := tx.flushServiceTotals(); err != nil {
 			return err
 		}
 		if err := tx.flushAudit(); err != nil {
