@@ -3,12 +3,12 @@ package api
 import (
 	"context"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"firstask/config"
 	"firstask/models"
 	"firstask/models/storetest"
 	"firstask/scoring"
@@ -42,11 +42,11 @@ func BenchmarkAppraisalExportMonth(b *testing.B) {
 	var store *models.Store
 	user, password := envOr("FIRSTASK_BENCH_MONTH_USER", "admin"), os.Getenv("FIRSTASK_BENCH_MONTH_PASSWORD")
 	if dsn := os.Getenv("FIRSTASK_BENCH_MONTH_DB"); dsn != "" {
-		driver, path := "sqlite", strings.TrimPrefix(dsn, "sqlite:")
-		if strings.HasPrefix(dsn, "mysql://") {
-			driver, path = "mysql", strings.TrimPrefix(dsn, "mysql://")
+		driver, path, err := config.ParseDatabase(dsn)
+		if err != nil {
+			b.Fatal(err)
 		}
-		if store, err = models.Open(driver, path, models.Options{}); err != nil {
+		if store, err = models.Open(string(driver), path, models.Options{}); err != nil {
 			b.Fatal(err)
 		}
 		b.Cleanup(func() { store.Close() })
