@@ -350,11 +350,30 @@ func (tx *Tx) serviceMetricsTotals(a Actor, month scoring.Month, departmentID in
 	return out, err
 }
 
+// EnsureServiceTotals rebuilds service_totals when the table is kept in
+// another zone than the store's (migration 00160 backfills it for
+// Asia/Shanghai) and reports whether it did. Migrate calls it.
+func (s *Store) EnsureServiceTotals(ctx context.Context) (bool, error) {
+	var on bool
+	err := s.readOnly(ctx, System("service-totals"), func(tx *Tx) error {
+		var err error
+		on, err = tx.serviceTotalsOn()
+		return err
+	})
+	if err != nil || on {
+		return false, err
+	}
+	if err := s.RebuildServiceTotals(ctx); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
 // RebuildServiceTotals recomputes service_totals from the inquiries,
 // referrals and clocks with the reference aggregate, month by month, in
 // the store's zone, and records that zone. Bulk loads (FinishLoad) call
-// it; so does a store whose zone differs from the table's (`firstask
-// migrate up`).
+// it; so does EnsureServiceTotals for a store whose zone differs from the
+// table's.
 func (s *Store) RebuildServiceTotals(ctx context.Context) error {
 	return s.write(ctx, System("service-totals"), func(tx *Tx) error { return tx.rebuildServiceTotals() })
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"firstask/migrations"
+	"firstask/models/testdb"
 	"firstask/scoring"
 )
 
@@ -268,4 +269,53 @@ func serviceRows(t *testing.T, s *Store) []serviceTotal {
 		}
 	}
 	return out
+}
+
+// TestServiceTotalsFollowTheZone opens a store in another zone than the
+// one migration 00160 backfilled for: Migrate rebuilds the table for the
+// store's zone, and the totals kept from then on match the aggregate at a
+// month boundary of that zone.
+func TestServiceTotalsFollowTheZone(t *testing.T) {
+	ctx := context.Background()
+	clock := &instant{}
+	clock.set(time.Date(2026, 10, 31, 23, 30, 0, 0, time.UTC)) // November already in Shanghai, not in UTC
+	driver, dsn := testdb.DSN(t)
+	s, err := Open(driver, dsn, Options{BcryptCost: 4, Now: clock.now, Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var st serviceTotalsState
+	if err := s.db.Where("id = 1").Take(&st).Error; err != nil || st.Location != "UTC" {
+		t.Fatalf("state after Migrate: %+v, %v", st, err)
+	}
+	if rebuilt, err := s.EnsureServiceTotals(ctx); err != nil || rebuilt {
+		t.Fatalf("second EnsureServiceTotals: rebuilt %v, %v", rebuilt, err)
+	}
+	clerk := smallOrg(t, s)
+	if _, err := s.CreateInquiry(ctx, System("t"), consultation(clerk.ID)); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []scoring.Month{{Year: 2026, Mon: time.October}, {Year: 2026, Mon: time.November}} {
+		var got, want ServiceMetrics
+		if err := s.read(ctx, System("t"), func(tx *Tx) error {
+			var err error
+			if got, err = tx.serviceMetricsTotals(System("t"), m, 0); err != nil {
+				return err
+			}
+			want, err = tx.serviceMetricsScan(System("t"), m, 0)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: maintained %+v, aggregate %+v", m, got, want)
+		}
+		if received := len(got.People) > 0 && got.People[0].Received == 1; received != (m.Mon == time.October) {
+			t.Fatalf("%s: %+v; the inquiry belongs to October in UTC", m, got.People)
+		}
+	}
 }

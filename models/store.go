@@ -101,13 +101,18 @@ func mustShanghai() *time.Location {
 	return loc
 }
 
-// Migrate applies every pending migration.
+// Migrate applies every pending migration, then makes sure the service
+// totals are kept in the store's zone (EnsureServiceTotals).
 func (s *Store) Migrate(ctx context.Context) error {
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
 	}
-	return migrations.Up(ctx, s.dialect.name, sqlDB)
+	if err := migrations.Up(ctx, s.dialect.name, sqlDB); err != nil {
+		return err
+	}
+	_, err = s.EnsureServiceTotals(ctx)
+	return err
 }
 
 // Ready reports whether the database answers and its schema is current.
