@@ -5,11 +5,12 @@
 -- (models/service_totals.go, docs/decisions.md). staff_id 0 holds the
 -- clocks that have no owner. clocks counts the clocks started; the
 -- other clock figures are the settled ones (stopped or breached); a
--- running clock past its deadline is counted live by the reader. month is the local month ('YYYY-MM') of received_at
--- (inquiries) or started_at (clocks) in the zone named in
--- service_totals_state; this backfill uses Asia/Shanghai (UTC+8, the
--- default), and a store configured for another zone rebuilds the table
--- (Store.RebuildServiceTotals) before it trusts it.
+-- running clock past its deadline is counted live by the reader. month
+-- is the local month ('YYYY-MM') of received_at (inquiries) or
+-- started_at (clocks) in the zone named in service_totals_state; this
+-- backfill uses Asia/Shanghai (UTC+8, the default), and a store
+-- configured for another zone rebuilds the table on migrate
+-- (Store.EnsureServiceTotals) before it trusts it.
 CREATE TABLE service_totals (
   month CHAR(7) NOT NULL,
   department_id BIGINT NOT NULL,
