@@ -201,8 +201,10 @@ func (tx *Tx) clockService(c *SLAClock) (serviceKey, serviceCounts) {
 }
 
 // serviceClockChanged records that a clock was saved: before as it was
-// (nil for a new clock), after as saved. Call it at every write of a
-// clock's start, owner, department, state, breach, stop or deadline.
+// (nil for a new clock), after as saved. Call it at every write that
+// creates a clock or changes its start, owner, department, breach or
+// stop; pausing, resuming, extending and replanning change nothing a
+// clock counts here (a settled clock's deadline never changes).
 func (tx *Tx) serviceClockChanged(before, after *SLAClock) {
 	if before != nil {
 		k, c := tx.clockService(before)
