@@ -35,6 +35,14 @@ func migrate(ctx context.Context, store *models.Store, cfg config.Config, sub st
 		if len(res) == 0 {
 			fmt.Fprintln(stdout, "no pending migrations")
 		}
+		rebuilt, err := store.EnsureServiceTotals(ctx)
+		if err != nil {
+			fmt.Fprintln(stderr, "firstask:", err)
+			return 1
+		}
+		if rebuilt {
+			fmt.Fprintf(stdout, "rebuilt the service totals for the time zone %s\n", store.Location())
+		}
 		return 0
 	}
 	st, err := p.Status(ctx)

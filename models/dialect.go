@@ -179,3 +179,36 @@ func (d dialect) retryable(err error) bool {
 	}
 	return false
 }
+
+// addOnConflict is an INSERT of one row of table (keys, then cols) that,
+// when a row with the same keys exists, adds the given values to its
+// columns instead: ON CONFLICT … DO UPDATE on SQLite, ON DUPLICATE KEY
+// UPDATE on MySQL.
+func (d dialect) addOnConflict(table string, keys, cols []string) string {
+	var b strings.Builder
+	all := append(append([]string{}, keys...), cols...)
+	b.WriteString("INSERT INTO " + table + " (" + strings.Join(all, ", ") + ") VALUES (")
+	for i := range all {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("?")
+	}
+	b.WriteString(") ")
+	if d.sqlite {
+		b.WriteString("ON CONFLICT (" + strings.Join(keys, ", ") + ") DO UPDATE SET ")
+	} else {
+		b.WriteString("ON DUPLICATE KEY UPDATE ")
+	}
+	for i, c := range cols {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if d.sqlite {
+			b.WriteString(c + " = " + c + " + excluded." + c)
+		} else {
+			b.WriteString(c + " = " + c + " + VALUES(" + c + ")")
+		}
+	}
+	return b.String()
+}

@@ -24,13 +24,16 @@ func (s *Store) inquiryStep(ctx context.Context, a Actor, id int64, action strin
 		if err != nil {
 			return err
 		}
-		before := inq.auditView()
+		before, orig := inq.auditView(), inq
 		kind, note, err := fn(tx, &inq)
 		if err != nil {
 			return err
 		}
 		inq.UpdatedAt = tx.now
 		if err := tx.db.Select("*").Omit("created_at", "created_by").Updates(&inq).Error; err != nil {
+			return err
+		}
+		if err := tx.serviceInquiryChanged(&orig, &inq); err != nil {
 			return err
 		}
 		tx.audit("inquiry."+action, "inquiry", inq.ID, before, inq.auditView())

@@ -113,6 +113,9 @@ func (s *Store) CreateInquiry(ctx context.Context, a Actor, in InquiryInput) (In
 		if err := tx.db.Create(&inq).Error; err != nil {
 			return err
 		}
+		if err := tx.serviceInquiryChanged(nil, &inq); err != nil {
+			return err
+		}
 		tx.audit("inquiry.create", "inquiry", inq.ID, nil, inq.auditView())
 		created, err := tx.addEvent(inq.ID, 0, EventCreated, string(inq.Disposition))
 		if err != nil {
@@ -239,7 +242,7 @@ func (s *Store) UpdateInquiry(ctx context.Context, a Actor, id int64, in Inquiry
 		if inq.Status == InquiryClosed {
 			return Errorf(EConflict, "inquiry %s is closed and can no longer be changed", inq.Ref)
 		}
-		before := inq.auditView()
+		before, orig := inq.auditView(), inq
 		oldDisposition := inq.Disposition
 		v := in.apply(&inq, false, tx.now)
 		inq.checkRecord(v)
@@ -264,6 +267,9 @@ func (s *Store) UpdateInquiry(ctx context.Context, a Actor, id int64, in Inquiry
 		}
 		inq.UpdatedAt = tx.now
 		if err := tx.db.Select("*").Omit("created_at", "created_by").Updates(&inq).Error; err != nil {
+			return err
+		}
+		if err := tx.serviceInquiryChanged(&orig, &inq); err != nil {
 			return err
 		}
 		tx.audit("inquiry.update", "inquiry", inq.ID, before, inq.auditView())

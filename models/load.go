@@ -101,8 +101,9 @@ func (s *Store) Settings(ctx context.Context, at time.Time) (*worktime.Schedule,
 }
 
 // FinishLoad sets the inquiry reference counters (day YYYYMMDD → last
-// number used), recounts the month counts (staff_month_counts) and records one audit entry, action "<what>.fill", with the
-// summary of the load.
+// number used), recounts the month counts (staff_month_counts), rebuilds
+// the service totals and records one audit entry, action "<what>.fill",
+// with the summary of the load.
 func (s *Store) FinishLoad(ctx context.Context, what string, counters map[string]int, summary any) error {
 	return s.write(ctx, System(what), func(tx *Tx) error {
 		for day, last := range counters {
@@ -115,6 +116,11 @@ func (s *Store) FinishLoad(ctx context.Context, what string, counters map[string
 		}
 		// The loader wrote conduct records directly: recount them.
 		if err := tx.rebuildMonthCounts(); err != nil {
+			return err
+		}
+		// The rows were written around the workflow: the service totals
+		// are recomputed from them.
+		if err := tx.rebuildServiceTotals(); err != nil {
 			return err
 		}
 		tx.audit(what+".fill", what, 0, nil, summary)

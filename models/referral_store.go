@@ -106,6 +106,9 @@ func (tx *Tx) refer(inq *Inquiry, in ReferralInput) (Referral, error) {
 		}
 		return r, err
 	}
+	if err := tx.serviceReferred(inq); err != nil {
+		return r, err
+	}
 	inq.Status, inq.UpdatedAt = InquiryReferred, tx.now
 	if err := tx.db.Model(inq).Select("status", "disposition", "updated_at").Updates(inq).Error; err != nil {
 		return r, err

@@ -223,6 +223,7 @@ func (tx *Tx) startClock(sp clockSpec) (SLAClock, error) {
 	if err := tx.db.Create(&c).Error; err != nil {
 		return c, err
 	}
+	tx.serviceClockChanged(nil, &c)
 	tx.audit("sla_clock.start", "sla_clock", c.ID, nil, c)
 	return c, nil
 }
@@ -327,6 +328,7 @@ func (tx *Tx) restartContactClocks(staffID int64) error {
 		if err := tx.db.Model(c).Select("started_at", "anchor_at", "anchor_left_ms", "deadline_at", "remind_at", "updated_at").Updates(c).Error; err != nil {
 			return err
 		}
+		tx.serviceClockChanged(&before, c)
 		tx.audit("sla_clock.restart", "sla_clock", c.ID, before, *c)
 	}
 	return nil
@@ -354,6 +356,7 @@ func (tx *Tx) reassignContactClock(referralID, owner int64) error {
 		if err := tx.db.Model(&c).Select("owner_id", "updated_at").Updates(&c).Error; err != nil {
 			return err
 		}
+		tx.serviceClockChanged(&before, &c)
 		tx.audit("sla_clock.reassign", "sla_clock", c.ID, before, c)
 	}
 	return nil
@@ -389,11 +392,12 @@ func (tx *Tx) stopClocks(inquiryID int64, kind ClockKind, referralID int64) erro
 				return err
 			}
 		}
-		now := tx.now
+		now, settling := tx.now, *c // a breach just above counted for itself
 		c.State, c.StoppedAt, c.UpdatedAt = ClockStopped, &now, now
 		if err := tx.db.Model(c).Select("state", "stopped_at", "updated_at").Updates(c).Error; err != nil {
 			return err
 		}
+		tx.serviceClockChanged(&settling, c)
 		tx.audit("sla_clock.stop", "sla_clock", c.ID, before, *c)
 	}
 	return nil
@@ -533,6 +537,7 @@ func (tx *Tx) breach(c *SLAClock, at time.Time) (breached, raised bool, err erro
 	if sup != 0 {
 		c.EscalatedTo = &sup
 	}
+	tx.serviceClockChanged(&before, c)
 	tx.audit("sla_clock.breach", "sla_clock", c.ID, before, *c)
 	var inq Inquiry
 	if err := tx.db.Select("id, ref").Where("id = ?", c.InquiryID).Take(&inq).Error; err != nil {

@@ -35,6 +35,9 @@ type Store struct {
 	retryHook      atomic.Pointer[RetryHook]
 	// replicas are the read replicas; nil without them.
 	replicas *replicaSet
+	// serviceTotalsOK is set once service_totals is known to be kept in
+	// this store's zone (service_totals.go).
+	serviceTotalsOK atomic.Bool
 }
 
 // Options tunes a Store.
@@ -113,13 +116,18 @@ func mustShanghai() *time.Location {
 	return loc
 }
 
-// Migrate applies every pending migration.
+// Migrate applies every pending migration, then makes sure the service
+// totals are kept in the store's zone (EnsureServiceTotals).
 func (s *Store) Migrate(ctx context.Context) error {
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
 	}
-	return migrations.Up(ctx, s.dialect.name, sqlDB)
+	if err := migrations.Up(ctx, s.dialect.name, sqlDB); err != nil {
+		return err
+	}
+	_, err = s.EnsureServiceTotals(ctx)
+	return err
 }
 
 // Ready reports whether the database answers and its schema is current.
@@ -180,6 +188,9 @@ type Tx struct {
 	// its own pooled connection: true for plain reads (read), false inside
 	// a transaction, which holds one connection.
 	parallel bool
+	// service holds the differences to service_totals that this
+	// transaction's writes made, written when it ends.
+	service map[serviceKey]*serviceCounts
 }
 
 // OnCommit registers fn to run after a successful commit (for example to
@@ -267,6 +278,9 @@ func (s *Store) writeOnce(ctx context.Context, actor Actor, fn func(tx *Tx) erro
 	err := s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
 		tx := &Tx{db: g, now: s.Now(), actor: actor, store: s}
 		if err := fn(tx); err != nil {
+			return err
+		}
+		if err := tx.flushServiceTotals(); err != nil {
 			return err
 		}
 		if err := tx.flushAudit(); err != nil {
