@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -138,6 +139,16 @@ func TestGaleraCluster(t *testing.T) {
 			t.Fatalf("%s: %v", envGaleraDSNs, err)
 		}
 		cfg.DBName = db
+		// As docs/deploy.md tells operators of a Galera cluster: every
+		// statement first waits until the node has applied what the
+		// cluster committed before it, so that a client sent to another
+		// node by the balancer reads its own writes.
+		if cfg.Params == nil {
+			cfg.Params = map[string]string{}
+		}
+		if _, ok := cfg.Params["wsrep_sync_wait"]; !ok {
+			cfg.Params["wsrep_sync_wait"] = "7"
+		}
 		return config.MySQLDSN(cfg)
 	}
 	admin, err := sql.Open("mysql", dsnOn(nodes[0], ""))
@@ -148,7 +159,13 @@ func TestGaleraCluster(t *testing.T) {
 	if _, err := admin.Exec("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"); err != nil {
 		t.Fatalf("create database on the cluster: %v", err)
 	}
-	t.Cleanup(func() { admin.Exec("DROP DATABASE IF EXISTS " + name) })
+	t.Cleanup(func() {
+		if os.Getenv("FIRSTASK_TEST_GALERA_KEEP") == "" {
+			admin.Exec("DROP DATABASE IF EXISTS " + name)
+		} else {
+			t.Logf("database %s kept", name)
+		}
+	})
 
 	// Thursday 2026-10-15 10:00 in Shanghai, inside working hours.
 	clock := newGaleraClock(time.Date(2026, 10, 15, 2, 0, 0, 0, time.UTC))
@@ -165,7 +182,8 @@ func TestGaleraCluster(t *testing.T) {
 				t.Fatalf("migrate through node 1: %v", err)
 			}
 		}
-		srv, err := api.New(st, api.Options{TokenTTL: 60 * 24 * time.Hour, Now: clock.Now})
+		srv, err := api.New(st, api.Options{TokenTTL: 60 * 24 * time.Hour, Now: clock.Now,
+			Logger: slog.New(slog.NewTextHandler(&tlogWriter{t: t, prefix: fmt.Sprintf("replica %d: ", i+1)}, &slog.HandlerOptions{Level: slog.LevelError}))})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -527,6 +545,11 @@ func TestGaleraCluster(t *testing.T) {
 				}
 			}
 			t.Errorf("%s: %d rows in the database, %d confirmed to clients; lost %v, extra %v", what, len(inDB), len(want), lostIDs, extra)
+			if what == "inquiries" {
+				for _, id := range lostIDs {
+					t.Logf("lost inquiry %d was answered as %s", id, got.inquiries[id])
+				}
+			}
 		}
 	}
 	confirmedInq := map[int64]bool{}
@@ -620,6 +643,17 @@ func TestGaleraCluster(t *testing.T) {
 		}
 	}
 	t.Logf("%d requests over %d replicas on %d nodes", len(g.calls), len(g.replicas), len(nodes))
+}
+
+// tlogWriter sends a replica's error log lines to the test's log.
+type tlogWriter struct {
+	t      *testing.T
+	prefix string
+}
+
+func (w *tlogWriter) Write(p []byte) (int, error) {
+	w.t.Log(w.prefix + strings.TrimSpace(string(p)))
+	return len(p), nil
 }
 
 func ptrTo[T any](v T) *T { return &v }
