@@ -238,22 +238,35 @@ func TestGaleraCluster(t *testing.T) {
 	for i := range clerks {
 		addStaff(clerk(i), map[bool]string{true: "A", false: "B"}[i%2 == 0], models.RoleStaff)
 	}
-	// Sign in each account on a replica other than the one it then uses
-	// first: tokens live in the database, any replica honours them.
+	// Everyone signs in at once, spread over the replicas (all from one
+	// address: the throttle's per-address row is written on every node at
+	// once); the tokens live in the database, so any replica honours them
+	// afterwards.
+	accounts := []string{"hr", "supA", "supB"}
+	for i := range clerks {
+		accounts = append(accounts, clerk(i))
+	}
 	token := map[string]string{}
-	for i, no := range append([]string{"hr", "supA", "supB"}, func() []string {
-		var out []string
-		for i := range clerks {
-			out = append(out, clerk(i))
-		}
-		return out
-	}()...) {
-		c := g.do(i%len(nodes), "login", "POST", "/api/v1/auth/login", "", map[string]string{"employee_no": no, "password": password}, nil)
-		var s struct{ Token string }
-		if c.err != nil || c.status != http.StatusOK || json.Unmarshal(c.body, &s) != nil || s.Token == "" {
-			t.Fatalf("login %s on replica %d: %d %v %s", no, c.replica, c.status, c.err, c.body)
-		}
-		token[no] = s.Token
+	var tokenMu sync.Mutex
+	var logins sync.WaitGroup
+	for i, no := range accounts {
+		logins.Add(1)
+		go func() {
+			defer logins.Done()
+			c := g.do(i%len(nodes), "login", "POST", "/api/v1/auth/login", "", map[string]string{"employee_no": no, "password": password}, nil)
+			var s struct{ Token string }
+			if c.err != nil || c.status != http.StatusOK || json.Unmarshal(c.body, &s) != nil || s.Token == "" {
+				t.Errorf("login %s on replica %d: %d %v %s", no, c.replica+1, c.status, c.err, c.body)
+				return
+			}
+			tokenMu.Lock()
+			token[no] = s.Token
+			tokenMu.Unlock()
+		}()
+	}
+	logins.Wait()
+	if t.Failed() {
+		t.FailNow()
 	}
 
 	// Phase 1: concurrent writes. Each clerk, on random replicas, each
