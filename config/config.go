@@ -294,7 +294,6 @@ func ParseDatabase(s string) (Driver, string, error) {
 // interpolated parameters the abort surfaces as error 1213 on the next
 // statement and is retried (no loss in any run since).
 func MySQLDSN(cfg *mysql.Config) string {
-	cfg.InterpolateParams = true
 	cfg.ParseTime = true
 	cfg.Loc = time.UTC
 	if cfg.Params == nil {
@@ -303,6 +302,7 @@ func MySQLDSN(cfg *mysql.Config) string {
 	cfg.Params["charset"] = "utf8mb4"
 	cfg.Collation = "utf8mb4_unicode_ci"
 	cfg.MultiStatements = false
+	cfg.InterpolateParams = true
 	return cfg.FormatDSN()
 }
 
