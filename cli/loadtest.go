@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 // loadOptions configure "firstask loadtest".
 type loadOptions struct {
 	url      string
+	urls     []string
 	users    int
 	duration time.Duration
 	maxReq   int
@@ -39,13 +41,16 @@ type loadOptions struct {
 // its month's scores (GET /me/scores for --month, the seeded month), until
 // --duration or --requests is reached. The first-of-month profile is the
 // first working morning of a month instead: every client signs in at once
-// and opens its score, then keeps reopening it. It prints throughput,
-// p50/p99 per operation and the failures, and exits 1 if any request failed.
+// and opens its score, then keeps reopening it; writes only registers
+// inquiries and reads only lists inquiries and opens the month's scores.
+// --url may name several servers (replicas), comma-separated: client i
+// drives server i mod n. It prints throughput, p50/p99 per operation and
+// the failures, and exits 1 if any request failed.
 func loadtest(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	o := loadOptions{}
 	fs := flag.NewFlagSet("firstask loadtest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.url, "url", "http://127.0.0.1:8080", "server to drive; only loopback addresses are accepted")
+	fs.StringVar(&o.url, "url", "http://127.0.0.1:8080", "server(s) to drive, comma-separated (clients are spread over them); only loopback addresses are accepted")
 	fs.IntVar(&o.users, "users", 20, "concurrent clients, each signed in as its own seeded account")
 	fs.DurationVar(&o.duration, "duration", 30*time.Second, "how long to run (at most 10m)")
 	fs.IntVar(&o.maxReq, "requests", 100000, "stop after this many requests in all")
@@ -54,23 +59,28 @@ func loadtest(args []string, getenv func(string) string, stdout, stderr io.Write
 	fs.StringVar(&o.password, "password", seed.Password, "password of the seeded accounts")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed of the clients' choices")
 	fs.StringVar(&o.month, "month", "", "month whose scores GET /me/scores reads, YYYY-MM (the seeded month; default the current one)")
-	fs.StringVar(&o.profile, "profile", "mix", "mix (registrations, lists, profile, notifications, scores) or first-of-month (everyone signs in at once and opens their score, then reopens it)")
+	fs.StringVar(&o.profile, "profile", "mix", "mix (registrations, lists, profile, notifications, scores), first-of-month (everyone signs in at once and opens their score, then reopens it), writes (registrations only) or reads (lists and scores only)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
-	u, err := url.Parse(o.url)
+	for _, raw := range strings.Split(o.url, ",") {
+		u, err := url.Parse(strings.TrimSpace(raw))
+		switch {
+		case err != nil || u.Scheme != "http":
+			fmt.Fprintln(stderr, "firstask loadtest: --url must be http://127.0.0.1:PORT (several comma-separated)")
+			return 2
+		case u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost" && u.Hostname() != "::1":
+			fmt.Fprintln(stderr, "firstask loadtest: only a server on this machine (loopback) may be driven")
+			return 2
+		}
+		o.urls = append(o.urls, strings.TrimRight(u.String(), "/"))
+	}
 	switch {
-	case err != nil || u.Scheme != "http":
-		fmt.Fprintln(stderr, "firstask loadtest: --url must be http://127.0.0.1:PORT")
-		return 2
-	case u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost" && u.Hostname() != "::1":
-		fmt.Fprintln(stderr, "firstask loadtest: only a server on this machine (loopback) may be driven")
-		return 2
-	case o.profile != "mix" && o.profile != "first-of-month":
-		fmt.Fprintln(stderr, "firstask loadtest: --profile must be mix or first-of-month")
+	case !slices.Contains([]string{"mix", "first-of-month", "writes", "reads"}, o.profile):
+		fmt.Fprintln(stderr, "firstask loadtest: --profile must be mix, first-of-month, writes or reads")
 		return 2
 	case o.month != "" && !validMonth(o.month):
 		fmt.Fprintln(stderr, "firstask loadtest: --month must be YYYY-MM")
@@ -99,6 +109,7 @@ type loadReport struct {
 	ops     map[string]*opStats
 	elapsed time.Duration
 	users   int
+	servers int
 }
 
 func (r *loadReport) record(op string, d time.Duration, err error) {
@@ -129,7 +140,7 @@ func (r *loadReport) failed() int {
 
 func (r *loadReport) print(w io.Writer) {
 	total := 0
-	fmt.Fprintf(w, "%d users for %s\n", r.users, r.elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "%d users on %d server(s) for %s\n", r.users, max(1, r.servers), r.elapsed.Round(time.Millisecond))
 	fmt.Fprintf(w, "%-18s %8s %8s %9s %9s %9s\n", "operation", "ok", "failed", "req/s", "p50 ms", "p99 ms")
 	names := make([]string, 0, len(r.ops))
 	for k := range r.ops {
@@ -159,7 +170,7 @@ func (r *loadReport) print(w io.Writer) {
 
 // runLoad runs the clients until the duration or the request budget ends.
 func runLoad(o loadOptions) *loadReport {
-	rep := &loadReport{ops: map[string]*opStats{}, users: o.users}
+	rep := &loadReport{ops: map[string]*opStats{}, users: o.users, servers: len(o.urls)}
 	ctx, cancel := context.WithTimeout(context.Background(), o.duration)
 	defer cancel()
 	transport := &http.Transport{MaxIdleConnsPerHost: o.users, MaxConnsPerHost: o.users}
@@ -186,7 +197,7 @@ func runLoad(o loadOptions) *loadReport {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c := &loadClient{base: o.url, http: client, rng: rand.New(rand.NewPCG(o.seed, uint64(i))), rep: rep, ctx: ctx}
+			c := &loadClient{base: o.urls[i%len(o.urls)], http: client, rng: rand.New(rand.NewPCG(o.seed, uint64(i))), rep: rep, ctx: ctx}
 			no := fmt.Sprintf("S%06d", o.first+i%max(1, o.staff-o.first))
 			if !take() || !c.login(no, o.password) {
 				return
@@ -200,6 +211,18 @@ func runLoad(o loadOptions) *loadReport {
 				return
 			}
 			for ctx.Err() == nil && take() {
+				switch o.profile {
+				case "writes":
+					c.createInquiry()
+					continue
+				case "reads":
+					if c.rng.IntN(2) == 0 {
+						c.call("list", http.MethodGet, "/api/v1/inquiries?page_size=20", nil, http.StatusOK)
+					} else {
+						c.call("scores", http.MethodGet, scoresPath, nil, http.StatusOK)
+					}
+					continue
+				}
 				switch c.rng.IntN(20) {
 				case 0, 1, 2, 3, 4, 5, 6:
 					c.createInquiry()

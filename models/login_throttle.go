@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"time"
 	"unicode"
@@ -66,8 +67,14 @@ func (e *ThrottledError) Throttled() *Error {
 // fewer than limit attempts were taken in the window, so that however many
 // requests arrive at once, at most limit are evaluated per window. A
 // reservation is a failure unless ReleaseAttempt or ResetAttempts undoes
-// it. Blocked keys get a *ThrottledError.
+// it. Blocked keys get a *ThrottledError. A lost lock conflict (on a
+// Galera cluster two nodes updating one key's row at once: error 1213 at
+// commit) is retried like a write transaction (see retryStatements).
 func (s *Store) ReserveAttempt(ctx context.Context, key string, limit int) error {
+	return s.retryStatements(ctx, func() error { return s.reserveAttempt(ctx, key, limit) })
+}
+
+func (s *Store) reserveAttempt(ctx context.Context, key string, limit int) error {
 	now := s.Now()
 	cutoff := now.Add(-ThrottleWindow)
 	db := s.db.WithContext(ctx)
@@ -118,8 +125,37 @@ func (s *Store) ReserveAttempt(ctx context.Context, key string, limit int) error
 // ReleaseAttempt gives back a reservation that turned out not to be a
 // failure (the password was right, or the check could not be made).
 func (s *Store) ReleaseAttempt(ctx context.Context, key string) error {
-	return s.db.WithContext(ctx).Model(&throttleRow{}).Where("scope_key = ? AND failures > 0", key).
-		Update("failures", gorm.Expr("failures - 1")).Error
+	return s.retryStatements(ctx, func() error {
+		return s.db.WithContext(ctx).Model(&throttleRow{}).Where("scope_key = ? AND failures > 0", key).
+			Update("failures", gorm.Expr("failures - 1")).Error
+	})
+}
+
+// retryStatements runs fn — autocommit statements that changed nothing
+// when they return an error — again when it lost a lock conflict, with the
+// attempts, pauses and metrics of a write transaction (Store.write).
+func (s *Store) retryStatements(ctx context.Context, fn func() error) error {
+	pause := txBackoffMin
+	for attempt := 1; ; attempt++ {
+		err := fn()
+		if err == nil && attempt > 1 {
+			s.noteRetry(RetryRecovered)
+		}
+		if err == nil || !s.dialect.retryable(err) {
+			return err
+		}
+		if attempt == txAttempts {
+			s.noteRetry(RetryExhausted)
+			return Errorf(EInternal, "the database stayed busy with conflicting changes; nothing was saved, try again")
+		}
+		s.noteRetry(RetryRetried)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(pause/2 + rand.N(pause/2+1)):
+		}
+		pause = min(2*pause, txBackoffMax)
+	}
 }
 
 // ResetAttempts forgets a key's failures (an operator unlocking an
