@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -520,22 +519,6 @@ func (inq Inquiry) webhookView() map[string]any {
 		"first_responder_id": inq.FirstResponderID, "department_id": inq.DepartmentID,
 		"visitor_phone": MaskPhone(inq.VisitorPhone), "satisfaction": inq.Satisfaction,
 	}
-}
-
-// nextRef allocates the inquiry's reference SW-YYYYMMDD-NNNN: the date of
-// registration in the organisation's zone and a per-day counter. The
-// counter row is created or incremented by one upsert, which locks it until
-// commit, so concurrent registrations on either database get consecutive
-// numbers; the unique key on inquiries.ref is the backstop. The upsert
-// also returns the number (RETURNING on SQLite, LAST_INSERT_ID on MySQL),
-// so allocating takes one statement.
-func (tx *Tx) nextRef() (string, error) {
-	day := tx.now.In(tx.store.loc).Format("20060102")
-	no, err := tx.store.dialect.nextRefNo(tx.db, day)
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("SW-%s-%04d", day, no), nil
 }
 
 type refCounter struct {

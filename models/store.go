@@ -33,6 +33,10 @@ type Store struct {
 	throttlePurged atomic.Int64
 	auditKey       []byte
 	retryHook      atomic.Pointer[RetryHook]
+	// segs are this process's audit segments, refs its reserved blocks
+	// of inquiry reference numbers (see audit_segment.go, ref_block.go).
+	segs segmentPool
+	refs refPool
 }
 
 // Options tunes a Store.
@@ -84,6 +88,8 @@ func Open(driver, dsn string, opts Options) (*Store, error) {
 		s.now = opts.Now
 	}
 	s.auditKey = opts.AuditKey
+	s.segs.max = dialect.auditSegments()
+	s.refs.block = refBlockSize
 	// Every inbox notification is also an outgoing webhook event, queued
 	// in the same transaction.
 	s.OnNotify(queueNotificationEvent)
@@ -162,7 +168,20 @@ type Tx struct {
 	// its own pooled connection: true for plain reads (read), false inside
 	// a transaction, which holds one connection.
 	parallel bool
+	// rollback are run when the transaction does not commit (giving
+	// reference numbers back to the process's block).
+	rollback []func()
+	// The audit segment the transaction holds, whether it opened it, and
+	// the head it wrote (see flushAudit).
+	seg                 *auditSegment
+	segTaken, segOpened bool
+	segWrote            bool
+	segSeq              int64
+	segHash             string
 }
+
+// onRollback registers fn to run if the transaction does not commit.
+func (tx *Tx) onRollback(fn func()) { tx.rollback = append(tx.rollback, fn) }
 
 // OnCommit registers fn to run after a successful commit (for example to
 // wake the webhook sender); it never runs when the transaction rolls back.
@@ -246,8 +265,9 @@ func (s *Store) write(ctx context.Context, actor Actor, fn func(tx *Tx) error) e
 // run after its commit.
 func (s *Store) writeOnce(ctx context.Context, actor Actor, fn func(tx *Tx) error) ([]func(), error) {
 	var after []func()
+	tx := &Tx{now: s.Now(), actor: actor, store: s}
 	err := s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
-		tx := &Tx{db: g, now: s.Now(), actor: actor, store: s}
+		tx.db = g
 		if err := fn(tx); err != nil {
 			return err
 		}
@@ -257,6 +277,12 @@ func (s *Store) writeOnce(ctx context.Context, actor Actor, fn func(tx *Tx) erro
 		after = tx.after
 		return nil
 	})
+	tx.releaseSegment(err == nil)
+	if err != nil {
+		for _, f := range tx.rollback {
+			f()
+		}
+	}
 	return after, err
 }
 
