@@ -10,6 +10,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"firstask/scoring"
 )
 
 // InquiryDetail is an inquiry with its referrals, its timeline and its SLA
@@ -112,6 +114,11 @@ func (s *Store) CreateInquiry(ctx context.Context, a Actor, in InquiryInput) (In
 		if err := tx.db.Create(&inq).Error; err != nil {
 			return err
 		}
+		// The calendar, the rules and the webhooks the clock and the event
+		// need, in one statement.
+		if err := tx.loadConfig(scoring.MonthOf(inq.ReceivedAt, tx.store.loc)); err != nil {
+			return err
+		}
 		tx.audit("inquiry.create", "inquiry", inq.ID, nil, inq.auditView())
 		created, err := tx.addEvent(inq.ID, 0, EventCreated, string(inq.Disposition))
 		if err != nil {
@@ -155,6 +162,13 @@ func (tx *Tx) firstResponder(a Actor, id int64) (Staff, error) {
 	bad := func(msg string) error { return Invalid(FieldProblem{"first_responder_id", msg}) }
 	if id == 0 {
 		return Staff{}, bad("is required")
+	}
+	if id == a.StaffID && a.DepartmentID != 0 {
+		// Registering for oneself: the actor was authenticated in this
+		// request as an active staff member of this department (an Actor
+		// built from Store.Authenticate, as the API and the pages do), so
+		// the staff row need not be read again.
+		return Staff{ID: id, DepartmentID: a.DepartmentID, Role: a.Role, Active: true}, nil
 	}
 	st, err := tx.staff(id)
 	if err != nil {

@@ -37,6 +37,8 @@ type Store struct {
 	// of inquiry reference numbers (see audit_segment.go, ref_block.go).
 	segs segmentPool
 	refs refPool
+	// rules are parsed rule set versions (see create_config.go).
+	rules ruleCache
 }
 
 // Options tunes a Store.
@@ -178,6 +180,9 @@ type Tx struct {
 	segWrote            bool
 	segSeq              int64
 	segHash             string
+	// cfg is the configuration read in one statement by a registration
+	// (loadConfig); nil elsewhere.
+	cfg *txConfig
 }
 
 // onRollback registers fn to run if the transaction does not commit.

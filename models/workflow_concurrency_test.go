@@ -21,7 +21,7 @@ func (c *instant) set(t time.Time) { c.ns.Store(t.UnixNano()) }
 
 // instances opens n stores on one fresh database, as n server instances
 // would; the first one migrates it.
-func instances(t *testing.T, n int, clock *instant) []*Store {
+func instances(t testing.TB, n int, clock *instant) []*Store {
 	t.Helper()
 	driver, dsn := testdb.DSN(t)
 	var out []*Store
@@ -43,7 +43,7 @@ func instances(t *testing.T, n int, clock *instant) []*Store {
 
 // smallOrg creates a department with a supervisor and a clerk and returns
 // the clerk.
-func smallOrg(t *testing.T, s *Store) Staff {
+func smallOrg(t testing.TB, s *Store) Staff {
 	t.Helper()
 	ctx, sys := context.Background(), System("t")
 	code, name := "D1", "窗口"
