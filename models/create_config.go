@@ -44,12 +44,11 @@ func (tx *Tx) loadConfig(m scoring.Month) error {
 // configSchedule is schedule() from the loaded configuration: the
 // calendar's JSON is parsed only when it differs from the compiled one.
 func (tx *Tx) configSchedule() (*worktime.Schedule, error) {
-	key := ""
+	// The key calendar() gives the default calendar, without building it
+	// (a year of holidays) unless it must be compiled.
+	key := "default:" + tx.store.loc.String() + ":" + tx.now.In(tx.store.loc).Format("2006")
 	if tx.cfg.calendar.Valid {
 		key = tx.cfg.calendar.String
-	} else {
-		c := tx.store.defaultCalendar(tx.now)
-		key = "default:" + c.Zone + ":" + tx.now.In(tx.store.loc).Format("2006")
 	}
 	cache := &tx.store.schedules
 	cache.mu.Lock()
