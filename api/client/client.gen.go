@@ -1987,7 +1987,7 @@ type Inquiry struct {
 	// Example: 2026-10-15T10:00:00+08:00
 	ReceivedAt DateTime `json:"received_at"`
 
-	// Ref Human reference, SW-YYYYMMDD-NNNN (registration day in the organisation's zone).
+	// Ref Human reference, SW-YYYYMMDD-NNNN (registration day in the organisation's zone, then a number of that day: unique, but neither gap-free nor in order of reception across instances; see docs/workflow.md).
 	//
 	// Example: SW-20261015-0007
 	Ref         string     `json:"ref"`
@@ -2093,7 +2093,7 @@ type InquiryDetail struct {
 	// Example: 2026-10-15T10:00:00+08:00
 	ReceivedAt DateTime `json:"received_at"`
 
-	// Ref Human reference, SW-YYYYMMDD-NNNN (registration day in the organisation's zone).
+	// Ref Human reference, SW-YYYYMMDD-NNNN (registration day in the organisation's zone, then a number of that day: unique, but neither gap-free nor in order of reception across instances; see docs/workflow.md).
 	//
 	// Example: SW-20261015-0007
 	Ref         string     `json:"ref"`
