@@ -95,13 +95,15 @@ func (tx *Tx) flushAudit() error {
 		seq, hash = e.Seq, e.Hash
 		rows = append(rows, e)
 	}
-	res := tx.db.Model(&auditSegmentRow{}).Where("id = ? AND seq = ?", seg.id, seg.seq).Updates(map[string]any{"seq": seq, "hash": hash})
-	if res.Error != nil {
-		return fmt.Errorf("audit head: %w", res.Error)
+	res, err := tx.db.Statement.ConnPool.ExecContext(tx.db.Statement.Context,
+		"UPDATE audit_segments SET seq = ?, hash = ? WHERE id = ? AND seq = ?", seq, hash, seg.id, seg.seq)
+	if err != nil {
+		return fmt.Errorf("audit head: %w", err)
 	}
-	if res.RowsAffected != 1 {
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	} else if n != 1 {
 		seg.stale = true
-		var n int64
 		if err := tx.db.Model(&auditSegmentRow{}).Where("id = ?", seg.id).Count(&n).Error; err != nil {
 			return err
 		}

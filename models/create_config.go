@@ -29,11 +29,11 @@ type txConfig struct {
 // Only transactions that do not change the configuration may call it.
 func (tx *Tx) loadConfig(m scoring.Month) error {
 	c := &txConfig{month: m}
-	row := tx.db.Raw(`SELECT
+	row := tx.db.Statement.ConnPool.QueryRowContext(tx.db.Statement.Context, `SELECT
   (SELECT value FROM settings WHERE name = ?),
   (SELECT version FROM rule_sets WHERE effective_from <= ? ORDER BY effective_from DESC, version DESC LIMIT 1),
   (SELECT COUNT(*) FROM webhooks WHERE kind = ? AND active = ? AND deleted_at IS NULL)`,
-		calendarSetting, m.String(), ChannelGeneric, true).Row()
+		calendarSetting, m.String(), ChannelGeneric, true)
 	if err := row.Scan(&c.calendar, &c.rules, &c.hooks); err != nil {
 		return err
 	}
