@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -154,18 +155,44 @@ func (s *Server) listAudit(c *gin.Context) {
 }
 
 func (s *Server) verifyAudit(c *gin.Context) {
-	// An anchor recorded earlier (the head of a previous verification):
-	// ?anchor_seq=N&anchor_hash=H.
-	var anchor *models.AuditAnchor
-	if seq, hash := c.Query("anchor_seq"), c.Query("anchor_hash"); seq != "" || hash != "" {
+	// Anchors recorded earlier (heads of a previous verification or of the
+	// serve log): ?anchor=SEGMENT:SEQ:HASH, repeated, and the single form
+	// ?anchor_segment=S&anchor_seq=N&anchor_hash=H (segment 1 when absent).
+	var anchors []models.AuditAnchor
+	bad := func(field, msg string) {
+		s.fail(c, models.Invalid(models.FieldProblem{Field: field, Message: msg}))
+	}
+	if seg, seq, hash := c.Query("anchor_segment"), c.Query("anchor_seq"), c.Query("anchor_hash"); seg != "" || seq != "" || hash != "" {
 		n, err := strconv.ParseInt(seq, 10, 64)
 		if err != nil || n < 1 || len(hash) != 64 {
-			s.fail(c, models.Invalid(models.FieldProblem{Field: "anchor_seq", Message: "give anchor_seq (a positive number) and anchor_hash (64 hex digits) together"}))
+			bad("anchor_seq", "give anchor_seq (a positive number) and anchor_hash (64 hex digits) together")
 			return
 		}
-		anchor = &models.AuditAnchor{Seq: n, Hash: hash}
+		an := models.AuditAnchor{Segment: 1, Seq: n, Hash: hash}
+		if seg != "" {
+			if an.Segment, err = strconv.ParseInt(seg, 10, 64); err != nil || an.Segment < 1 {
+				bad("anchor_segment", "must be a positive number")
+				return
+			}
+		}
+		anchors = append(anchors, an)
 	}
-	res, err := s.store.VerifyAuditAnchor(c.Request.Context(), actor(c), anchor)
+	for _, v := range c.QueryArray("anchor") {
+		parts := strings.Split(v, ":")
+		var an models.AuditAnchor
+		var err1, err2 error
+		if len(parts) == 3 {
+			an.Segment, err1 = strconv.ParseInt(parts[0], 10, 64)
+			an.Seq, err2 = strconv.ParseInt(parts[1], 10, 64)
+			an.Hash = parts[2]
+		}
+		if len(parts) != 3 || err1 != nil || err2 != nil || an.Segment < 1 || an.Seq < 1 || len(an.Hash) != 64 {
+			bad("anchor", "each anchor is SEGMENT:SEQ:HASH (positive numbers and 64 hex digits)")
+			return
+		}
+		anchors = append(anchors, an)
+	}
+	res, err := s.store.VerifyAuditAnchor(c.Request.Context(), actor(c), anchors...)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -99,19 +99,21 @@ func shutdown(srv *api.Server, httpSrv *http.Server, bg *workers, cfg config.Con
 	return nil
 }
 
-// logAuditHead writes the audit chain's (signed) head to the log: an
-// anchor outside the database for GET /audit/verify?anchor_seq=&anchor_hash=
+// logAuditHead writes every audit segment's (signed) head to the log:
+// anchors outside the database for GET /audit/verify?anchor=SEGMENT:SEQ:HASH
 // (docs/security.md).
 func logAuditHead(ctx context.Context, store *models.Store, cfg config.Config, log *slog.Logger, when string) {
 	if cfg.AuditKey == nil && when == "start" {
 		log.Warn("no audit key (FIRSTASK_AUDIT_KEY_FILE): anyone with write access to the database can rewrite the audit chain unnoticed")
 	}
-	h, err := store.AuditHead(ctx)
+	heads, err := store.AuditHeads(ctx)
 	if err != nil {
 		log.Error("audit head", slog.String("at", when), slog.Any("error", err))
-		return
 	}
-	log.Info("audit head", slog.String("at", when), slog.Int64("seq", h.Seq), slog.String("hash", h.Hash), slog.String("signature", h.Signature))
+	for _, h := range heads {
+		log.Info("audit head", slog.String("at", when), slog.Int64("segment", h.Segment), slog.Int64("seq", h.Seq),
+			slog.String("hash", h.Hash), slog.String("signature", h.Signature))
+	}
 }
 
 // healthcheck asks the server on this machine whether it is alive.

@@ -345,6 +345,7 @@ func MySQLDSN(cfg *mysql.Config) string {
 	cfg.Params["charset"] = "utf8mb4"
 	cfg.Collation = "utf8mb4_unicode_ci"
 	cfg.MultiStatements = false
+	cfg.InterpolateParams = true
 	return cfg.FormatDSN()
 }
 

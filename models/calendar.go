@@ -74,6 +74,9 @@ func (tx *Tx) calendar() (CalendarView, string, error) {
 
 // schedule returns the compiled working calendar in force.
 func (tx *Tx) schedule() (*worktime.Schedule, error) {
+	if tx.cfg != nil {
+		return tx.configSchedule()
+	}
 	view, key, err := tx.calendar()
 	if err != nil {
 		return nil, err

@@ -81,28 +81,43 @@ func (d dialect) orderedJoin() string {
 	return "STRAIGHT_JOIN"
 }
 
-// nextRefNo increments the day's inquiry reference counter and returns the
-// new number in one statement: RETURNING on SQLite, LAST_INSERT_ID on
-// MySQL. The upsert locks the counter row until commit.
-func (d dialect) nextRefNo(db *gorm.DB, day string) (int64, error) {
+// reserveRefNos adds n to the day's inquiry reference counter and returns
+// the new last number in one statement: RETURNING on SQLite,
+// LAST_INSERT_ID on MySQL. The numbers last-n+1 … last are the caller's.
+// The upsert locks the counter row until commit.
+func (d dialect) reserveRefNos(db *gorm.DB, day string, n int64) (int64, error) {
 	var no int64
 	if d.sqlite {
-		err := db.Raw("INSERT INTO inquiry_ref_counters (day, last_no) VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET last_no = last_no + 1 RETURNING last_no", day).
+		err := db.Raw("INSERT INTO inquiry_ref_counters (day, last_no) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET last_no = last_no + ? RETURNING last_no", day, n, n).
 			Scan(&no).Error
 		return no, err
 	}
-	// LAST_INSERT_ID(expr) hands the incremented number back in the
+	// LAST_INSERT_ID(expr) hands the new last number back in the
 	// statement's result; inserting a fresh row sets nothing (0), and its
-	// number is 1.
+	// last number is n.
 	res, err := db.Statement.ConnPool.ExecContext(db.Statement.Context,
-		"INSERT INTO inquiry_ref_counters (day, last_no) VALUES (?, 1) ON DUPLICATE KEY UPDATE last_no = LAST_INSERT_ID(last_no + 1)", day)
+		"INSERT INTO inquiry_ref_counters (day, last_no) VALUES (?, ?) ON DUPLICATE KEY UPDATE last_no = LAST_INSERT_ID(last_no + ?)", day, n, n)
 	if err != nil {
 		return 0, err
 	}
 	if no, err = res.LastInsertId(); err != nil {
 		return 0, err
 	}
-	return max(no, 1), nil
+	if no == 0 {
+		no = n
+	}
+	return no, nil
+}
+
+// auditSegments is how many audit segments one process writes at most
+// (see audit_segment.go): one on SQLite, whose writers take turns anyway;
+// four on MySQL, so that a process's own concurrent transactions seldom
+// wait for one another's segment.
+func (d dialect) auditSegments() int {
+	if d.sqlite {
+		return 1
+	}
+	return 4
 }
 
 // loadSession runs fn on a connection set up for loading many rows. On

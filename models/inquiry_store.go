@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -11,6 +10,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"firstask/scoring"
 )
 
 // InquiryDetail is an inquiry with its referrals, its timeline and its SLA
@@ -116,6 +117,11 @@ func (s *Store) CreateInquiry(ctx context.Context, a Actor, in InquiryInput) (In
 		if err := tx.serviceInquiryChanged(nil, &inq); err != nil {
 			return err
 		}
+		// The calendar, the rules and the webhooks the clock and the event
+		// need, in one statement.
+		if err := tx.loadConfig(scoring.MonthOf(inq.ReceivedAt, tx.store.loc)); err != nil {
+			return err
+		}
 		tx.audit("inquiry.create", "inquiry", inq.ID, nil, inq.auditView())
 		created, err := tx.addEvent(inq.ID, 0, EventCreated, string(inq.Disposition))
 		if err != nil {
@@ -161,6 +167,13 @@ func (tx *Tx) firstResponder(a Actor, id int64) (Staff, error) {
 	bad := func(msg string) error { return Invalid(FieldProblem{"first_responder_id", msg}) }
 	if id == 0 {
 		return Staff{}, bad("is required")
+	}
+	if id == a.StaffID && a.DepartmentID != 0 {
+		// Registering for oneself: the actor was authenticated in this
+		// request as an active staff member of this department (an Actor
+		// built from Store.Authenticate, as the API and the pages do), so
+		// the staff row need not be read again.
+		return Staff{ID: id, DepartmentID: a.DepartmentID, Role: a.Role, Active: true}, nil
 	}
 	st, err := tx.staff(id)
 	if err != nil {
@@ -541,22 +554,6 @@ func (inq Inquiry) webhookView() map[string]any {
 		"first_responder_id": inq.FirstResponderID, "department_id": inq.DepartmentID,
 		"visitor_phone": MaskPhone(inq.VisitorPhone), "satisfaction": inq.Satisfaction,
 	}
-}
-
-// nextRef allocates the inquiry's reference SW-YYYYMMDD-NNNN: the date of
-// registration in the organisation's zone and a per-day counter. The
-// counter row is created or incremented by one upsert, which locks it until
-// commit, so concurrent registrations on either database get consecutive
-// numbers; the unique key on inquiries.ref is the backstop. The upsert
-// also returns the number (RETURNING on SQLite, LAST_INSERT_ID on MySQL),
-// so allocating takes one statement.
-func (tx *Tx) nextRef() (string, error) {
-	day := tx.now.In(tx.store.loc).Format("20060102")
-	no, err := tx.store.dialect.nextRefNo(tx.db, day)
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("SW-%s-%04d", day, no), nil
 }
 
 type refCounter struct {

@@ -32,21 +32,28 @@ func NormalizePhone(s string) (string, bool) {
 		return "", false
 	}
 	num, err := phonenumbers.Parse(s, "CN")
-	if err != nil || !phonenumbers.IsValidNumber(num) {
+	if err != nil {
 		return "", false
 	}
 	var out string
 	if num.GetCountryCode() == 86 {
-		national := phonenumbers.Format(num, phonenumbers.NATIONAL)
+		// A valid number is one of a known type (IsValidNumber is
+		// GetNumberType != UNKNOWN for the number's region), so the type
+		// alone decides, and a mobile's national form without spaces is
+		// its national significant number: no pattern is matched twice
+		// and nothing formatted (a registration's costliest check).
 		switch phonenumbers.GetNumberType(num) {
 		case phonenumbers.MOBILE:
-			out = strings.ReplaceAll(national, " ", "")
+			out = phonenumbers.GetNationalSignificantNumber(num)
 		case phonenumbers.FIXED_LINE, phonenumbers.FIXED_LINE_OR_MOBILE:
+			national := phonenumbers.Format(num, phonenumbers.NATIONAL)
 			area, rest, _ := strings.Cut(national, " ")
 			out = area + "-" + strings.ReplaceAll(rest, " ", "")
 		default:
-			return "", false // service numbers (400, 95xxx) are not a visitor's contact
+			return "", false // invalid, or a service number (400, 95xxx): not a visitor's contact
 		}
+	} else if !phonenumbers.IsValidNumber(num) {
+		return "", false
 	} else {
 		out = phonenumbers.Format(num, phonenumbers.E164)
 	}

@@ -38,6 +38,12 @@ type Store struct {
 	// serviceTotalsOK is set once service_totals is known to be kept in
 	// this store's zone (service_totals.go).
 	serviceTotalsOK atomic.Bool
+	// segs are this process's audit segments, refs its reserved blocks
+	// of inquiry reference numbers (see audit_segment.go, ref_block.go).
+	segs segmentPool
+	refs refPool
+	// rules are parsed rule set versions (see create_config.go).
+	rules ruleCache
 }
 
 // Options tunes a Store.
@@ -102,6 +108,8 @@ func Open(driver, dsn string, opts Options) (*Store, error) {
 		s.now = opts.Now
 	}
 	s.auditKey = opts.AuditKey
+	s.segs.max = dialect.auditSegments()
+	s.refs.block = refBlockSize
 	// Every inbox notification is also an outgoing webhook event, queued
 	// in the same transaction.
 	s.OnNotify(queueNotificationEvent)
@@ -191,7 +199,23 @@ type Tx struct {
 	// service holds the differences to service_totals that this
 	// transaction's writes made, written when it ends.
 	service map[serviceKey]*serviceCounts
+	// rollback are run when the transaction does not commit (giving
+	// reference numbers back to the process's block).
+	rollback []func()
+	// The audit segment the transaction holds, whether it opened it, and
+	// the head it wrote (see flushAudit).
+	seg                 *auditSegment
+	segTaken, segOpened bool
+	segWrote            bool
+	segSeq              int64
+	segHash             string
+	// cfg is the configuration read in one statement by a registration
+	// (loadConfig); nil elsewhere.
+	cfg *txConfig
 }
+
+// onRollback registers fn to run if the transaction does not commit.
+func (tx *Tx) onRollback(fn func()) { tx.rollback = append(tx.rollback, fn) }
 
 // OnCommit registers fn to run after a successful commit (for example to
 // wake the webhook sender); it never runs when the transaction rolls back.
@@ -275,8 +299,9 @@ func (s *Store) write(ctx context.Context, actor Actor, fn func(tx *Tx) error) e
 // run after its commit.
 func (s *Store) writeOnce(ctx context.Context, actor Actor, fn func(tx *Tx) error) ([]func(), error) {
 	var after []func()
+	tx := &Tx{now: s.Now(), actor: actor, store: s}
 	err := s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
-		tx := &Tx{db: g, now: s.Now(), actor: actor, store: s}
+		tx.db = g
 		if err := fn(tx); err != nil {
 			return err
 		}
@@ -292,6 +317,12 @@ func (s *Store) writeOnce(ctx context.Context, actor Actor, fn func(tx *Tx) erro
 		after = tx.after
 		return nil
 	})
+	tx.releaseSegment(err == nil)
+	if err != nil {
+		for _, f := range tx.rollback {
+			f()
+		}
+	}
 	return after, err
 }
 

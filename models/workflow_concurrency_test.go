@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -20,7 +21,7 @@ func (c *instant) set(t time.Time) { c.ns.Store(t.UnixNano()) }
 
 // instances opens n stores on one fresh database, as n server instances
 // would; the first one migrates it.
-func instances(t *testing.T, n int, clock *instant) []*Store {
+func instances(t testing.TB, n int, clock *instant) []*Store {
 	t.Helper()
 	driver, dsn := testdb.DSN(t)
 	var out []*Store
@@ -42,7 +43,7 @@ func instances(t *testing.T, n int, clock *instant) []*Store {
 
 // smallOrg creates a department with a supervisor and a clerk and returns
 // the clerk.
-func smallOrg(t *testing.T, s *Store) Staff {
+func smallOrg(t testing.TB, s *Store) Staff {
 	t.Helper()
 	ctx, sys := context.Background(), System("t")
 	code, name := "D1", "窗口"
@@ -68,8 +69,8 @@ func consultation(responder int64) InquiryInput {
 }
 
 // TestInquiryRefsUniqueUnderConcurrency registers inquiries from many
-// goroutines on two instances at once: every reference is unique and the
-// day's numbers run 1..n without a gap.
+// goroutines on two instances at once: every reference is unique and comes
+// from a block of the day's counter that one instance reserved.
 func TestInquiryRefsUniqueUnderConcurrency(t *testing.T) {
 	clock := &instant{}
 	clock.set(time.Date(2026, 11, 26, 1, 30, 0, 0, time.UTC)) // 09:30 in Shanghai
@@ -106,9 +107,22 @@ func TestInquiryRefsUniqueUnderConcurrency(t *testing.T) {
 	if len(refs) != workers*each {
 		t.Fatalf("%d references, want %d", len(refs), workers*each)
 	}
+	// Unique and readable, from the blocks the instances reserved; not
+	// gap-free (an instance's unused numbers are never issued).
+	var reserved int64
+	if err := stores[0].db.Raw("SELECT last_no FROM inquiry_ref_counters WHERE day = '20261126'").Scan(&reserved).Error; err != nil {
+		t.Fatal(err)
+	}
+	if reserved%refBlockSize != 0 || reserved < int64(len(refs)) {
+		t.Fatalf("counter at %d after %d references: whole blocks of %d expected", reserved, len(refs), refBlockSize)
+	}
 	for i, ref := range refs {
-		if want := fmt.Sprintf("SW-20261126-%04d", i+1); ref != want {
-			t.Fatalf("reference %d is %s, want %s (all: %v)", i, ref, want, refs)
+		var no int64
+		if _, err := fmt.Sscanf(ref, "SW-20261126-%04d", &no); err != nil || no < 1 || no > reserved || len(ref) != 16 {
+			t.Fatalf("reference %d is %s (all: %v)", i, ref, refs)
+		}
+		if i > 0 && refs[i-1] == ref {
+			t.Fatalf("reference %s twice (all: %v)", ref, refs)
 		}
 	}
 }
@@ -197,5 +211,56 @@ func TestDemoInquiries(t *testing.T) {
 	}
 	if queued != 2 {
 		t.Fatalf("%d contact clocks, want 2 (a queue and a person)", queued)
+	}
+}
+
+// TestRefBlocks: an instance hands out its block in order, a number whose
+// transaction rolls back is handed out again, and another instance reserves
+// the next block.
+func TestRefBlocks(t *testing.T) {
+	clock := &instant{}
+	clock.set(time.Date(2026, 11, 26, 1, 30, 0, 0, time.UTC))
+	stores := instances(t, 2, clock)
+	ctx := context.Background()
+	ref := func(s *Store, fail bool) string {
+		var out string
+		err := s.write(ctx, System("t"), func(tx *Tx) error {
+			var err error
+			if out, err = tx.nextRef(); err != nil {
+				return err
+			}
+			if fail {
+				return errors.New("rolled back")
+			}
+			return nil
+		})
+		if (err != nil) != fail {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if a, b := ref(stores[0], false), ref(stores[0], false); a != "SW-20261126-0001" || b != "SW-20261126-0002" {
+		t.Fatalf("first block: %s, %s", a, b)
+	}
+	if r := ref(stores[0], true); r != "SW-20261126-0003" {
+		t.Fatalf("rolled back: %s", r)
+	}
+	if r := ref(stores[0], false); r != "SW-20261126-0003" {
+		t.Fatalf("after a rollback the number is used again: %s", r)
+	}
+	if r := ref(stores[1], false); r != fmt.Sprintf("SW-20261126-%04d", refBlockSize+1) {
+		t.Fatalf("second instance: %s", r)
+	}
+	if r := ref(stores[1], false); r != fmt.Sprintf("SW-20261126-%04d", refBlockSize+2) {
+		t.Fatalf("second instance, second number: %s", r)
+	}
+	// The next day in Shanghai. A block reserved by a transaction that
+	// rolls back goes back to the counter with it.
+	clock.set(time.Date(2026, 11, 26, 16, 30, 0, 0, time.UTC))
+	if r := ref(stores[1], true); r != "SW-20261127-0001" {
+		t.Fatalf("a new day: %s", r)
+	}
+	if r := ref(stores[0], false); r != "SW-20261127-0001" {
+		t.Fatalf("the block of a rolled-back reservation: %s", r)
 	}
 }

@@ -1341,8 +1341,21 @@ type AuditEntry struct {
 	PrevHash  string `json:"prev_hash"`
 	RequestId string `json:"request_id"`
 
-	// Seq Position in the chain, from 1.
+	// SegmentId The segment (chain) the entry belongs to; see GET /audit/verify.
+	SegmentId int64 `json:"segment_id"`
+
+	// Seq Position in its segment's chain, from 1.
 	Seq int64 `json:"seq"`
+}
+
+// AuditHead A segment's head (`head` alone is segment 1's, absent when its row is missing).
+type AuditHead struct {
+	Hash    string `json:"hash"`
+	Segment int64  `json:"segment"`
+	Seq     int64  `json:"seq"`
+
+	// Signature Hex HMAC-SHA256 with the audit key over "firstask-audit-head", 0x1f, the segment, 0x1f, the seq, 0x1f and the hash; absent without a key.
+	Signature *string `json:"signature,omitempty"`
 }
 
 // AuditPage defines model for AuditPage.
@@ -1353,24 +1366,24 @@ type AuditPage struct {
 	Total    int64        `json:"total"`
 }
 
-// AuditVerification defines model for AuditVerification.
+// AuditVerification The audit trail is a set of hash chains, one per segment; segment 1 (the chain before segments) is also the register in which every other segment is opened. See docs/security.md.
 type AuditVerification struct {
-	// BrokenAtSeq The first entry whose hash or link does not match.
+	// BrokenAtSegment The segment of the first problem found (segment 1 is walked first, then the others in the order of their ids).
+	BrokenAtSegment *int64 `json:"broken_at_segment,omitempty"`
+
+	// BrokenAtSeq The first entry of that segment whose hash or link does not match (or where entries are missing).
 	BrokenAtSeq *int64 `json:"broken_at_seq,omitempty"`
 
-	// Checked Entries checked.
+	// Checked Entries checked, in every segment.
 	Checked int64 `json:"checked"`
 
-	// Head The chain's head, to record outside the database and pass back later as anchor_seq/anchor_hash. Absent when the head row is missing.
-	Head *struct {
-		Hash string `json:"hash"`
-		Seq  int64  `json:"seq"`
+	// Head A segment's head (`head` alone is segment 1's, absent when its row is missing).
+	Head *AuditHead `json:"head,omitempty"`
 
-		// Signature Hex HMAC-SHA256 with the audit key over "firstask-audit-head", 0x1f, the seq, 0x1f and the hash; absent without a key.
-		Signature *string `json:"signature,omitempty"`
-	} `json:"head,omitempty"`
+	// Heads Every segment's head, segment 1 first, to record outside the database and pass back later as anchors (`anchor=SEGMENT:SEQ:HASH`).
+	Heads []AuditHead `json:"heads"`
 
-	// KeyedFromSeq The first entry hashed with the audit key (FIRSTASK_AUDIT_KEY_FILE); entries before it predate the key. Absent when none is keyed.
+	// KeyedFromSeq The first entry of segment 1 hashed with the audit key (FIRSTASK_AUDIT_KEY_FILE); entries before it predate the key. Absent when none is keyed.
 	KeyedFromSeq *int64  `json:"keyed_from_seq,omitempty"`
 	Ok           bool    `json:"ok"`
 	Reason       *string `json:"reason,omitempty"`
@@ -2010,7 +2023,7 @@ type Inquiry struct {
 	// Example: 2026-10-15T10:00:00+08:00
 	ReceivedAt DateTime `json:"received_at"`
 
-	// Ref Human reference, SW-YYYYMMDD-NNNN (registration day in the organisation's zone).
+	// Ref Human reference, SW-YYYYMMDD-NNNN (registration day in the organisation's zone, then a number of that day: unique, but neither gap-free nor in order of reception across instances; see docs/workflow.md).
 	//
 	// Example: SW-20261015-0007
 	Ref         string     `json:"ref"`
@@ -2116,7 +2129,7 @@ type InquiryDetail struct {
 	// Example: 2026-10-15T10:00:00+08:00
 	ReceivedAt DateTime `json:"received_at"`
 
-	// Ref Human reference, SW-YYYYMMDD-NNNN (registration day in the organisation's zone).
+	// Ref Human reference, SW-YYYYMMDD-NNNN (registration day in the organisation's zone, then a number of that day: unique, but neither gap-free nor in order of reception across instances; see docs/workflow.md).
 	//
 	// Example: SW-20261015-0007
 	Ref         string     `json:"ref"`
@@ -3280,8 +3293,13 @@ type ListAuditParams struct {
 
 // VerifyAuditParams defines parameters for VerifyAudit.
 type VerifyAuditParams struct {
-	AnchorSeq  *int64  `form:"anchor_seq,omitempty" json:"anchor_seq,omitempty"`
-	AnchorHash *string `form:"anchor_hash,omitempty" json:"anchor_hash,omitempty"`
+	// Anchor An anchor: a head recorded earlier, as SEGMENT:SEQ:HASH; repeat for several segments.
+	Anchor *[]string `form:"anchor,omitempty" json:"anchor,omitempty"`
+
+	// AnchorSegment The segment of anchor_seq/anchor_hash (default 1).
+	AnchorSegment *int64  `form:"anchor_segment,omitempty" json:"anchor_segment,omitempty"`
+	AnchorSeq     *int64  `form:"anchor_seq,omitempty" json:"anchor_seq,omitempty"`
+	AnchorHash    *string `form:"anchor_hash,omitempty" json:"anchor_hash,omitempty"`
 }
 
 // ListChannelDeliveriesParams defines parameters for ListChannelDeliveries.
@@ -3837,7 +3855,7 @@ type ClientInterface interface {
 
 	// VerifyAudit Check the audit chain (HR, admin)
 	//
-	// Walks the chain (HMAC-keyed when an audit key is configured), checks that the head row exists and points at the last entry and, given an anchor recorded earlier, that the anchored entry is still there with its hash (a chain cut back or rewritten fails). See docs/security.md.
+	// Walks every segment of the trail (each an HMAC-keyed hash chain when an audit key is configured), checks that each head row exists and points at its segment's last entry, that every segment was opened in the register (segment 1) and every segment opened there still exists, and, given anchors recorded earlier, that each anchored entry is still there with its hash (a segment cut back or rewritten fails). See docs/security.md.
 	//
 	// Corresponds with GET /audit/verify (the `VerifyAudit` operationId).
 	VerifyAudit(ctx context.Context, params *VerifyAuditParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4866,7 +4884,7 @@ func (c *Client) ListAudit(ctx context.Context, params *ListAuditParams, reqEdit
 
 // VerifyAudit Check the audit chain (HR, admin)
 //
-// Walks the chain (HMAC-keyed when an audit key is configured), checks that the head row exists and points at the last entry and, given an anchor recorded earlier, that the anchored entry is still there with its hash (a chain cut back or rewritten fails). See docs/security.md.
+// Walks every segment of the trail (each an HMAC-keyed hash chain when an audit key is configured), checks that each head row exists and points at its segment's last entry, that every segment was opened in the register (segment 1) and every segment opened there still exists, and, given anchors recorded earlier, that each anchored entry is still there with its hash (a segment cut back or rewritten fails). See docs/security.md.
 //
 // Corresponds with GET /audit/verify (the `VerifyAudit` operationId).
 func (c *Client) VerifyAudit(ctx context.Context, params *VerifyAuditParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7264,6 +7282,30 @@ func NewVerifyAuditRequest(server string, params *VerifyAuditParams) (*http.Requ
 		// styled parameters, preserving literal commas as delimiters
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
+
+		if params.Anchor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "anchor", *params.Anchor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.AnchorSegment != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "anchor_segment", *params.AnchorSegment, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
 
 		if params.AnchorSeq != nil {
 
@@ -12031,7 +12073,7 @@ type ClientWithResponsesInterface interface {
 
 	// VerifyAuditWithResponse Check the audit chain (HR, admin)
 	//
-	// Walks the chain (HMAC-keyed when an audit key is configured), checks that the head row exists and points at the last entry and, given an anchor recorded earlier, that the anchored entry is still there with its hash (a chain cut back or rewritten fails). See docs/security.md.
+	// Walks every segment of the trail (each an HMAC-keyed hash chain when an audit key is configured), checks that each head row exists and points at its segment's last entry, that every segment was opened in the register (segment 1) and every segment opened there still exists, and, given anchors recorded earlier, that each anchored entry is still there with its hash (a segment cut back or rewritten fails). See docs/security.md.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -24284,7 +24326,7 @@ func (c *ClientWithResponses) ListAuditWithResponse(ctx context.Context, params 
 
 // VerifyAuditWithResponse Check the audit chain (HR, admin)
 //
-// Walks the chain (HMAC-keyed when an audit key is configured), checks that the head row exists and points at the last entry and, given an anchor recorded earlier, that the anchored entry is still there with its hash (a chain cut back or rewritten fails). See docs/security.md.
+// Walks every segment of the trail (each an HMAC-keyed hash chain when an audit key is configured), checks that each head row exists and points at its segment's last entry, that every segment was opened in the register (segment 1) and every segment opened there still exists, and, given anchors recorded earlier, that each anchored entry is still there with its hash (a segment cut back or rewritten fails). See docs/security.md.
 //
 // Returns a wrapper object for the known response body format(s).
 //
