@@ -114,6 +114,7 @@ func (s *Store) CreateInquiry(ctx context.Context, a Actor, in InquiryInput) (In
 		if err := tx.db.Create(&inq).Error; err != nil {
 			return err
 		}
+		tx.createdInquiry = inq.ID
 		if err := tx.serviceInquiryChanged(nil, &inq); err != nil {
 			return err
 		}

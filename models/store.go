@@ -212,6 +212,10 @@ type Tx struct {
 	// cfg is the configuration read in one statement by a registration
 	// (loadConfig); nil elsewhere.
 	cfg *txConfig
+	// createdInquiry is the inquiry this transaction registered (0 when
+	// none): no other transaction can see its clocks yet, so they are read
+	// without locks (see lockedClocks).
+	createdInquiry int64
 }
 
 // onRollback registers fn to run if the transaction does not commit.
@@ -226,7 +230,7 @@ func (tx *Tx) OnCommit(fn func()) { tx.after = append(tx.after, fn) }
 // txAttempts times in all, after a jittered pause that doubles from
 // txBackoffMin up to txBackoffMax.
 const (
-	txAttempts   = 5
+	txAttempts   = 10
 	txBackoffMin = 5 * time.Millisecond
 	txBackoffMax = 200 * time.Millisecond
 )
