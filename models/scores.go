@@ -116,15 +116,19 @@ func (s *Store) MonthScoresOf(ctx context.Context, a Actor, month scoring.Month,
 				return err
 			}
 		}
+		// An open month in two statements (my_scores.go), notes included.
+		var closed bool
 		var err error
-		out, _, err = tx.monthScores(month, scoreScope{staffIDs: []int64{staffID}}, nil)
+		if out, closed, err = tx.personMonthScores(month, staffID); err == nil && closed {
+			out, _, err = tx.monthScores(month, scoreScope{staffIDs: []int64{staffID}}, nil)
+			if err == nil {
+				err = tx.fillNotes(&out)
+			}
+		}
 		if err == nil && len(out.Results) == 0 {
 			return Errorf(ENotFound, "no result for staff member %d in %s", staffID, month)
 		}
-		if err != nil {
-			return err
-		}
-		return tx.fillNotes(&out)
+		return err
 	})
 	return out, err
 }

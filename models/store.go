@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -44,6 +45,9 @@ type Store struct {
 	refs refPool
 	// rules are parsed rule set versions (see create_config.go).
 	rules ruleCache
+	// scoreRules are parsed rule sets by version number (int64 to
+	// scoring.RuleSet; see my_scores.go).
+	scoreRules sync.Map
 }
 
 // Options tunes a Store.
