@@ -120,6 +120,13 @@ func (d dialect) auditSegments() int {
 	return 4
 }
 
+// spreadScans says whether SLA scans visit each batch of due clocks in a
+// random order: on MySQL, where several instances (on a Galera cluster,
+// several nodes) scan at once and, walking the same clocks in the same
+// order, would lock the same clock at the same moment and abort one
+// another; not on SQLite, whose writers take turns anyway.
+func (d dialect) spreadScans() bool { return !d.sqlite }
+
 // loadSession runs fn on a connection set up for loading many rows. On
 // SQLite it is a pinned connection configured before BEGIN: statement
 // journals in memory (SQLite decides where they go when the transaction
