@@ -63,6 +63,9 @@ func (tx *Tx) flushAudit() error {
 	if len(tx.audits) == 0 {
 		return nil
 	}
+	if err := tx.checkStillOpen(); err != nil {
+		return err
+	}
 	seg, err := tx.takeSegment()
 	if err != nil {
 		return err
@@ -106,6 +109,12 @@ func (tx *Tx) flushAudit() error {
 		seg.stale = true
 		if err := tx.db.Model(&auditSegmentRow{}).Where("id = ?", seg.id).Count(&n).Error; err != nil {
 			return err
+		}
+		if n == 0 && tx.segOpened {
+			// This transaction inserted the row a few statements ago and
+			// holds its lock: nobody deleted it, the database rolled the
+			// transaction back without reporting it (audit_segment.go).
+			return tx.lostTransaction()
 		}
 		if n == 0 {
 			return ErrAuditSegmentMissing

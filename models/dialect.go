@@ -169,6 +169,11 @@ func (d dialect) employeeNoIs(db *gorm.DB, no string) *gorm.DB {
 	return db.Where("employee_no = ?", no)
 }
 
+// errStatementCut reports a statement whose answer shows that the server
+// aborted it without saying so (see loadConfig): the transaction is rolled
+// back and run again like a deadlock victim.
+var errStatementCut = errors.New("the database cut a statement short without an error")
+
 // retryable reports whether err means the transaction lost a lock
 // conflict and may succeed if run again from the start. On MySQL and
 // MariaDB: a deadlock victim (1213, also how Galera reports a failed
@@ -181,6 +186,9 @@ func (d dialect) employeeNoIs(db *gorm.DB, no string) *gorm.DB {
 func (d dialect) retryable(err error) bool {
 	if err == nil {
 		return false
+	}
+	if errors.Is(err, errStatementCut) {
+		return true
 	}
 	if d.sqlite {
 		var coded interface{ Code() int }
