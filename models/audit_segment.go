@@ -192,6 +192,23 @@ func (tx *Tx) checkStillOpen() error {
 	return nil
 }
 
+// cutShort is asked when a statement found fewer rows than it must have:
+// if the transaction is no longer open, the server aborted it without an
+// error and the answer means nothing. Nothing has been written since
+// checkStillOpen but the audit head, unless this transaction opened its
+// segment (then ErrTransactionLost); otherwise the attempt is rerun like
+// a deadlock victim.
+func (tx *Tx) cutShort() error {
+	in, ok, err := tx.inTransaction()
+	if err != nil || !ok || in {
+		return nil
+	}
+	if tx.segOpened {
+		return ErrTransactionLost
+	}
+	return errStatementCut
+}
+
 // lostTransaction is what flushAudit answers when the segment this
 // transaction opened is gone before the transaction ended: the server
 // rolled it back without reporting it. When the connection is still in a
@@ -240,6 +257,9 @@ func (tx *Tx) takeSegment() (*auditSegment, error) {
 		var row auditSegmentRow
 		err := tx.db.Where("id = ?", seg.id).Take(&row).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
+			if err := tx.cutShort(); err != nil {
+				return nil, err
+			}
 			return nil, ErrAuditSegmentMissing
 		}
 		if err != nil {
