@@ -63,6 +63,9 @@ func (tx *Tx) flushAudit() error {
 	if len(tx.audits) == 0 {
 		return nil
 	}
+	if err := tx.checkStillOpen(); err != nil {
+		return err
+	}
 	seg, err := tx.takeSegment()
 	if err != nil {
 		return err
@@ -104,12 +107,21 @@ func (tx *Tx) flushAudit() error {
 		return fmt.Errorf("audit head: %w", err)
 	} else if n != 1 {
 		seg.stale = true
+		if err := tx.cutShort(); err != nil {
+			return err
+		}
 		if err := tx.db.Model(&auditSegmentRow{}).Where("id = ?", seg.id).Count(&n).Error; err != nil {
 			return err
 		}
-		if n == 0 {
-			return ErrAuditSegmentMissing
+		if n == 0 && tx.segOpened {
+			// This transaction inserted the row a few statements ago and
+			// holds its lock: nobody deleted it, the database rolled the
+			// transaction back without reporting it (audit_segment.go).
+			return tx.lostTransaction()
 		}
+		// A row really missing is reported by the rerun, which reads the
+		// head again (takeSegment); on the cluster a brute-force abort
+		// was seen answering "0 rows" here for a row that was there.
 		return errRerun
 	}
 	if err := tx.db.CreateInBatches(&rows, 200).Error; err != nil {

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	mysqldrv "github.com/go-sql-driver/mysql"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -129,6 +130,104 @@ var ErrAuditHeadMissing = &Error{Code: EInternal, Message: "the audit log's head
 var ErrAuditSegmentMissing = &Error{Code: EInternal, Message: "the head row of this instance's audit segment (audit_segments) is missing, so no change can be audited and " +
 	"writes are stopped; an operator must restore it (docs/security.md), and GET /api/v1/audit/verify reports it"}
 
+// ErrTransactionLost stops a write whose transaction the database ended
+// without reporting an error to any of its statements (see
+// checkStillOpen): what it wrote before that point was rolled back, and
+// what it wrote afterwards ran outside a transaction and may have been
+// saved. Nothing of it was audited or confirmed to the client; an
+// operator should compare the request (its id is in the message) with
+// the data.
+var ErrTransactionLost = &Error{Code: EInternal, Message: "the database ended this change's transaction without reporting an error " +
+	"(possible on a Galera cluster, docs/deploy.md); nothing was audited, part of the change may have been saved outside the transaction: " +
+	"check it before trying again"}
+
+// inTxVar says whether the server answers @@in_transaction (MariaDB 10.3
+// and later): 0 not asked yet, 1 yes, 2 no (MySQL).
+const (
+	inTxUnknown = iota
+	inTxKnown
+	inTxAbsent
+)
+
+// inTransaction asks the server whether the connection is still inside a
+// transaction; ok is false when the server cannot tell (SQLite, MySQL).
+func (tx *Tx) inTransaction() (in, ok bool, err error) {
+	st := tx.store
+	if st.dialect.sqlite || st.inTxVar.Load() == inTxAbsent {
+		return false, false, nil
+	}
+	var v int
+	err = tx.db.Statement.ConnPool.QueryRowContext(tx.db.Statement.Context, "SELECT @@in_transaction").Scan(&v)
+	var me *mysqldrv.MySQLError
+	if errors.As(err, &me) && me.Number == 1193 { // unknown system variable
+		st.inTxVar.Store(inTxAbsent)
+		return false, false, nil
+	}
+	if err != nil {
+		return false, false, err
+	}
+	st.inTxVar.Store(inTxKnown)
+	return v == 1, true, nil
+}
+
+// checkStillOpen makes sure, before a write's audit entries are chained,
+// that its transaction is still open. On a MariaDB Galera cluster a
+// replicated transaction that needs a lock a local one holds aborts the
+// local one (a brute-force abort); its next statement normally fails with
+// error 1213, and write runs it again. Should the server ever roll it
+// back without that error, the statements after it would run in
+// autocommit mode and the final COMMIT succeed with nothing to commit: a
+// change half lost, answered as saved, with audit entries for it. So on
+// MariaDB the write asks @@in_transaction first and stops with
+// ErrTransactionLost instead, writing no audit entry for a change that is
+// not whole.
+func (tx *Tx) checkStillOpen() error {
+	in, ok, err := tx.inTransaction()
+	if err != nil {
+		return fmt.Errorf("audit: transaction state: %w", err)
+	}
+	if ok && !in {
+		return ErrTransactionLost
+	}
+	return nil
+}
+
+// cutShort is asked when a statement found fewer rows than it must have:
+// if the transaction is no longer open, the server aborted it without an
+// error and the answer means nothing. Nothing has been written since
+// checkStillOpen but the audit head, unless this transaction opened its
+// segment (then ErrTransactionLost); otherwise the attempt is rerun like
+// a deadlock victim.
+func (tx *Tx) cutShort() error {
+	in, ok, err := tx.inTransaction()
+	if err != nil || !ok || in {
+		return nil
+	}
+	if tx.segOpened {
+		return ErrTransactionLost
+	}
+	return errStatementCut
+}
+
+// lostTransaction is what flushAudit answers when the segment this
+// transaction opened is gone before the transaction ended: the server
+// rolled it back without reporting it. When the connection is still in a
+// transaction block (the server began a new, implicit transaction for the
+// statements after the rollback), rolling that back undoes everything the
+// attempt did and it is run again; otherwise (autocommit, or a server that
+// cannot tell) part of it may be saved, and the write stops with
+// ErrTransactionLost.
+func (tx *Tx) lostTransaction() error {
+	in, ok, err := tx.inTransaction()
+	if err != nil {
+		return fmt.Errorf("audit: transaction state: %w", err)
+	}
+	if ok && in {
+		return errRerun
+	}
+	return ErrTransactionLost
+}
+
 // instanceLabel names this process in the segments it opens.
 var instanceLabel = func() string {
 	host, _ := os.Hostname()
@@ -158,6 +257,9 @@ func (tx *Tx) takeSegment() (*auditSegment, error) {
 		var row auditSegmentRow
 		err := tx.db.Where("id = ?", seg.id).Take(&row).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
+			if err := tx.cutShort(); err != nil {
+				return nil, err
+			}
 			return nil, ErrAuditSegmentMissing
 		}
 		if err != nil {

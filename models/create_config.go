@@ -34,9 +34,18 @@ func (tx *Tx) loadConfig(m scoring.Month) error {
   (SELECT version FROM rule_sets WHERE effective_from <= ? ORDER BY effective_from DESC, version DESC LIMIT 1),
   (SELECT COUNT(*) FROM webhooks WHERE kind = ? AND active = ? AND deleted_at IS NULL)`,
 		calendarSetting, m.String(), ChannelGeneric, true)
-	if err := row.Scan(&c.calendar, &c.rules, &c.hooks); err != nil {
+	var hooks sql.NullInt64
+	if err := row.Scan(&c.calendar, &c.rules, &hooks); err != nil {
 		return err
 	}
+	if !hooks.Valid {
+		// COUNT(*) is never NULL: the server cut the statement short
+		// (measured on a Galera cluster: a brute-force abort that
+		// answered NULLs instead of error 1213), so the other two may
+		// be NULLs that do not mean "the default" either.
+		return errStatementCut
+	}
+	c.hooks = hooks.Int64
 	tx.cfg = c
 	return nil
 }

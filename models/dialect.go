@@ -120,6 +120,13 @@ func (d dialect) auditSegments() int {
 	return 4
 }
 
+// spreadScans says whether SLA scans visit each batch of due clocks in a
+// random order: on MySQL, where several instances (on a Galera cluster,
+// several nodes) scan at once and, walking the same clocks in the same
+// order, would lock the same clock at the same moment and abort one
+// another; not on SQLite, whose writers take turns anyway.
+func (d dialect) spreadScans() bool { return !d.sqlite }
+
 // loadSession runs fn on a connection set up for loading many rows. On
 // SQLite it is a pinned connection configured before BEGIN: statement
 // journals in memory (SQLite decides where they go when the transaction
@@ -162,6 +169,11 @@ func (d dialect) employeeNoIs(db *gorm.DB, no string) *gorm.DB {
 	return db.Where("employee_no = ?", no)
 }
 
+// errStatementCut reports a statement whose answer shows that the server
+// aborted it without saying so (see loadConfig): the transaction is rolled
+// back and run again like a deadlock victim.
+var errStatementCut = errors.New("the database cut a statement short without an error")
+
 // retryable reports whether err means the transaction lost a lock
 // conflict and may succeed if run again from the start. On MySQL and
 // MariaDB: a deadlock victim (1213, also how Galera reports a failed
@@ -174,6 +186,9 @@ func (d dialect) employeeNoIs(db *gorm.DB, no string) *gorm.DB {
 func (d dialect) retryable(err error) bool {
 	if err == nil {
 		return false
+	}
+	if errors.Is(err, errStatementCut) {
+		return true
 	}
 	if d.sqlite {
 		var coded interface{ Code() int }

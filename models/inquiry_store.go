@@ -38,6 +38,9 @@ func (tx *Tx) inquiryFor(a Actor, id int64, lock, manage bool) (Inquiry, inquiry
 		}
 		return inq, inquiryAccess{}, err
 	}
+	if lock {
+		tx.holdInquiry(id)
+	}
 	acc, err := tx.accessTo(a, &inq)
 	if err != nil {
 		return inq, acc, err

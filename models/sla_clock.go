@@ -1,9 +1,11 @@
 package models
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -373,18 +375,60 @@ func (tx *Tx) reassignContactClock(referralID, owner int64) error {
 // transaction holding it (a registration referred in the same request
 // failed 5–8 times per run of TestGaleraCluster after five attempts).
 func (tx *Tx) lockedClocks(inquiryID int64, kind ClockKind, referralID int64, states ...ClockState) ([]SLAClock, error) {
-	q := tx.db.Where("inquiry_id = ? AND state IN ?", inquiryID, states)
-	if inquiryID != tx.createdInquiry {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	if kind != "" {
-		q = q.Where("kind = ?", kind)
-	}
-	if referralID != 0 {
-		q = q.Where("referral_id = ?", referralID)
+	filter := func(q *gorm.DB) *gorm.DB {
+		q = q.Where("inquiry_id = ? AND state IN ?", inquiryID, states)
+		if kind != "" {
+			q = q.Where("kind = ?", kind)
+		}
+		if referralID != 0 {
+			q = q.Where("referral_id = ?", referralID)
+		}
+		return q
 	}
 	var cs []SLAClock
-	return cs, q.Order("id").Find(&cs).Error
+	if inquiryID == tx.createdInquiry {
+		return cs, filter(tx.db).Order("id").Find(&cs).Error
+	}
+	if ids, ok := tx.clockIDsNoGap(inquiryID, filter); ok {
+		if len(ids) == 0 {
+			return cs, nil
+		}
+		return cs, filter(tx.db.Clauses(clause.Locking{Strength: "UPDATE"})).Where("id IN ?", ids).Order("id").Find(&cs).Error
+	}
+	return cs, filter(tx.db.Clauses(clause.Locking{Strength: "UPDATE"})).Order("id").Find(&cs).Error
+}
+
+// clockIDsNoGap finds the ids of an inquiry's clocks without a locking
+// read by inquiry_id, whose next-key lock on idx_sla_clocks_inquiry would
+// cover the gap where every newer inquiry's clocks are inserted: on a
+// Galera cluster the node applying another node's registration must then
+// abort this transaction (docs/performance.md, "Cluster"). It applies on
+// MySQL when this transaction holds the inquiry's row lock (inquiryFor),
+// which every transaction adding a clock to an existing inquiry takes
+// first, so no clock of it can be committed while this one runs. The ids
+// are those this transaction sees (its own inserts, its snapshot) and
+// those committed by now, read on another connection because the
+// snapshot may predate the lock; the caller then locks them by primary
+// key. ok is false when the caller must use the locking read: on SQLite,
+// without the inquiry's lock, or when no second connection is free at
+// once (a pool full of transactions each waiting for another would
+// never end).
+func (tx *Tx) clockIDsNoGap(inquiryID int64, filter func(*gorm.DB) *gorm.DB) ([]int64, bool) {
+	if tx.store.dialect.sqlite || !tx.heldInquiries[inquiryID] {
+		return nil, false
+	}
+	var mine, fresh []int64
+	if err := filter(tx.db.Model(&SLAClock{})).Pluck("id", &mine).Error; err != nil {
+		return nil, false
+	}
+	ctx, cancel := context.WithTimeout(tx.db.Statement.Context, 250*time.Millisecond)
+	defer cancel()
+	if err := filter(tx.store.db.WithContext(ctx).Model(&SLAClock{})).Pluck("id", &fresh).Error; err != nil {
+		return nil, false
+	}
+	ids := append(mine, fresh...)
+	slices.Sort(ids)
+	return slices.Compact(ids), true
 }
 
 // stopClocks stops the inquiry's running and paused clocks of a kind (all

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"math/rand/v2"
 	"time"
 )
 
@@ -26,7 +27,9 @@ const scanBatch = 200
 // remind_at); each clock is then handled in its own short transaction
 // whose conditional UPDATE lets exactly one scan through, however many run
 // at once on however many instances. A failing clock does not undo the
-// others.
+// others. On MySQL each batch is visited in a random order, so that scans
+// running at once on several instances (nodes) spread over different
+// clocks instead of walking the same ones in step (dialect.spreadScans).
 func (s *Store) ScanSLA(ctx context.Context, now time.Time) (ScanResult, error) {
 	var res ScanResult
 	now = now.UTC().Truncate(time.Millisecond)
@@ -40,6 +43,7 @@ func (s *Store) ScanSLA(ctx context.Context, now time.Time) (ScanResult, error) 
 			Order("deadline_at, id").Limit(scanBatch).Pluck("id", &ids).Error; err != nil {
 			return res, err
 		}
+		s.spread(ids)
 		fresh := 0
 		for _, id := range ids {
 			if done[id] {
@@ -77,6 +81,7 @@ func (s *Store) ScanSLA(ctx context.Context, now time.Time) (ScanResult, error) 
 			Order("remind_at, id").Limit(scanBatch).Pluck("id", &ids).Error; err != nil {
 			return res, err
 		}
+		s.spread(ids)
 		fresh := 0
 		for _, id := range ids {
 			if done[id] {
@@ -105,6 +110,14 @@ func (s *Store) ScanSLA(ctx context.Context, now time.Time) (ScanResult, error) 
 		}
 	}
 	return res, nil
+}
+
+// spread shuffles a batch of clock ids where scans run at once on several
+// instances (see dialect.spreadScans).
+func (s *Store) spread(ids []int64) {
+	if s.dialect.spreadScans() {
+		rand.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+	}
 }
 
 // RunSLAScan is ScanSLA for an HR user at the store's clock (POST

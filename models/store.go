@@ -43,6 +43,9 @@ type Store struct {
 	// of inquiry reference numbers (see audit_segment.go, ref_block.go).
 	segs segmentPool
 	refs refPool
+	// inTxVar says whether the server answers @@in_transaction (see
+	// checkStillOpen).
+	inTxVar atomic.Int32
 	// rules are parsed rule set versions (see create_config.go).
 	rules ruleCache
 	// scoreRules are parsed rule sets by version number (int64 to
@@ -220,6 +223,18 @@ type Tx struct {
 	// none): no other transaction can see its clocks yet, so they are read
 	// without locks (see lockedClocks).
 	createdInquiry int64
+	// heldInquiries are the inquiries whose rows this transaction has
+	// locked (inquiryFor), whose clocks no other transaction can add to
+	// until it ends (see clockIDsNoGap).
+	heldInquiries map[int64]bool
+}
+
+// holdInquiry records that the transaction holds the inquiry's row lock.
+func (tx *Tx) holdInquiry(id int64) {
+	if tx.heldInquiries == nil {
+		tx.heldInquiries = map[int64]bool{}
+	}
+	tx.heldInquiries[id] = true
 }
 
 // onRollback registers fn to run if the transaction does not commit.

@@ -184,3 +184,51 @@ func TestEnsureAdmin(t *testing.T) {
 		t.Fatalf("demo login: %v", err)
 	}
 }
+
+// TestWriteStopsWhenTransactionEndedSilently simulates a database that
+// rolls a write's transaction back without reporting it (the statement
+// ROLLBACK sent inside fn): the write must fail rather than answer saved,
+// and the trail must still verify. On MariaDB the write stops before its
+// audit entries are chained (ErrTransactionLost), so nothing is audited
+// for the change.
+func TestWriteStopsWhenTransactionEndedSilently(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	var id int64
+	err := s.write(ctx, System("t"), func(tx *Tx) error {
+		if err := tx.db.Exec("ROLLBACK").Error; err != nil {
+			return err
+		}
+		d := Department{Code: "LOST", Name: "lost", Active: true, CreatedAt: tx.now, UpdatedAt: tx.now}
+		if err := tx.db.Create(&d).Error; err != nil {
+			return err
+		}
+		id = d.ID
+		tx.audit("department.create", "department", d.ID, nil, d)
+		return nil
+	})
+	if err == nil {
+		t.Fatal("a write whose transaction ended under it answered saved")
+	}
+	var entries int64
+	if err := s.db.Model(&AuditEntry{}).Where("entity = 'department' AND entity_id = ?", id).Count(&entries).Error; err != nil {
+		t.Fatal(err)
+	}
+	if s.Dialect() == "mysql" {
+		if !errors.Is(err, ErrTransactionLost) {
+			t.Fatalf("error %v, want ErrTransactionLost", err)
+		}
+		if entries != 0 {
+			t.Errorf("%d audit entries written for a change whose transaction was lost", entries)
+		}
+	}
+	t.Logf("%s: %v; %d audit entries for the department", s.Dialect(), err, entries)
+	// The store goes on writing, and the trail verifies.
+	if _, err := s.CreateDepartment(ctx, System("t"), DepartmentInput{Code: ptr("NEXT"), Name: ptr("next")}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.VerifyAudit(ctx, System("t"))
+	if err != nil || !v.OK {
+		t.Fatalf("verify after a lost transaction: %+v %v", v, err)
+	}
+}
