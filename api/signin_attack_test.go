@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -187,11 +188,13 @@ func TestLoginDoesNotHoldTheWriteLock(t *testing.T) {
 		}
 	}
 	var wg sync.WaitGroup
+	var answered atomic.Int32
 	codes := make([]int, 16)
 	start := time.Now()
 	for i := range codes {
 		wg.Go(func() {
 			codes[i] = loginRaw(srv, fmt.Sprintf("192.0.2.%d:1", i), nos[i%4], "wrong-password")
+			answered.Add(1)
 		})
 	}
 	time.Sleep(30 * time.Millisecond)
@@ -201,6 +204,7 @@ func TestLoginDoesNotHoldTheWriteLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	write := time.Since(w0)
+	answeredBeforeWrite := answered.Load()
 	wg.Wait()
 	burst := time.Since(start)
 	for _, c := range codes {
@@ -208,9 +212,12 @@ func TestLoginDoesNotHoldTheWriteLock(t *testing.T) {
 			t.Fatalf("a login answered %d, want 401", c)
 		}
 	}
-	t.Logf("a write during 16 concurrent cost-10 logins (%s): %s (burst %s)", driverName(t), write, burst)
-	if write > burst/2 {
-		t.Fatalf("a write waited %s during a %s login burst", write, burst)
+	t.Logf("a write during 16 concurrent cost-10 logins (%s): %s (burst %s, %d logins answered before it)", driverName(t), write, burst, answeredBeforeWrite)
+	// An ordering, not a timing: had the write queued behind the bcrypt
+	// work (a transaction held across the hash), every login would have
+	// been answered before it returned.
+	if answeredBeforeWrite == int32(len(codes)) {
+		t.Fatalf("the write returned only after all %d logins were answered (it took %s)", len(codes), write)
 	}
 }
 

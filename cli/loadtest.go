@@ -177,7 +177,12 @@ func runLoad(o loadOptions) *loadReport {
 	client := &http.Client{Transport: transport, Timeout: 30 * time.Second}
 	defer transport.CloseIdleConnections()
 	var budget sync.Mutex
-	left := o.maxReq
+	// Every client's sign-in is reserved from the budget before any client
+	// starts, so a fast client cannot spend the requests of one whose
+	// goroutine has not run yet; with fewer requests than users, only the
+	// first clients sign in.
+	signIns := min(o.users, o.maxReq)
+	left := o.maxReq - signIns
 	take := func() bool {
 		budget.Lock()
 		defer budget.Unlock()
@@ -199,7 +204,7 @@ func runLoad(o loadOptions) *loadReport {
 			defer wg.Done()
 			c := &loadClient{base: o.urls[i%len(o.urls)], http: client, rng: rand.New(rand.NewPCG(o.seed, uint64(i))), rep: rep, ctx: ctx}
 			no := fmt.Sprintf("S%06d", o.first+i%max(1, o.staff-o.first))
-			if !take() || !c.login(no, o.password) {
+			if i >= signIns || !c.login(no, o.password) {
 				return
 			}
 			if o.profile == "first-of-month" {

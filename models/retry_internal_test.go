@@ -149,7 +149,12 @@ func TestWriteGivesUpAfterBoundedAttempts(t *testing.T) {
 		conflict = sqliteCoded{5}
 	}
 	runs, committed := 0, false
-	start := time.Now()
+	var pauses []time.Duration
+	defer func(orig func(context.Context, time.Duration) error) { retryPause = orig }(retryPause)
+	retryPause = func(_ context.Context, d time.Duration) error {
+		pauses = append(pauses, d)
+		return nil
+	}
 	err = s.write(context.Background(), Actor{}, func(tx *Tx) error {
 		runs++
 		tx.OnCommit(func() { committed = true })
@@ -165,8 +170,17 @@ func TestWriteGivesUpAfterBoundedAttempts(t *testing.T) {
 	if outcomes[RetryRetried] != txAttempts-1 || outcomes[RetryExhausted] != 1 || outcomes[RetryRecovered] != 0 {
 		t.Fatalf("outcomes %v", outcomes)
 	}
-	if took := time.Since(start); took > 2*time.Second {
-		t.Fatalf("gave up after %v: backoff is not bounded", took)
+	// The backoff is bounded: one pause between attempts, none longer
+	// than txBackoffMax, and under a second in all.
+	var total time.Duration
+	for _, d := range pauses {
+		if d <= 0 || d > txBackoffMax {
+			t.Errorf("a pause of %v, want within (0, %v]", d, txBackoffMax)
+		}
+		total += d
+	}
+	if len(pauses) != txAttempts-1 || total > time.Second {
+		t.Fatalf("%d pauses totalling %v, want %d under a second", len(pauses), total, txAttempts-1)
 	}
 }
 

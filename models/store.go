@@ -254,6 +254,17 @@ const (
 	txBackoffMax = 200 * time.Millisecond
 )
 
+// retryPause waits d before a conflicting transaction runs again, or
+// until ctx ends; tests replace it to record the pauses.
+var retryPause = func(ctx context.Context, d time.Duration) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
+}
+
 // Outcomes passed to a RetryHook.
 const (
 	RetryRetried   = "retried"   // a conflict; the transaction runs again
@@ -308,11 +319,8 @@ func (s *Store) write(ctx context.Context, actor Actor, fn func(tx *Tx) error) e
 		s.noteRetry(RetryRetried)
 		// Full jitter between half the pause and the pause, so that the
 		// transactions that collided do not collide again in step.
-		d := pause/2 + rand.N(pause/2+1)
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(d):
+		if err := retryPause(ctx, pause/2+rand.N(pause/2+1)); err != nil {
+			return err
 		}
 		pause = min(2*pause, txBackoffMax)
 	}
