@@ -9,6 +9,7 @@ import (
 	"iter"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"firstask/models"
@@ -254,34 +255,61 @@ func PersonalSheet(ms models.MonthScores, organisation string, lang reports.Lang
 // notesBatch is how many records of 明细 get their 事由 in one read.
 const notesBatch = 2000
 
+// notedBatch is a batch of records with their notes filled in.
+type notedBatch []models.CountedRecord
+
 // WithNotes hands the records over with their free text (CountedRecord.Note)
 // read a batch at a time, so that the export never holds every record's
-// description at once. A failed read leaves the notes of its batch empty
-// (the download has begun by then; the figures are still right).
+// description at once. The next batch is gathered and its notes read on
+// another goroutine while the caller writes the current one (the database
+// read overlaps the workbook's XML), so at most three batches are held. A
+// failed read leaves the notes of its batch empty (the download has begun
+// by then; the figures are still right). The records are ranged over on
+// that goroutine, which ends before WithNotes' sequence returns, also when
+// the caller stops early.
 func WithNotes(records iter.Seq[*models.CountedRecord], read func([]models.RecordKey) (map[models.RecordKey]string, error)) iter.Seq[*models.CountedRecord] {
 	return func(yield func(*models.CountedRecord) bool) {
-		batch := make([]models.CountedRecord, 0, notesBatch)
-		keys := make([]models.RecordKey, 0, notesBatch)
-		flush := func() bool {
-			notes, _ := read(keys)
-			for i := range batch {
-				batch[i].Note = notes[keys[i]]
-				if !yield(&batch[i]) {
+		batches := make(chan notedBatch, 1)
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(batches)
+			batch := make(notedBatch, 0, notesBatch)
+			keys := make([]models.RecordKey, 0, notesBatch)
+			send := func() bool {
+				notes, _ := read(keys)
+				for i := range batch {
+					batch[i].Note = notes[keys[i]]
+				}
+				select {
+				case batches <- batch:
+				case <-stop:
 					return false
 				}
+				batch, keys = make(notedBatch, 0, notesBatch), keys[:0]
+				return true
 			}
-			batch, keys = batch[:0], keys[:0]
-			return true
-		}
-		for rec := range records {
-			batch = append(batch, *rec)
-			keys = append(keys, models.RecordKey{Kind: rec.Kind, ID: rec.ID})
-			if len(batch) == notesBatch && !flush() {
-				return
+			for rec := range records {
+				batch = append(batch, *rec)
+				keys = append(keys, models.RecordKey{Kind: rec.Kind, ID: rec.ID})
+				if len(batch) == notesBatch && !send() {
+					return
+				}
 			}
-		}
-		if len(batch) > 0 {
-			flush()
+			if len(batch) > 0 {
+				send()
+			}
+		}()
+		defer wg.Wait()
+		defer close(stop)
+		for batch := range batches {
+			for i := range batch {
+				if !yield(&batch[i]) {
+					return
+				}
+			}
 		}
 	}
 }
