@@ -291,41 +291,47 @@ func (s *Store) GetPeriod(ctx context.Context, a Actor, m scoring.Month) (Period
 			return err
 		}
 		cond, args := scope.clause("staff_id")
-		count := func(table, where string, n *int64, whereArgs ...any) error {
-			q := tx.db.Table(table).Where(where, whereArgs...)
-			if cond != "" {
-				q = q.Where(cond, args...)
-			}
-			return q.Count(n).Error
-		}
 		month := m.String()
-		if p.State == PeriodClosed {
-			q := tx.db.Model(&periodResult{}).Where("month = ?", month)
-			if scope.staffIDs != nil {
-				q = q.Where("staff_id IN ?", nonEmpty(scope.staffIDs))
-			}
-			if scope.departments != nil {
-				q = q.Where("department_id IN ?", nonEmpty(scope.departments))
-			}
-			err = q.Count(&out.Headcount).Error
-		} else {
-			_, out.Headcount, err = tx.scoredStaff(scope, &Page{Number: 1, Size: 1})
-		}
-		if err != nil {
-			return err
-		}
-		// The record counts: summed from the maintained per-person counts
-		// (staff_month_counts), not counted record by record.
-		t, err := tx.monthTotals(month, cond, args)
-		if err != nil {
-			return err
-		}
-		out.CountedViolations, out.CountedPraise, out.Corrections, out.UndecidedAppeals = t.CountedViolations, t.CountedPraise, t.Corrections, t.UndecidedAppeals
 		start, end := m.Start(tx.store.loc).UTC(), m.End(tx.store.loc).UTC()
-		if err := count("violations", "state = ? AND occurred_at >= ? AND occurred_at < ?", &out.ReportedViolations, ViolationReported, start, end); err != nil {
-			return err
-		}
-		up, err := tx.currentUpload(m)
+		var up *ResultUpload
+		// Four independent counts: on separate connections at once when
+		// the read allows it (each is an index read; together they were
+		// the summary's whole time on MariaDB).
+		err = tx.together(
+			func(tx *Tx) error {
+				if p.State != PeriodClosed {
+					var err error
+					out.Headcount, err = tx.scoredCount(scope)
+					return err
+				}
+				q := tx.db.Model(&periodResult{}).Where("month = ?", month)
+				if scope.staffIDs != nil {
+					q = q.Where("staff_id IN ?", nonEmpty(scope.staffIDs))
+				}
+				if scope.departments != nil {
+					q = q.Where("department_id IN ?", nonEmpty(scope.departments))
+				}
+				return q.Count(&out.Headcount).Error
+			},
+			func(tx *Tx) error {
+				// The record counts: summed from the maintained per-person
+				// counts (staff_month_counts), not counted record by record.
+				t, err := tx.monthTotals(month, cond, args)
+				out.CountedViolations, out.CountedPraise, out.Corrections, out.UndecidedAppeals = t.CountedViolations, t.CountedPraise, t.Corrections, t.UndecidedAppeals
+				return err
+			},
+			func(tx *Tx) error {
+				q := tx.db.Table("violations").Where("state = ? AND occurred_at >= ? AND occurred_at < ?", ViolationReported, start, end)
+				if cond != "" {
+					q = q.Where(cond, args...)
+				}
+				return q.Count(&out.ReportedViolations).Error
+			},
+			func(tx *Tx) error {
+				var err error
+				up, err = tx.currentUpload(m)
+				return err
+			})
 		if err == nil && up != nil {
 			out.BaseUploadID = &up.ID
 		}

@@ -127,7 +127,7 @@ func (tx *Tx) exportScores(m scoring.Month, scope scoreScope) (ExportScores, err
 				if it.inquiry != 0 {
 					id := it.inquiry
 					rec.InquiryID = &id
-					rec.InquiryRef = refs[id]
+					rec.InquiryRef = refs.get(id)
 				}
 				if !yield(&rec) {
 					return

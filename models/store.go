@@ -379,6 +379,28 @@ func (s *Store) read(ctx context.Context, actor Actor, fn func(tx *Tx) error) er
 	}))
 }
 
+// together runs independent reads, each on its own pooled connection at
+// once when the handle allows it (tx.parallel: a plain read), else one
+// after the other on tx; it returns their errors joined. Each function
+// gets the Tx to query through and must write only to its own variables.
+func (tx *Tx) together(fns ...func(tx *Tx) error) error {
+	if !tx.parallel {
+		for _, fn := range fns {
+			if err := fn(tx); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Go(func() { errs[i] = fn(tx) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
 // translate maps database errors to application errors.
 func translate(err error) error {
 	switch {
