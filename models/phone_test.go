@@ -1,6 +1,10 @@
 package models
 
-import "testing"
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
 
 func TestNormalizePhone(t *testing.T) {
 	for _, c := range []struct {
@@ -61,5 +65,38 @@ func TestPhonePrefixOf(t *testing.T) {
 		if got, ok := phonePrefixOf(in); ok {
 			t.Errorf("phonePrefixOf(%q) = %q; want no phone prefix", in, got)
 		}
+	}
+}
+
+// TestMainlandMobileShortcut: for every five-digit prefix 10000–19999,
+// numbers under it get the same answer from NormalizePhone (which decides
+// 11-digit numbers by their prefix's learned verdict) as from the parser
+// itself, including numbers that differ from the three the verdict was
+// learned from.
+func TestMainlandMobileShortcut(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	mobiles := 0
+	for prefix := 10000; prefix <= 19999; prefix++ {
+		for range 4 {
+			n := fmt.Sprintf("%d%06d", prefix, rng.IntN(1_000_000))
+			gotOut, gotOK := NormalizePhone(n)
+			wantOut, wantOK := normalizePhone(n)
+			if gotOut != wantOut || gotOK != wantOK {
+				t.Fatalf("%s: shortcut (%q, %v), parser (%q, %v)", n, gotOut, gotOK, wantOut, wantOK)
+			}
+			if gotOK {
+				mobiles++
+			}
+		}
+	}
+	// The shortcut must have had mobiles to answer for: 13x, 15x, 18x…
+	if mobiles < 10_000 {
+		t.Fatalf("only %d of 40,000 numbers were mobiles", mobiles)
+	}
+	if _, _, known := mainlandMobile("13800138000"); !known {
+		t.Error("a plain mainland mobile was not decided by its prefix")
+	}
+	if out, ok := NormalizePhone(" 13800138000 "); !ok || out != "13800138000" {
+		t.Errorf("a mobile with spaces around: (%q, %v)", out, ok)
 	}
 }
