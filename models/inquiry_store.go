@@ -406,6 +406,8 @@ func (s *Store) listInquiries(ctx context.Context, a Actor, f InquiryFilter, bou
 			if q, err = tx.overdueProbed(q, "inquiries", "inquiry_id", "received_at"); err != nil {
 				return err
 			}
+		case f.Overdue && !sc.All && len(sc.DepartmentIDs) == 0:
+			q = tx.overdueWithin(q, "inquiries", "inquiry_id") // a staff member's few rows
 		case f.Overdue:
 			q = tx.overdueDriven(q, "inquiries", "inquiry_id")
 		}

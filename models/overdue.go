@@ -129,9 +129,18 @@ func (tx *Tx) overdueProbed(q *gorm.DB, table, col, timeCol string) (*gorm.DB, e
 		// its received_at (see overdueHorizon).
 		horizon = newest.Add(futureSkew)
 	}
-	return q.Where(table+"."+timeCol+" <= ?", horizon).
-		Where("(SELECT 1 FROM sla_clocks oc WHERE oc."+col+" = "+table+".id AND oc.state = ? AND oc.deadline_at < ? LIMIT 1) = 1",
-			ClockRunning, tx.now), nil
+	return tx.overdueWithin(q.Where(table+"."+timeCol+" <= ?", horizon), table, col), nil
+}
+
+// overdueWithin keeps the rows of q (on table) that have a running clock
+// past its deadline by probing each row's clocks (the scalar subquery of
+// overdueProbed). It serves a staff member's overdue lists as they are:
+// their scope is a few hundred rows (see inquiryScope), where reading
+// every overdue clock of the organisation first (overdueDriven) read
+// 86,000 of them for 18 rows (0.4–1.1 s on the full-size seed).
+func (tx *Tx) overdueWithin(q *gorm.DB, table, col string) *gorm.DB {
+	return q.Where("(SELECT 1 FROM sla_clocks oc WHERE oc."+col+" = "+table+".id AND oc.state = ? AND oc.deadline_at < ? LIMIT 1) = 1",
+		ClockRunning, tx.now)
 }
 
 // overdueHorizon is an instant after which no inquiry was received, and no

@@ -456,6 +456,8 @@ func (s *Store) listReferrals(ctx context.Context, a Actor, f ReferralFilter, bo
 			if q, err = tx.overdueProbed(q, "referrals", "referral_id", "referred_at"); err != nil {
 				return err
 			}
+		case f.Overdue && !sc.All && len(sc.DepartmentIDs) == 0:
+			q = tx.overdueWithin(q, "referrals", "referral_id") // a staff member's few rows
 		case f.Overdue:
 			q = tx.overdueDriven(q, "referrals", "referral_id")
 		}
