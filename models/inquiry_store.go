@@ -408,6 +408,14 @@ func (s *Store) listInquiries(ctx context.Context, a Actor, f InquiryFilter, bou
 			}
 		case f.Overdue && !sc.All && len(sc.DepartmentIDs) == 0:
 			q = tx.overdueWithin(q, "inquiries", "inquiry_id") // a staff member's few rows
+		case f.Overdue && !sc.All:
+			var narrowed bool
+			if q, narrowed, err = tx.overdueInDepartments(q, "inquiries", a, sc.DepartmentIDs); err != nil {
+				return err
+			}
+			if !narrowed {
+				q = tx.overdueDriven(q, "inquiries", "inquiry_id")
+			}
 		case f.Overdue:
 			q = tx.overdueDriven(q, "inquiries", "inquiry_id")
 		}

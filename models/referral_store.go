@@ -458,6 +458,14 @@ func (s *Store) listReferrals(ctx context.Context, a Actor, f ReferralFilter, bo
 			}
 		case f.Overdue && !sc.All && len(sc.DepartmentIDs) == 0:
 			q = tx.overdueWithin(q, "referrals", "referral_id") // a staff member's few rows
+		case f.Overdue && !sc.All:
+			var narrowed bool
+			if q, narrowed, err = tx.overdueInDepartments(q, "referrals", a, sc.DepartmentIDs); err != nil {
+				return err
+			}
+			if !narrowed {
+				q = tx.overdueDriven(q, "referrals", "referral_id")
+			}
 		case f.Overdue:
 			q = tx.overdueDriven(q, "referrals", "referral_id")
 		}
