@@ -392,32 +392,11 @@ func (s *Store) listInquiries(ctx context.Context, a Actor, f InquiryFilter, bou
 			return err
 		}
 		q := tx.db.Model(&Inquiry{})
-		// Many overdue inquiries (HR's list on a busy month): probe each
-		// inquiry of the page's walk; few, or a narrower scope: read the
-		// overdue clocks first (overdueDriven).
 		probed := false
-		if f.Overdue && bounded && sc.All {
-			if probed, err = tx.manyOverdue("inquiry_id"); err != nil {
+		if f.Overdue {
+			if q, probed, err = tx.overdueRows(q, a, sc, "inquiries", "inquiry_id", "received_at", bounded); err != nil {
 				return err
 			}
-		}
-		switch {
-		case probed:
-			if q, err = tx.overdueProbed(q, "inquiries", "inquiry_id", "received_at"); err != nil {
-				return err
-			}
-		case f.Overdue && !sc.All && len(sc.DepartmentIDs) == 0:
-			q = tx.overdueWithin(q, "inquiries", "inquiry_id") // a staff member's few rows
-		case f.Overdue && !sc.All:
-			var narrowed bool
-			if q, narrowed, err = tx.overdueInDepartments(q, "inquiries", a, sc.DepartmentIDs); err != nil {
-				return err
-			}
-			if !narrowed {
-				q = tx.overdueDriven(q, "inquiries", "inquiry_id")
-			}
-		case f.Overdue:
-			q = tx.overdueDriven(q, "inquiries", "inquiry_id")
 		}
 		q = inquiryScope(q, a, sc)
 		if f.Status != "" {

@@ -132,6 +132,39 @@ func (tx *Tx) overdueProbed(q *gorm.DB, table, col, timeCol string) (*gorm.DB, e
 	return tx.overdueWithin(q.Where(table+"."+timeCol+" <= ?", horizon), table, col), nil
 }
 
+// overdueRows narrows q (on table, whose clocks name it in col and whose
+// list runs by timeCol) to the rows with a running clock past its
+// deadline, the way that costs least for who asks. HR and admin (bounded:
+// the API's list): with more than overdueExactUpTo overdue rows the list
+// is walked in its order, each row's clocks probed (overdueProbed; probed
+// is then true), else the overdue clocks are read first (overdueDriven).
+// A staff member: their few rows are probed (overdueWithin). A supervisor:
+// their scope's rows are probed when their departments are small enough
+// (overdueInDepartments), else the clocks are read first.
+func (tx *Tx) overdueRows(q *gorm.DB, a Actor, sc Scope, table, col, timeCol string, bounded bool) (*gorm.DB, bool, error) {
+	switch {
+	case sc.All:
+		if bounded {
+			many, err := tx.manyOverdue(col)
+			if err != nil {
+				return q, false, err
+			}
+			if many {
+				q, err = tx.overdueProbed(q, table, col, timeCol)
+				return q, true, err
+			}
+		}
+		return tx.overdueDriven(q, table, col), false, nil
+	case len(sc.DepartmentIDs) == 0:
+		return tx.overdueWithin(q, table, col), false, nil
+	}
+	q, narrowed, err := tx.overdueInDepartments(q, table, a, sc.DepartmentIDs)
+	if err != nil || narrowed {
+		return q, false, err
+	}
+	return tx.overdueDriven(q, table, col), false, nil
+}
+
 // supervisorProbeUpTo is the largest number of inquiries in a
 // supervisor's departments for which their overdue lists probe the scope's
 // own rows (overdueInDepartments) rather than read every overdue clock

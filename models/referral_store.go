@@ -446,28 +446,10 @@ func (s *Store) listReferrals(ctx context.Context, a Actor, f ReferralFilter, bo
 		}
 		q := tx.db.Model(&Referral{})
 		probed := false
-		if f.Overdue && bounded && sc.All {
-			if probed, err = tx.manyOverdue("referral_id"); err != nil {
+		if f.Overdue {
+			if q, probed, err = tx.overdueRows(q, a, sc, "referrals", "referral_id", "referred_at", bounded); err != nil {
 				return err
 			}
-		}
-		switch {
-		case probed:
-			if q, err = tx.overdueProbed(q, "referrals", "referral_id", "referred_at"); err != nil {
-				return err
-			}
-		case f.Overdue && !sc.All && len(sc.DepartmentIDs) == 0:
-			q = tx.overdueWithin(q, "referrals", "referral_id") // a staff member's few rows
-		case f.Overdue && !sc.All:
-			var narrowed bool
-			if q, narrowed, err = tx.overdueInDepartments(q, "referrals", a, sc.DepartmentIDs); err != nil {
-				return err
-			}
-			if !narrowed {
-				q = tx.overdueDriven(q, "referrals", "referral_id")
-			}
-		case f.Overdue:
-			q = tx.overdueDriven(q, "referrals", "referral_id")
 		}
 		q = referralScope(q, a, sc)
 		depts, err := tx.departmentsInScope(a, sc, f.DepartmentID)
