@@ -176,21 +176,19 @@ func runLoad(o loadOptions) *loadReport {
 	transport := &http.Transport{MaxIdleConnsPerHost: o.users, MaxConnsPerHost: o.users}
 	client := &http.Client{Transport: transport, Timeout: 30 * time.Second}
 	defer transport.CloseIdleConnections()
-	var budget sync.Mutex
-	// Every client's sign-in is reserved from the budget before any client
-	// starts, so a fast client cannot spend the requests of one whose
-	// goroutine has not run yet; with fewer requests than users, only the
-	// first clients sign in.
+	// The budget is shared out before any client starts: one sign-in each
+	// (with fewer requests than users, only the first clients sign in),
+	// then the rest in equal parts, so that a client whose goroutine runs
+	// late still does its share (and every server of --url gets work)
+	// however the scheduler orders them.
 	signIns := min(o.users, o.maxReq)
-	left := o.maxReq - signIns
-	take := func() bool {
-		budget.Lock()
-		defer budget.Unlock()
-		if left == 0 {
-			return false
+	shares := make([]int, o.users)
+	for i := range signIns {
+		rest := o.maxReq - signIns
+		shares[i] = rest / signIns
+		if i < rest%signIns {
+			shares[i]++
 		}
-		left--
-		return true
 	}
 	scoresPath := "/api/v1/me/scores"
 	if o.month != "" {
@@ -206,6 +204,14 @@ func runLoad(o loadOptions) *loadReport {
 			no := fmt.Sprintf("S%06d", o.first+i%max(1, o.staff-o.first))
 			if i >= signIns || !c.login(no, o.password) {
 				return
+			}
+			left := shares[i]
+			take := func() bool {
+				if left == 0 {
+					return false
+				}
+				left--
+				return true
 			}
 			if o.profile == "first-of-month" {
 				// The first working morning: open the score at once,

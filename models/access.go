@@ -161,6 +161,32 @@ func inquiryScope(q *gorm.DB, a Actor, sc Scope) *gorm.DB {
 	}
 }
 
+// supervisorScopeSet restricts a query on table (inquiries or referrals)
+// to a supervisor's scope, the same rows as inquiryScope and
+// referralScope, written as one materialised set of ids with each branch
+// on its index (as a staff member's scope). For a supervisor of a few
+// departments it is far cheaper than the OR: on the full-size seed a leaf
+// department's bounded count read 155,443 rows through the OR, and its
+// overdue list joined the organisation's 86,000 overdue clocks; the set
+// holds ~5,500 ids. Lists use it when the departments are small
+// (Tx.smallDepartments); a supervisor of most of the organisation keeps
+// the OR, whose walk in the list's order fills a page quickly.
+func supervisorScopeSet(q *gorm.DB, table string, a Actor, depts []int64) *gorm.DB {
+	if table == "inquiries" {
+		return q.Where("inquiries.id IN (SELECT scope_id FROM ("+
+			"SELECT id AS scope_id FROM inquiries WHERE department_id IN ?"+
+			" UNION SELECT id FROM inquiries WHERE first_responder_id = ?"+
+			" UNION SELECT inquiry_id FROM referrals WHERE to_department_id IN ?"+
+			" UNION SELECT inquiry_id FROM referrals WHERE to_staff_id = ?) AS scope)",
+			nonEmpty(depts), a.StaffID, nonEmpty(depts), a.StaffID)
+	}
+	return q.Where("referrals.id IN (SELECT scope_id FROM ("+
+		"SELECT id AS scope_id FROM referrals WHERE to_department_id IN ?"+
+		" UNION SELECT id FROM referrals WHERE to_staff_id = ?"+
+		" UNION SELECT r.id FROM inquiries i JOIN referrals r ON r.inquiry_id = i.id WHERE i.department_id IN ?) AS scope)",
+		nonEmpty(depts), a.StaffID, nonEmpty(depts))
+}
+
 // mayWork reports whether the actor works the referral: its assignee, or
 // for a queue a member of the department or a supervisor over it.
 func (tx *Tx) mayWork(a Actor, r *Referral) (bool, error) {

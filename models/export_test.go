@@ -79,3 +79,27 @@ func SetOverdueExactUpTo(n int) func() {
 	overdueExactUpTo = n
 	return func() { overdueExactUpTo = old }
 }
+
+// ScopeIDs lists the ids of table (inquiries or referrals) in a
+// supervisor's scope, written as the OR of inquiryScope / referralScope or,
+// with set, as supervisorScopeSet.
+func (s *Store) ScopeIDs(ctx context.Context, a Actor, table string, set bool) ([]int64, error) {
+	var ids []int64
+	err := s.read(ctx, a, func(tx *Tx) error {
+		sc, err := tx.scopeOf(a)
+		if err != nil {
+			return err
+		}
+		q := tx.db.Table(table)
+		switch {
+		case set:
+			q = supervisorScopeSet(q, table, a, sc.DepartmentIDs)
+		case table == "inquiries":
+			q = inquiryScope(q, a, sc)
+		default:
+			q = referralScope(q, a, sc)
+		}
+		return q.Order("id").Pluck(table+".id", &ids).Error
+	})
+	return ids, err
+}

@@ -392,13 +392,23 @@ func (s *Store) listInquiries(ctx context.Context, a Actor, f InquiryFilter, bou
 			return err
 		}
 		q := tx.db.Model(&Inquiry{})
-		probed := false
-		if f.Overdue {
-			if q, probed, err = tx.overdueRows(q, a, sc, "inquiries", "inquiry_id", "received_at", bounded); err != nil {
+		scopedBySet := false
+		if !sc.All && len(sc.DepartmentIDs) > 0 {
+			if scopedBySet, err = tx.smallDepartments(sc.DepartmentIDs); err != nil {
 				return err
 			}
 		}
-		q = inquiryScope(q, a, sc)
+		probed := false
+		if f.Overdue {
+			if q, probed, err = tx.overdueRows(q, sc, "inquiries", "inquiry_id", "received_at", bounded, scopedBySet); err != nil {
+				return err
+			}
+		}
+		if scopedBySet {
+			q = supervisorScopeSet(q, "inquiries", a, sc.DepartmentIDs)
+		} else {
+			q = inquiryScope(q, a, sc)
+		}
 		if f.Status != "" {
 			q = q.Where("inquiries.status = ?", f.Status)
 		}

@@ -138,10 +138,10 @@ func (tx *Tx) overdueProbed(q *gorm.DB, table, col, timeCol string) (*gorm.DB, e
 // the API's list): with more than overdueExactUpTo overdue rows the list
 // is walked in its order, each row's clocks probed (overdueProbed; probed
 // is then true), else the overdue clocks are read first (overdueDriven).
-// A staff member: their few rows are probed (overdueWithin). A supervisor:
-// their scope's rows are probed when their departments are small enough
-// (overdueInDepartments), else the clocks are read first.
-func (tx *Tx) overdueRows(q *gorm.DB, a Actor, sc Scope, table, col, timeCol string, bounded bool) (*gorm.DB, bool, error) {
+// A staff member, or a supervisor whose scope q already holds as a set of
+// ids (scopedBySet, see supervisorScopeSet): their rows are probed
+// (overdueWithin). Another supervisor: the clocks are read first.
+func (tx *Tx) overdueRows(q *gorm.DB, sc Scope, table, col, timeCol string, bounded, scopedBySet bool) (*gorm.DB, bool, error) {
 	switch {
 	case sc.All:
 		if bounded {
@@ -155,56 +155,25 @@ func (tx *Tx) overdueRows(q *gorm.DB, a Actor, sc Scope, table, col, timeCol str
 			}
 		}
 		return tx.overdueDriven(q, table, col), false, nil
-	case len(sc.DepartmentIDs) == 0:
+	case len(sc.DepartmentIDs) == 0, scopedBySet:
 		return tx.overdueWithin(q, table, col), false, nil
-	}
-	q, narrowed, err := tx.overdueInDepartments(q, table, a, sc.DepartmentIDs)
-	if err != nil || narrowed {
-		return q, false, err
 	}
 	return tx.overdueDriven(q, table, col), false, nil
 }
 
-// supervisorProbeUpTo is the largest number of inquiries in a
-// supervisor's departments for which their overdue lists probe the scope's
-// own rows (overdueInDepartments) rather than read every overdue clock
-// of the organisation first (overdueDriven).
-const supervisorProbeUpTo = 20000
+// supervisorSetUpTo is the largest number of inquiries in a supervisor's
+// departments for which their lists are scoped by one materialised set of
+// ids (supervisorScopeSet) rather than by the OR of inquiryScope.
+const supervisorSetUpTo = 20000
 
-// overdueInDepartments narrows q (on table: inquiries or referrals) to a
-// supervisor's scope as one materialised set of ids (each branch on its
-// index, as a staff member's scope: see inquiryScope) and keeps the rows
-// with a running clock past its deadline by probing them. It reports
-// false, leaving q alone, when the departments hold more than
-// supervisorProbeUpTo inquiries: then the clocks are read first.
-//
-// On the full-size seed a leaf department's supervisor has ~5,000
-// inquiries in scope and the organisation 86,000 overdue clocks, which
-// overdueDriven joined one by one to their rows before the scope kept 580.
-func (tx *Tx) overdueInDepartments(q *gorm.DB, table string, a Actor, depts []int64) (*gorm.DB, bool, error) {
+// smallDepartments reports whether departments hold at most
+// supervisorSetUpTo inquiries, from an index-only count that stops after
+// one more.
+func (tx *Tx) smallDepartments(depts []int64) (bool, error) {
 	var n int64
-	if err := tx.db.Raw("SELECT COUNT(*) FROM (SELECT id FROM inquiries WHERE department_id IN ? LIMIT ?) AS d",
-		nonEmpty(depts), supervisorProbeUpTo+1).Scan(&n).Error; err != nil {
-		return q, false, err
-	}
-	if n > supervisorProbeUpTo {
-		return q, false, nil
-	}
-	if table == "inquiries" {
-		q = q.Where("inquiries.id IN (SELECT scope_id FROM ("+
-			"SELECT id AS scope_id FROM inquiries WHERE department_id IN ?"+
-			" UNION SELECT id FROM inquiries WHERE first_responder_id = ?"+
-			" UNION SELECT inquiry_id FROM referrals WHERE to_department_id IN ?"+
-			" UNION SELECT inquiry_id FROM referrals WHERE to_staff_id = ?) AS scope)",
-			nonEmpty(depts), a.StaffID, nonEmpty(depts), a.StaffID)
-		return tx.overdueWithin(q, "inquiries", "inquiry_id"), true, nil
-	}
-	q = q.Where("referrals.id IN (SELECT scope_id FROM ("+
-		"SELECT id AS scope_id FROM referrals WHERE to_department_id IN ?"+
-		" UNION SELECT id FROM referrals WHERE to_staff_id = ?"+
-		" UNION SELECT r.id FROM inquiries i JOIN referrals r ON r.inquiry_id = i.id WHERE i.department_id IN ?) AS scope)",
-		nonEmpty(depts), a.StaffID, nonEmpty(depts))
-	return tx.overdueWithin(q, "referrals", "referral_id"), true, nil
+	err := tx.db.Raw("SELECT COUNT(*) FROM (SELECT id FROM inquiries WHERE department_id IN ? LIMIT ?) AS d",
+		nonEmpty(depts), supervisorSetUpTo+1).Scan(&n).Error
+	return n <= supervisorSetUpTo, err
 }
 
 // overdueWithin keeps the rows of q (on table) that have a running clock

@@ -195,3 +195,38 @@ func TestOverdueListsProbedMatch(t *testing.T) {
 		t.Fatalf("referrals: total %+v, want %+v against the bound %d", total, wantTotal, bound)
 	}
 }
+
+// TestSupervisorScopeSetMatchesOr: for every supervisor of a seeded
+// organisation, the scope written as one set of ids (supervisorScopeSet,
+// used for supervisors of small departments) holds exactly the inquiries
+// and referrals that the OR of inquiryScope and referralScope holds.
+func TestSupervisorScopeSetMatchesOr(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.Open(t, models.Options{})
+	if _, err := seed.Fill(ctx, s, seed.Options{Departments: 6, Staff: 60, Inquiries: 1500, Conduct: 50, Month: "2026-10", Seed: 9}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var sups []models.Staff
+	if err := s.TestDB().Where("role = ?", models.RoleSupervisor).Order("id").Find(&sups).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(sups) < 2 {
+		t.Fatalf("%d supervisors seeded", len(sups))
+	}
+	for _, sup := range sups {
+		a := models.Actor{StaffID: sup.ID, Role: sup.Role, DepartmentID: sup.DepartmentID, RequestID: "t"}
+		for _, table := range []string{"inquiries", "referrals"} {
+			or, err := s.ScopeIDs(ctx, a, table, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			set, err := s.ScopeIDs(ctx, a, table, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(or) == 0 || !slices.Equal(or, set) {
+				t.Fatalf("supervisor %s, %s: the OR holds %d, the set %d", sup.EmployeeNo, table, len(or), len(set))
+			}
+		}
+	}
+}

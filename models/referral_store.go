@@ -445,13 +445,23 @@ func (s *Store) listReferrals(ctx context.Context, a Actor, f ReferralFilter, bo
 			return err
 		}
 		q := tx.db.Model(&Referral{})
-		probed := false
-		if f.Overdue {
-			if q, probed, err = tx.overdueRows(q, a, sc, "referrals", "referral_id", "referred_at", bounded); err != nil {
+		scopedBySet := false
+		if !sc.All && len(sc.DepartmentIDs) > 0 {
+			if scopedBySet, err = tx.smallDepartments(sc.DepartmentIDs); err != nil {
 				return err
 			}
 		}
-		q = referralScope(q, a, sc)
+		probed := false
+		if f.Overdue {
+			if q, probed, err = tx.overdueRows(q, sc, "referrals", "referral_id", "referred_at", bounded, scopedBySet); err != nil {
+				return err
+			}
+		}
+		if scopedBySet {
+			q = supervisorScopeSet(q, "referrals", a, sc.DepartmentIDs)
+		} else {
+			q = referralScope(q, a, sc)
+		}
 		depts, err := tx.departmentsInScope(a, sc, f.DepartmentID)
 		if err != nil {
 			return err
