@@ -392,8 +392,12 @@ func (s *Store) listInquiries(ctx context.Context, a Actor, f InquiryFilter, bou
 			return err
 		}
 		q := tx.db.Model(&Inquiry{})
+		// A supervisor's overdue list: their scope as a set of ids when
+		// small (few rows match: probing the scope's rows beats reading
+		// every overdue clock). Their plain list keeps the OR, whose walk
+		// in the list's order finds a page and a bounded count sooner.
 		scopedBySet := false
-		if !sc.All && len(sc.DepartmentIDs) > 0 {
+		if f.Overdue && !sc.All && len(sc.DepartmentIDs) > 0 {
 			if scopedBySet, err = tx.smallDepartments(sc.DepartmentIDs); err != nil {
 				return err
 			}
@@ -455,13 +459,18 @@ func (s *Store) listInquiries(ctx context.Context, a Actor, f InquiryFilter, bou
 			return tx.presentList(a, sc, out)
 		}
 		if f.Overdue {
-			if sc.All && f == (InquiryFilter{Overdue: true, Page: f.Page}) {
-				total, err = tx.overdueCount("inquiry_id")
-			} else {
-				err = q.Count(&total).Error
-			}
-			if err == nil {
-				err = overduePage(q, "inquiries", order, f.Page, &out, func(inq *Inquiry) int64 { return inq.ID })
+			idOf := func(x *Inquiry) int64 { return x.ID }
+			switch {
+			case !sc.All:
+				total, err = overdueCountedPage(q, "inquiries", order, f.Page, &out, idOf)
+			case f == (InquiryFilter{Overdue: true, Page: f.Page}):
+				if total, err = tx.overdueCount("inquiry_id"); err == nil {
+					err = overduePage(q, "inquiries", order, f.Page, &out, idOf)
+				}
+			default:
+				if err = q.Count(&total).Error; err == nil {
+					err = overduePage(q, "inquiries", order, f.Page, &out, idOf)
+				}
 			}
 			if err != nil {
 				return err

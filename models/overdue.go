@@ -49,6 +49,27 @@ func overduePage[T any](q *gorm.DB, table, order string, p Page, out *[]T, idOf 
 	if err := q.Order(order).Offset(p.Offset()).Limit(p.Size).Pluck(table+".id", &ids).Error; err != nil {
 		return err
 	}
+	return rowsInOrder(q, table, ids, out, idOf)
+}
+
+// overdueCountedPage is overduePage for a list whose every row is cheap to
+// find (a staff member's or a supervisor's scope, at most a few thousand
+// overdue rows): one query reads all the matching ids in order, their
+// number is the total, and the page's rows follow by primary key. Counting
+// and paging separately probed every row of the scope twice.
+func overdueCountedPage[T any](q *gorm.DB, table, order string, p Page, out *[]T, idOf func(*T) int64) (int64, error) {
+	var ids []int64
+	if err := q.Order(order).Pluck(table+".id", &ids).Error; err != nil {
+		return 0, err
+	}
+	total := int64(len(ids))
+	from := min(p.Offset(), len(ids))
+	return total, rowsInOrder(q, table, ids[from:min(from+p.Size, len(ids))], out, idOf)
+}
+
+// rowsInOrder reads the rows of table with ids by primary key into out,
+// in the order of ids.
+func rowsInOrder[T any](q *gorm.DB, table string, ids []int64, out *[]T, idOf func(*T) int64) error {
 	if len(ids) == 0 {
 		*out = []T{}
 		return nil

@@ -445,8 +445,12 @@ func (s *Store) listReferrals(ctx context.Context, a Actor, f ReferralFilter, bo
 			return err
 		}
 		q := tx.db.Model(&Referral{})
+		// A supervisor's overdue list: their scope as a set of ids when
+		// small (few rows match: probing the scope's rows beats reading
+		// every overdue clock). Their plain list keeps the OR, whose walk
+		// in the list's order finds a page and a bounded count sooner.
 		scopedBySet := false
-		if !sc.All && len(sc.DepartmentIDs) > 0 {
+		if f.Overdue && !sc.All && len(sc.DepartmentIDs) > 0 {
 			if scopedBySet, err = tx.smallDepartments(sc.DepartmentIDs); err != nil {
 				return err
 			}
@@ -499,13 +503,18 @@ func (s *Store) listReferrals(ctx context.Context, a Actor, f ReferralFilter, bo
 			return tx.presentReferrals(out)
 		}
 		if f.Overdue {
-			if sc.All && f == (ReferralFilter{Overdue: true, Page: f.Page}) {
-				total, err = tx.overdueCount("referral_id")
-			} else {
-				err = q.Count(&total).Error
-			}
-			if err == nil {
-				err = overduePage(q, "referrals", order, f.Page, &out, func(r *Referral) int64 { return r.ID })
+			idOf := func(x *Referral) int64 { return x.ID }
+			switch {
+			case !sc.All:
+				total, err = overdueCountedPage(q, "referrals", order, f.Page, &out, idOf)
+			case f == (ReferralFilter{Overdue: true, Page: f.Page}):
+				if total, err = tx.overdueCount("referral_id"); err == nil {
+					err = overduePage(q, "referrals", order, f.Page, &out, idOf)
+				}
+			default:
+				if err = q.Count(&total).Error; err == nil {
+					err = overduePage(q, "referrals", order, f.Page, &out, idOf)
+				}
 			}
 			if err != nil {
 				return err
