@@ -227,6 +227,37 @@ func TestSupervisorScopeSetMatchesOr(t *testing.T) {
 			if len(or) == 0 || !slices.Equal(or, set) {
 				t.Fatalf("supervisor %s, %s: the OR holds %d, the set %d", sup.EmployeeNo, table, len(or), len(set))
 			}
+			// The API's list counts by the set and pages by the OR: its
+			// total (exact below 1,000) and its rows agree with the OR.
+			var total models.Total
+			var got []int64
+			if table == "inquiries" {
+				items, tot, err := s.ListInquiriesTotal(ctx, a, models.InquiryFilter{Page: models.Page{Number: 1, Size: 200}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, it := range items {
+					got = append(got, it.ID)
+				}
+				total = tot
+			} else {
+				items, tot, err := s.ListReferralsTotal(ctx, a, models.ReferralFilter{Page: models.Page{Number: 1, Size: 200}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, it := range items {
+					got = append(got, it.ID)
+				}
+				total = tot
+			}
+			slices.Sort(got)
+			want := models.Total{N: int64(len(or))}
+			if len(or) > 1000 {
+				want = models.Total{N: 1000, LowerBound: true} // "more than 1,000"
+			}
+			if total != want || (len(or) <= 200 && !slices.Equal(got, or)) {
+				t.Fatalf("supervisor %s, %s list: total %+v and %d rows, the scope holds %d", sup.EmployeeNo, table, total, len(got), len(or))
+			}
 		}
 	}
 }
