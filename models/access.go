@@ -190,6 +190,29 @@ func supervisorScopeSet(q *gorm.DB, table string, a Actor, depts []int64) *gorm.
 		nonEmpty(depts), a.StaffID, nonEmpty(depts))
 }
 
+// scopeList applies the actor's scope to a list query q on table
+// (inquiries or referrals) and returns the query for the page and the one
+// for its bounded count: both the set of ids when scopedBySet (a small
+// supervisor's overdue list), the OR for the page and the set for the
+// count when small (a small supervisor's plain list), else the OR (or a
+// staff member's set, see inquiryScope) for both.
+func scopeList(q *gorm.DB, table string, a Actor, sc Scope, small, scopedBySet bool) (page, count *gorm.DB) {
+	or := inquiryScope
+	if table == "referrals" {
+		or = referralScope
+	}
+	switch {
+	case scopedBySet:
+		q = supervisorScopeSet(q, table, a, sc.DepartmentIDs)
+		return q, q
+	case small:
+		count = supervisorScopeSet(q.Session(&gorm.Session{}), table, a, sc.DepartmentIDs)
+		return or(q, a, sc), count
+	}
+	q = or(q, a, sc)
+	return q, q
+}
+
 // mayWork reports whether the actor works the referral: its assignee, or
 // for a queue a member of the department or a supervisor over it.
 func (tx *Tx) mayWork(a Actor, r *Referral) (bool, error) {

@@ -439,18 +439,7 @@ func (s *Store) listInquiries(ctx context.Context, a Actor, f InquiryFilter, bou
 		if f.Query != "" {
 			q = inquiryQuery(q, a, sc, strings.TrimSpace(f.Query))
 		}
-		countQ := q // the bounded count's query, unless scoped apart below
-		switch {
-		case scopedBySet:
-			q = supervisorScopeSet(q, "inquiries", a, sc.DepartmentIDs)
-			countQ = q
-		case small:
-			countQ = supervisorScopeSet(q.Session(&gorm.Session{}), "inquiries", a, sc.DepartmentIDs)
-			q = inquiryScope(q, a, sc)
-		default:
-			q = inquiryScope(q, a, sc)
-			countQ = q
-		}
+		q, countQ := scopeList(q, "inquiries", a, sc, small, scopedBySet)
 		const order = "inquiries.received_at DESC, inquiries.id DESC"
 		if probed {
 			if f == (InquiryFilter{Overdue: true, Page: f.Page}) {

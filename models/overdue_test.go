@@ -229,26 +229,9 @@ func TestSupervisorScopeSetMatchesOr(t *testing.T) {
 			}
 			// The API's list counts by the set and pages by the OR: its
 			// total (exact below 1,000) and its rows agree with the OR.
-			var total models.Total
-			var got []int64
-			if table == "inquiries" {
-				items, tot, err := s.ListInquiriesTotal(ctx, a, models.InquiryFilter{Page: models.Page{Number: 1, Size: 200}})
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, it := range items {
-					got = append(got, it.ID)
-				}
-				total = tot
-			} else {
-				items, tot, err := s.ListReferralsTotal(ctx, a, models.ReferralFilter{Page: models.Page{Number: 1, Size: 200}})
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, it := range items {
-					got = append(got, it.ID)
-				}
-				total = tot
+			got, total, err := listIDs(ctx, s, a, table)
+			if err != nil {
+				t.Fatal(err)
 			}
 			slices.Sort(got)
 			want := models.Total{N: int64(len(or))}
@@ -260,4 +243,23 @@ func TestSupervisorScopeSetMatchesOr(t *testing.T) {
 			}
 		}
 	}
+}
+
+// listIDs lists the first 200 ids of the API's list of table (inquiries or
+// referrals) as actor a sees them, with the list's total.
+func listIDs(ctx context.Context, s *models.Store, a models.Actor, table string) ([]int64, models.Total, error) {
+	page := models.Page{Number: 1, Size: 200}
+	var ids []int64
+	if table == "inquiries" {
+		items, total, err := s.ListInquiriesTotal(ctx, a, models.InquiryFilter{Page: page})
+		for _, it := range items {
+			ids = append(ids, it.ID)
+		}
+		return ids, total, err
+	}
+	items, total, err := s.ListReferralsTotal(ctx, a, models.ReferralFilter{Page: page})
+	for _, it := range items {
+		ids = append(ids, it.ID)
+	}
+	return ids, total, err
 }

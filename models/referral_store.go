@@ -483,18 +483,7 @@ func (s *Store) listReferrals(ctx context.Context, a Actor, f ReferralFilter, bo
 		if f.Status != "" {
 			q = q.Where("referrals.status = ?", f.Status)
 		}
-		countQ := q // the bounded count's query, unless scoped apart below
-		switch {
-		case scopedBySet:
-			q = supervisorScopeSet(q, "referrals", a, sc.DepartmentIDs)
-			countQ = q
-		case small:
-			countQ = supervisorScopeSet(q.Session(&gorm.Session{}), "referrals", a, sc.DepartmentIDs)
-			q = referralScope(q, a, sc)
-		default:
-			q = referralScope(q, a, sc)
-			countQ = q
-		}
+		q, countQ := scopeList(q, "referrals", a, sc, small, scopedBySet)
 		const order = "referrals.referred_at DESC, referrals.id DESC"
 		if probed {
 			if f == (ReferralFilter{Overdue: true, Page: f.Page}) {
