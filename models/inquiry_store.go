@@ -442,39 +442,13 @@ func (s *Store) listInquiries(ctx context.Context, a Actor, f InquiryFilter, bou
 		}
 		q, countQ := scopeList(q, "inquiries", a, sc, small, scopedBySet)
 		const order = "inquiries.received_at DESC, inquiries.id DESC"
-		if probed {
-			if f == (InquiryFilter{Overdue: true, Page: f.Page}) {
-				total, lower = int64(overdueExactUpTo), true // manyOverdue found more
-			} else {
-				t, err := boundedCount(q, "inquiries", overdueExactUpTo)
-				if err != nil {
-					return err
-				}
-				total, lower = t.N, t.LowerBound
-			}
-			// The page's ids from the walk (index only), then its rows.
-			if err := overduePage(q, "inquiries", order, f.Page, &out, func(inq *Inquiry) int64 { return inq.ID }); err != nil {
-				return err
-			}
-			return tx.presentList(a, sc, out)
-		}
 		if f.Overdue {
-			idOf := func(x *Inquiry) int64 { return x.ID }
-			switch {
-			case !sc.All:
-				total, err = overdueCountedPage(q, "inquiries", order, f.Page, &out, idOf)
-			case f == (InquiryFilter{Overdue: true, Page: f.Page}):
-				if total, err = tx.overdueCount("inquiry_id"); err == nil {
-					err = overduePage(q, "inquiries", order, f.Page, &out, idOf)
-				}
-			default:
-				if err = q.Count(&total).Error; err == nil {
-					err = overduePage(q, "inquiries", order, f.Page, &out, idOf)
-				}
-			}
+			t, err := overdueListPage(tx, q, sc, probed, f == (InquiryFilter{Overdue: true, Page: f.Page}),
+				"inquiries", "inquiry_id", order, f.Page, &out, func(x *Inquiry) int64 { return x.ID })
 			if err != nil {
 				return err
 			}
+			total, lower = t.N, t.LowerBound
 			return tx.presentList(a, sc, out)
 		}
 		if bounded {

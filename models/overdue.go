@@ -52,6 +52,42 @@ func overduePage[T any](q *gorm.DB, table, order string, p Page, out *[]T, idOf 
 	return rowsInOrder(q, table, ids, out, idOf)
 }
 
+// overdueListPage reads the page and the total of an overdue list q on
+// table (whose clocks name it in col), narrowed by overdueRows. probed: HR's
+// walk in the list's order (the total is "more than overdueExactUpTo" when
+// plain, a bounded count otherwise); another scope than HR's: its matching
+// ids once for both (overdueCountedPage); HR's few overdue rows: an exact
+// count (from the clocks' index when plain, the filter adding nothing else)
+// and the page.
+func overdueListPage[T any](tx *Tx, q *gorm.DB, sc Scope, probed, plain bool, table, col, order string, p Page, out *[]T, idOf func(*T) int64) (Total, error) {
+	switch {
+	case probed:
+		total := Total{N: int64(overdueExactUpTo), LowerBound: true} // manyOverdue found more
+		if !plain {
+			var err error
+			if total, err = boundedCount(q, table, overdueExactUpTo); err != nil {
+				return Total{}, err
+			}
+		}
+		// The page's ids from the walk (index only), then its rows.
+		return total, overduePage(q, table, order, p, out, idOf)
+	case !sc.All:
+		n, err := overdueCountedPage(q, table, order, p, out, idOf)
+		return Total{N: n}, err
+	}
+	var n int64
+	var err error
+	if plain {
+		n, err = tx.overdueCount(col)
+	} else {
+		err = q.Count(&n).Error
+	}
+	if err != nil {
+		return Total{}, err
+	}
+	return Total{N: n}, overduePage(q, table, order, p, out, idOf)
+}
+
 // overdueCountedPage is overduePage for a list whose every row is cheap to
 // find (a staff member's or a supervisor's scope, at most a few thousand
 // overdue rows): one query reads all the matching ids in order, their

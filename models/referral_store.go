@@ -486,39 +486,13 @@ func (s *Store) listReferrals(ctx context.Context, a Actor, f ReferralFilter, bo
 		}
 		q, countQ := scopeList(q, "referrals", a, sc, small, scopedBySet)
 		const order = "referrals.referred_at DESC, referrals.id DESC"
-		if probed {
-			if f == (ReferralFilter{Overdue: true, Page: f.Page}) {
-				total, lower = int64(overdueExactUpTo), true // manyOverdue found more
-			} else {
-				t, err := boundedCount(q, "referrals", overdueExactUpTo)
-				if err != nil {
-					return err
-				}
-				total, lower = t.N, t.LowerBound
-			}
-			// The page's ids from the walk (index only), then its rows.
-			if err := overduePage(q, "referrals", order, f.Page, &out, func(r *Referral) int64 { return r.ID }); err != nil {
-				return err
-			}
-			return tx.presentReferrals(out)
-		}
 		if f.Overdue {
-			idOf := func(x *Referral) int64 { return x.ID }
-			switch {
-			case !sc.All:
-				total, err = overdueCountedPage(q, "referrals", order, f.Page, &out, idOf)
-			case f == (ReferralFilter{Overdue: true, Page: f.Page}):
-				if total, err = tx.overdueCount("referral_id"); err == nil {
-					err = overduePage(q, "referrals", order, f.Page, &out, idOf)
-				}
-			default:
-				if err = q.Count(&total).Error; err == nil {
-					err = overduePage(q, "referrals", order, f.Page, &out, idOf)
-				}
-			}
+			t, err := overdueListPage(tx, q, sc, probed, f == (ReferralFilter{Overdue: true, Page: f.Page}),
+				"referrals", "referral_id", order, f.Page, &out, func(x *Referral) int64 { return x.ID })
 			if err != nil {
 				return err
 			}
+			total, lower = t.N, t.LowerBound
 			return tx.presentReferrals(out)
 		}
 		if bounded {

@@ -31,6 +31,18 @@ type ServiceFigures struct {
 	Satisfied, Answered int
 }
 
+// addClocks adds met and decided clocks of kind to the figures.
+func (f *ServiceFigures) addClocks(kind ClockKind, met, decided int) {
+	switch kind {
+	case ClockHandover:
+		f.HandoverMet, f.HandoverDecided = f.HandoverMet+met, f.HandoverDecided+decided
+	case ClockContact:
+		f.ContactMet, f.ContactDecided = f.ContactMet+met, f.ContactDecided+decided
+	case ClockFeedback:
+		f.FeedbackMet, f.FeedbackDecided = f.FeedbackMet+met, f.FeedbackDecided+decided
+	}
+}
+
 // Rate is met/decided as a ratio, nil when nothing was decided: no data is
 // not 0 %.
 func Rate(met, decided int) *float64 {
@@ -159,14 +171,7 @@ func (tx *Tx) serviceMetricsScan(a Actor, month scoring.Month, departmentID int6
 			owner = *c.OwnerID
 		}
 		for _, f := range lines.both(c.DepartmentID, owner) {
-			switch c.Kind {
-			case ClockHandover:
-				f.HandoverMet, f.HandoverDecided = f.HandoverMet+c.Met, f.HandoverDecided+c.Decided
-			case ClockContact:
-				f.ContactMet, f.ContactDecided = f.ContactMet+c.Met, f.ContactDecided+c.Decided
-			case ClockFeedback:
-				f.FeedbackMet, f.FeedbackDecided = f.FeedbackMet+c.Met, f.FeedbackDecided+c.Decided
-			}
+			f.addClocks(c.Kind, c.Met, c.Decided)
 		}
 	}
 	err = lines.name(tx, &out)

@@ -338,14 +338,7 @@ func (tx *Tx) serviceMetricsTotals(a Actor, month scoring.Month, departmentID in
 			owner = *c.OwnerID
 		}
 		for _, f := range lines.both(c.DepartmentID, owner) {
-			switch c.Kind {
-			case ClockHandover:
-				f.HandoverDecided += c.N
-			case ClockContact:
-				f.ContactDecided += c.N
-			case ClockFeedback:
-				f.FeedbackDecided += c.N
-			}
+			f.addClocks(c.Kind, 0, c.N) // past the deadline: decided, not met
 		}
 	}
 	err = lines.name(tx, &out)
