@@ -37,6 +37,7 @@ func (s *Server) appraisalWorkbook(c *gin.Context) {
 		return s.store.RecordNotes(c.Request.Context(), actor(c), keys)
 	})
 	wb := books.Appraisal(ex.MonthScores, records, depts, deptID, lang)
+	wb.DetailCount = ex.RecordCount()
 	wb.Service = books.ServiceRows(ex.Service)
 	wb.Organisation = s.opts.Organisation
 	wb.GeneratedAt = s.opts.Now().In(s.store.Location())

@@ -17,7 +17,11 @@ import (
 type ExportScores struct {
 	MonthScores
 	records iter.Seq[*CountedRecord]
+	count   int
 }
+
+// RecordCount is how many records Records yields.
+func (e *ExportScores) RecordCount() int { return e.count }
 
 // Records yields the counted records in the order MonthScores lists them
 // (by person in employee-number order, then as each result applied them).
@@ -63,7 +67,7 @@ func (tx *Tx) exportScores(m scoring.Month, scope scoreScope) (ExportScores, err
 		}
 		records := ms.Records
 		ms.Records = nil
-		return ExportScores{MonthScores: ms, records: func(yield func(*CountedRecord) bool) {
+		return ExportScores{MonthScores: ms, count: len(records), records: func(yield func(*CountedRecord) bool) {
 			for i := range records {
 				if !yield(&records[i]) {
 					return
@@ -94,6 +98,7 @@ func (tx *Tx) exportScores(m scoring.Month, scope scoreScope) (ExportScores, err
 		its := scores[i].Items
 		scores[i].Items = nil
 		items[i] = make([]exportItem, len(its))
+		out.count += len(its)
 		for j := range its {
 			it := &its[j]
 			var info recordInfo

@@ -31,6 +31,11 @@ type AppraisalWorkbook struct {
 	GradeLabels [4]string // display labels of grades A, B, C, D (e.g. "优秀")
 	Rows        []AppraisalRow
 	Details     DetailSource // may be nil
+	// DetailCount is how many rows Details yields, when the caller knows
+	// (0: unknown). Known, the rows are written several chunks at once
+	// while the workbook is zipped, on every core (details_splice.go); a
+	// source that then yields another number of rows fails the write.
+	DetailCount int
 	Service     []ServiceRow
 }
 
@@ -130,7 +135,8 @@ func WriteAppraisal(w io.Writer, wb AppraisalWorkbook) error {
 	if err != nil {
 		return err
 	}
-	return finish(f, w, writeAppraisal(f, st, &wb, title))
+	splice, err := writeAppraisal(f, st, &wb, title)
+	return finishSpliced(f, w, splice, err)
 }
 
 // local returns t in the workbook's zone.
@@ -152,27 +158,30 @@ func (wb *AppraisalWorkbook) head(doc string) pageHead {
 	}
 }
 
-func writeAppraisal(f *excelize.File, st *styleSet, wb *AppraisalWorkbook, summaryTitle string) error {
+// writeAppraisal writes the sheets; the details' rows may be left to the
+// returned splice, which writes them as the workbook is zipped.
+func writeAppraisal(f *excelize.File, st *styleSet, wb *AppraisalWorkbook, summaryTitle string) (*rowSplice, error) {
 	if err := writeSummary(f, st, wb, summaryTitle); err != nil {
-		return err
+		return nil, err
 	}
 	if err := writeAppraisalSheet(f, st, wb); err != nil {
-		return err
+		return nil, err
 	}
-	if err := writeDetailsSheet(f, st, wb); err != nil {
-		return err
+	splice, err := writeDetailsSheet(f, st, wb)
+	if err != nil {
+		return nil, err
 	}
 	if err := writeServiceSheet(f, st, wb); err != nil {
-		return err
+		return nil, err
 	}
 	if len(wb.Departments) > 0 {
 		if err := addSummaryCharts(f, st, wb); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	// The summary, the first sheet, stays the active one. (SetActiveSheet
 	// would parse every streamed sheet back into memory.)
-	return nil
+	return splice, nil
 }
 
 // generated is the "generated at" line of every sheet.

@@ -74,6 +74,12 @@ func newBook(first string, meta docMeta, lang Lang) (*excelize.File, *styleSet, 
 // finish writes f to w and releases it (temporary files of stream writers
 // included), whatever happened before.
 func finish(f *excelize.File, w io.Writer, err error) error {
+	return finishSpliced(f, w, nil, err)
+}
+
+// finishSpliced is finish for a workbook one of whose sheets holds a
+// marker row that splice replaces as the sheet is zipped.
+func finishSpliced(f *excelize.File, w io.Writer, splice *rowSplice, err error) error {
 	if err == nil {
 		// The zip goes straight to w: excelize's Write would first build the
 		// whole archive in a bytes.Buffer (tens of MB, and twice that while
@@ -81,7 +87,7 @@ func finish(f *excelize.File, w io.Writer, err error) error {
 		// the same; the buffer stays empty (it is only read back to mark
 		// ZIP64 entries, parts over 4 GiB, which these workbooks never hold).
 		// The writer also fixes two spellings exceljs refuses (zipfix.go).
-		f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newFixingZip(w) })
+		f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newFixingZip(w, splice) })
 		if werr := f.Write(w); werr != nil {
 			err = fmt.Errorf("reports: writing workbook: %w", werr)
 		}

@@ -178,9 +178,8 @@ func writePersonal(f *excelize.File, st *styleSet, sheet, title string, p *Perso
 		set(cell(4, row), remark, st.boxed)
 		// Wrapped lines need the row's height: Excel does not grow a row
 		// whose height it did not measure, LibreOffice overlaps the next.
-		lines := max(wrappedLines(it.Description, widths[1]), wrappedLines(remark, widths[3]))
-		if err == nil && lines > 1 {
-			err = f.SetRowHeight(sheet, row, float64(lines)*lineH+4)
+		if h := max(wrappedHeight(it.Description, widths[1], 4), wrappedHeight(remark, widths[3], 4)); err == nil && h > 0 {
+			err = f.SetRowHeight(sheet, row, h)
 		}
 		row++
 	}

@@ -267,8 +267,8 @@ func writeAppraisalSheet(f *excelize.File, st *styleSet, wb *AppraisalWorkbook) 
 		}
 		values[10], values[11], values[12], values[13] = text(r.Grade), text(r.HighestSanction), r.BonusDeductionPercent, text(r.Note)
 		var opts []excelize.RowOpts
-		if n := wrappedLines(r.Note, noteW); r.Note != "" && n > 1 {
-			opts = append(opts, excelize.RowOpts{Height: float64(n)*lineH + 2})
+		if h := wrappedHeight(r.Note, noteW, 2); h > 0 {
+			opts = append(opts, excelize.RowOpts{Height: h})
 		}
 		if err := t.add(values, opts...); err != nil {
 			return err
@@ -284,9 +284,9 @@ func writeAppraisalSheet(f *excelize.File, st *styleSet, wb *AppraisalWorkbook) 
 	return t.finish(lastData)
 }
 
-func writeDetailsSheet(f *excelize.File, st *styleSet, wb *AppraisalWorkbook) error {
-	lang := wb.Lang
-	cols := []column{
+// detailColumns are the columns of the details sheet (明细).
+func detailColumns(st *styleSet, lang Lang) []column {
+	return []column{
 		{lang.pick("日期", "Date"), 11, st.cDate},
 		{lang.pick("工号", "Employee No"), 10, st.cText},
 		{lang.pick("姓名", "Name"), 8, st.cText},
@@ -301,37 +301,57 @@ func writeDetailsSheet(f *excelize.File, st *styleSet, wb *AppraisalWorkbook) er
 		{lang.pick("结转说明", "Carried Over"), lang.width(22, 30), st.cText},
 		{lang.pick("事由", "Reason"), detailsReasonW, st.cTextWrap},
 	}
+}
+
+// writeDetailsSheet writes 明细. When the workbook says how many detail
+// rows there are (DetailCount), the sheet gets a marker row in their place
+// and the returned splice writes the rows, several chunks at once, while
+// the workbook is zipped (details_splice.go); otherwise the rows are
+// written here, one by one, and the splice is nil.
+func writeDetailsSheet(f *excelize.File, st *styleSet, wb *AppraisalWorkbook) (*rowSplice, error) {
+	lang := wb.Lang
+	cols := detailColumns(st, lang)
 	title := lang.title(wb.Organisation+" "+wb.Department, wb.Month, lang.pick("考核明细", "appraisal details"), wb.Closed)
 	t, err := startStreamTable(f, st, lang.sheetDetails(), title, wb.generated(), cols, tableOpts{head: wb.head(lang.pick("考核明细", "appraisal details"))})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if wb.Details != nil {
+	var splice *rowSplice
+	switch {
+	case wb.Details == nil:
+	case wb.DetailCount > 0:
+		if splice, err = spliceDetails(t, wb); err != nil {
+			return nil, err
+		}
+	default:
 		values := make([]any, len(cols))
 		for d := range wb.Details {
-			var date any
-			if !d.Date.IsZero() {
-				date = wb.local(d.Date)
-			}
-			values[0], values[1], values[2], values[3] = date, text(d.EmployeeNo), text(d.Name), text(d.Department)
-			values[4], values[5], values[6], values[7] = text(d.Kind), text(d.Type), text(d.Severity), text(d.Sanction)
-			values[8], values[9], values[10], values[11] = d.Points, text(d.InquiryRef), text(d.State), text(d.CarriedOver)
-			values[12] = text(d.Reason)
-			var opts []excelize.RowOpts
-			if d.Reason != "" {
-				if n := wrappedLines(d.Reason, detailsReasonW); n > 1 {
-					opts = append(opts, excelize.RowOpts{Height: float64(n)*lineH + 2})
-				}
-			}
-			if err = t.add(values, opts...); err != nil {
+			if err = t.add(values, wb.detailValues(&d, values)...); err != nil {
 				break
 			}
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return t.finish(0)
+	return splice, t.finish(0)
+}
+
+// detailValues fills values with the cells of one detail row and returns
+// the row's options (the height a wrapped 事由 needs).
+func (wb *AppraisalWorkbook) detailValues(d *DetailRow, values []any) []excelize.RowOpts {
+	var date any
+	if !d.Date.IsZero() {
+		date = wb.local(d.Date)
+	}
+	values[0], values[1], values[2], values[3] = date, text(d.EmployeeNo), text(d.Name), text(d.Department)
+	values[4], values[5], values[6], values[7] = text(d.Kind), text(d.Type), text(d.Severity), text(d.Sanction)
+	values[8], values[9], values[10], values[11] = d.Points, text(d.InquiryRef), text(d.State), text(d.CarriedOver)
+	values[12] = text(d.Reason)
+	if h := wrappedHeight(d.Reason, detailsReasonW, 2); h > 0 {
+		return []excelize.RowOpts{{Height: h}}
+	}
+	return nil
 }
 
 func writeServiceSheet(f *excelize.File, st *styleSet, wb *AppraisalWorkbook) error {

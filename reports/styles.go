@@ -199,10 +199,26 @@ func (l Lang) width(zh, en float64) float64 {
 // lineH is the height in points of one line of wrapped body text.
 const lineH = 15.0
 
+// wrappedHeight is the height of a row whose wrapping cell of a column
+// width wide holds s, pad points added: 0 when s takes one line (the
+// default height), at most the 409 points a row can have, which a 2,000
+// character description would pass (its beginning shows; the cell keeps
+// all of it).
+func wrappedHeight(s string, width, pad float64) float64 {
+	n := wrappedLines(s, width)
+	if n <= 1 {
+		return 0
+	}
+	return min(float64(n)*lineH+pad, excelize.MaxRowHeight)
+}
+
 // wrappedLines estimates how many lines s takes in a wrapping cell of a
 // column width wide (explicit line breaks included).
 func wrappedLines(s string, width float64) int {
 	room := max(width-1.5, 1)
+	if float64(len(s))*latinFactor <= room && strings.IndexByte(s, '\n') < 0 {
+		return 1 // no character is wider than latinFactor per UTF-8 byte
+	}
 	n := 0
 	for _, para := range strings.Split(s, "\n") {
 		n += max(1, int(math.Ceil(textWidth(para)/room)))

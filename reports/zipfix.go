@@ -25,16 +25,19 @@ import (
 //     worksheet root declares.
 //
 // Worksheets are rewritten as they stream through (a window of a pattern's
-// length is held back), so a 200,000-row sheet is never buffered.
+// length is held back), so a 200,000-row sheet is never buffered. A
+// worksheet holding the marker row of splice gets the splice's rows in its
+// place, written straight into the entry.
 type fixingZip struct {
-	zw  *zip.Writer
-	cur *replacingWriter // the entry being written, if it is rewritten
+	zw     *zip.Writer
+	cur    *replacingWriter // the entry being written, if it is rewritten
+	splice *rowSplice       // nil: none
 }
 
-func newFixingZip(w io.Writer) *fixingZip {
+func newFixingZip(w io.Writer, splice *rowSplice) *fixingZip {
 	zw := zip.NewWriter(w)
 	zw.RegisterCompressor(zip.Deflate, deflate)
-	return &fixingZip{zw: zw}
+	return &fixingZip{zw: zw, splice: splice}
 }
 
 // zipLevel is the deflate level of the workbooks' parts. Deflating the
@@ -94,7 +97,7 @@ func (z *fixingZip) Create(name string) (io.Writer, error) {
 		z.cur = &replacingWriter{w: w, whole: true}
 		return z.cur, nil
 	case strings.HasPrefix(name, "xl/worksheets/sheet"):
-		z.cur = &replacingWriter{w: w, old: drawingRel, new: drawingRID}
+		z.cur = &replacingWriter{w: w, old: drawingRel, new: drawingRID, splice: z.splice}
 		return z.cur, nil
 	}
 	return w, nil
@@ -108,8 +111,15 @@ func (z *fixingZip) AddFS(fsys fs.FS) error {
 	return z.zw.AddFS(fsys)
 }
 
-// Close finishes the last entry and the archive.
-func (z *fixingZip) Close() error { return errors.Join(z.flush(), z.zw.Close()) }
+// Close finishes the last entry and the archive. A splice whose marker no
+// worksheet held fails it: its rows are missing.
+func (z *fixingZip) Close() error {
+	err := z.flush()
+	if err == nil && z.splice != nil && !z.splice.done {
+		err = errors.New("reports: the marker row of the spliced rows was not found")
+	}
+	return errors.Join(err, z.zw.Close())
+}
 
 func (z *fixingZip) flush() error {
 	if z.cur == nil {
@@ -121,12 +131,14 @@ func (z *fixingZip) flush() error {
 }
 
 // replacingWriter replaces old by new in a stream, or (whole) rewrites the
-// core properties once they are complete.
+// core properties once they are complete; and replaces the marker row of
+// splice, if it comes, by the splice's rows.
 type replacingWriter struct {
 	w        io.Writer
 	old, new []byte
 	whole    bool
 	buf      []byte
+	splice   *rowSplice
 }
 
 func (r *replacingWriter) Write(p []byte) (int, error) {
@@ -134,9 +146,16 @@ func (r *replacingWriter) Write(p []byte) (int, error) {
 	if r.whole {
 		return len(p), nil
 	}
+	if err := r.spliceIfFound(); err != nil {
+		return 0, err
+	}
 	r.buf = bytes.ReplaceAll(r.buf, r.old, r.new)
 	// Keep back what could be the start of a match split across writes.
-	if keep := len(r.old) - 1; len(r.buf) > keep {
+	keep := len(r.old) - 1
+	if r.splice != nil && !r.splice.done {
+		keep = max(keep, len(r.splice.marker)-1)
+	}
+	if len(r.buf) > keep {
 		n := len(r.buf) - keep
 		if _, err := r.w.Write(r.buf[:n]); err != nil {
 			return 0, err
@@ -146,7 +165,32 @@ func (r *replacingWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// spliceIfFound writes what precedes the splice's marker row, then the
+// splice's rows, and keeps what follows the marker, once the marker is in
+// the buffer.
+func (r *replacingWriter) spliceIfFound() error {
+	s := r.splice
+	if s == nil || s.done {
+		return nil
+	}
+	i := bytes.Index(r.buf, s.marker)
+	if i < 0 {
+		return nil
+	}
+	s.done = true
+	if _, err := r.w.Write(bytes.ReplaceAll(r.buf[:i], r.old, r.new)); err != nil {
+		return err
+	}
+	r.buf = append(r.buf[:0], r.buf[i+len(s.marker):]...)
+	return s.write(r.w)
+}
+
 func (r *replacingWriter) finish() error {
+	if !r.whole {
+		if err := r.spliceIfFound(); err != nil {
+			return err
+		}
+	}
 	out := r.buf
 	if r.whole {
 		s := coreElement.ReplaceAllString(string(out), "<${1}cp:${2}")

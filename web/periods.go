@@ -291,6 +291,7 @@ func (h *Handler) appraisal(w http.ResponseWriter, r *http.Request, rq *request)
 		return h.store.RecordNotes(r.Context(), rq.Actor, keys)
 	})
 	wb := books.Appraisal(ex.MonthScores, records, ex.Departments, ex.DepartmentID, lang)
+	wb.DetailCount = ex.RecordCount()
 	wb.Service = books.ServiceRows(ex.Service)
 	wb.Organisation = h.opts.Organisation
 	wb.GeneratedAt = h.store.Now().In(h.store.Location())
