@@ -258,7 +258,7 @@ func (s *heapPeak) stop() uint64 {
 // with a plain
 // StreamWriter each (a date format on the details' date column, nothing
 // else), written to io.Discard.
-func bareAppraisal(b *testing.B, ms models.MonthScores, service []reports.ServiceRow, notes map[models.RecordKey]string) {
+func bareAppraisal(b *testing.B, ms models.MonthScores, service []reports.ServiceRow, notes map[models.RecordKey]models.RecordNote) {
 	f := excelize.NewFile()
 	defer func() { _ = f.Close() }()
 	dateStyle, err := f.NewStyle(&excelize.Style{NumFmt: 14})
@@ -312,7 +312,7 @@ func bareAppraisal(b *testing.B, ms models.MonthScores, service []reports.Servic
 				typ = string(rec.PraiseKind)
 			}
 			add([]any{rec.OccurredAt, no, name, dept, string(rec.Kind), typ, string(rec.Severity), string(rec.Sanction),
-				rec.Points, rec.InquiryRef, rec.State, carried, notes[models.RecordKey{Kind: rec.Kind, ID: rec.ID}]})
+				rec.Points, rec.InquiryRef, rec.State, carried, notes[models.RecordKey{Kind: rec.Kind, ID: rec.ID}].Text})
 		}
 	})
 	if len(service) > 0 {

@@ -33,7 +33,7 @@ func (s *Server) appraisalWorkbook(c *gin.Context) {
 		return
 	}
 	depts, deptID := ex.Departments, ex.DepartmentID
-	records := books.WithNotes(ex.Records(), func(keys []models.RecordKey) (map[models.RecordKey]string, error) {
+	records := books.WithNotes(ex.Records(), func(keys []models.RecordKey) (map[models.RecordKey]models.RecordNote, error) {
 		return s.store.RecordNotes(c.Request.Context(), actor(c), keys)
 	})
 	wb := books.Appraisal(ex.MonthScores, records, depts, deptID, lang)

@@ -338,3 +338,37 @@ func TestNotAppraisedLeftOut(t *testing.T) {
 		t.Fatal("the import did not set appraised")
 	}
 }
+
+// TestAppraisalDetailsInquiryRef: a violation and a praise that name an
+// inquiry show its ref in 明细's 首问编号 (an open month's refs come with the
+// notes, read as the rows are written), and a record without one shows none.
+func TestAppraisalDetailsInquiryRef(t *testing.T) {
+	e := appraisalFixture(t)
+	inq := e.mkInquiry("staffA", nil)
+	var v violationBody
+	e.as("supA", "POST", "/api/v1/violations", map[string]any{
+		"staff_id": e.users["staffA"].ID, "type": "late_referral", "severity": "minor", "inquiry_id": inq.ID,
+		"occurred_at": shAt(2026, time.October, 14, 11).Format(time.RFC3339), "description": "named inquiry",
+	}).want(http.StatusCreated).decode(&v)
+	e.verify("hr", v.ID)
+	e.as("hr", "POST", "/api/v1/praises", map[string]any{"staff_id": e.users["staffB"].ID, "kind": "visitor_commendation",
+		"inquiry_id": inq.ID, "occurred_at": shAt(2026, time.October, 14, 12).Format(time.RFC3339), "reason": "praised for it"}).
+		want(http.StatusCreated)
+	book := openBook(t, e.as("hr", "GET", "/api/v1/periods/2026-10/appraisal.xlsx", nil).want(http.StatusOK).Body)
+	rows, err := book.GetRows("明细")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := map[string]string{} // 事由 → 首问编号
+	for _, r := range rows[3:] {
+		if len(r) == 13 {
+			refs[r[12]] = r[9]
+		}
+	}
+	if refs["named inquiry"] != inq.Ref || refs["praised for it"] != inq.Ref || inq.Ref == "" {
+		t.Errorf("refs by reason %v, want %q for both records naming the inquiry", refs, inq.Ref)
+	}
+	if got, ok := refs["buck_passing at the front desk"]; !ok || got != "" {
+		t.Errorf("a record naming no inquiry: ref %q (present %v), want empty", got, ok)
+	}
+}

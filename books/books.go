@@ -259,7 +259,8 @@ const notesBatch = 2000
 type notedBatch []models.CountedRecord
 
 // WithNotes hands the records over with their free text (CountedRecord.Note)
-// read a batch at a time, so that the export never holds every record's
+// and, where the record lacks it, its inquiry's ref (InquiryRef), read a
+// batch at a time, so that the export never holds every record's
 // description at once. The next batch is gathered and its notes read on
 // another goroutine while the caller writes the current one (the database
 // read overlaps the workbook's XML), so at most three batches are held. A
@@ -267,7 +268,7 @@ type notedBatch []models.CountedRecord
 // by then; the figures are still right). The records are ranged over on
 // that goroutine, which ends before WithNotes' sequence returns, also when
 // the caller stops early.
-func WithNotes(records iter.Seq[*models.CountedRecord], read func([]models.RecordKey) (map[models.RecordKey]string, error)) iter.Seq[*models.CountedRecord] {
+func WithNotes(records iter.Seq[*models.CountedRecord], read func([]models.RecordKey) (map[models.RecordKey]models.RecordNote, error)) iter.Seq[*models.CountedRecord] {
 	return func(yield func(*models.CountedRecord) bool) {
 		batches := make(chan notedBatch, 1)
 		stop := make(chan struct{})
@@ -281,7 +282,11 @@ func WithNotes(records iter.Seq[*models.CountedRecord], read func([]models.Recor
 			send := func() bool {
 				notes, _ := read(keys)
 				for i := range batch {
-					batch[i].Note = notes[keys[i]]
+					n := notes[keys[i]]
+					batch[i].Note = n.Text
+					if batch[i].InquiryRef == "" {
+						batch[i].InquiryRef = n.InquiryRef
+					}
 				}
 				select {
 				case batches <- batch:

@@ -20,6 +20,9 @@ func counted(n int, pulled *int) iter.Seq[*models.CountedRecord] {
 			if i%2 == 1 {
 				rec.Kind = scoring.RecordPraise
 			}
+			if i%3 == 0 { // a closed month's snapshot carries its refs
+				rec.InquiryRef = fmt.Sprintf("snapshot-%d", i)
+			}
 			if !yield(&rec) {
 				return
 			}
@@ -28,17 +31,18 @@ func counted(n int, pulled *int) iter.Seq[*models.CountedRecord] {
 }
 
 // TestWithNotesInOrder: every record comes back once, in order, with the
-// note its read gave, in batches of notesBatch read ahead of the writer.
+// note its read gave and the ref unless it had one, in batches of
+// notesBatch read ahead of the writer.
 func TestWithNotesInOrder(t *testing.T) {
 	const n = 2*notesBatch + 17
 	var pulled, reads int
 	var sizes []int
-	records := WithNotes(counted(n, &pulled), func(keys []models.RecordKey) (map[models.RecordKey]string, error) {
+	records := WithNotes(counted(n, &pulled), func(keys []models.RecordKey) (map[models.RecordKey]models.RecordNote, error) {
 		reads++
 		sizes = append(sizes, len(keys))
-		out := map[models.RecordKey]string{}
+		out := map[models.RecordKey]models.RecordNote{}
 		for _, k := range keys {
-			out[k] = fmt.Sprintf("%s-%d", k.Kind, k.ID)
+			out[k] = models.RecordNote{Text: fmt.Sprintf("%s-%d", k.Kind, k.ID), InquiryRef: fmt.Sprintf("SW-%d", k.ID)}
 		}
 		return out, nil
 	})
@@ -49,6 +53,13 @@ func TestWithNotesInOrder(t *testing.T) {
 		}
 		if want := fmt.Sprintf("%s-%d", rec.Kind, rec.ID); rec.Note != want {
 			t.Fatalf("record %d: note %q, want %q", rec.ID, rec.Note, want)
+		}
+		want := fmt.Sprintf("SW-%d", rec.ID)
+		if rec.ID%3 == 0 {
+			want = fmt.Sprintf("snapshot-%d", rec.ID)
+		}
+		if rec.InquiryRef != want {
+			t.Fatalf("record %d: ref %q, want %q", rec.ID, rec.InquiryRef, want)
 		}
 		next++
 	}
@@ -62,7 +73,7 @@ func TestWithNotesInOrder(t *testing.T) {
 // pulled at most the batches it may hold ahead, not the whole month.
 func TestWithNotesStopsEarly(t *testing.T) {
 	var pulled int
-	records := WithNotes(counted(100*notesBatch, &pulled), func(keys []models.RecordKey) (map[models.RecordKey]string, error) {
+	records := WithNotes(counted(100*notesBatch, &pulled), func(keys []models.RecordKey) (map[models.RecordKey]models.RecordNote, error) {
 		return nil, errors.New("the database is gone")
 	})
 	seen := 0

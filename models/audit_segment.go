@@ -192,18 +192,28 @@ func (tx *Tx) checkStillOpen() error {
 	return nil
 }
 
+// guardedHead says whether the audit head's UPDATE can check that the
+// transaction is still open (AND @@in_transaction = 1, MariaDB) instead of
+// checkStillOpen asking first: MariaDB, once it has answered the variable.
+// A write then finding the head unchanged and the transaction gone stops
+// with ErrTransactionLost, as checkStillOpen would have (cutShort).
+func (tx *Tx) guardedHead() bool {
+	return !tx.store.dialect.sqlite && tx.store.inTxVar.Load() == inTxKnown
+}
+
 // cutShort is asked when a statement found fewer rows than it must have:
 // if the transaction is no longer open, the server aborted it without an
 // error and the answer means nothing. Nothing has been written since
 // checkStillOpen but the audit head, unless this transaction opened its
-// segment (then ErrTransactionLost); otherwise the attempt is rerun like
-// a deadlock victim.
+// segment or left that check to the head's UPDATE (then
+// ErrTransactionLost: the request's own statements may have run outside
+// the transaction); otherwise the attempt is rerun like a deadlock victim.
 func (tx *Tx) cutShort() error {
 	in, ok, err := tx.inTransaction()
 	if err != nil || !ok || in {
 		return nil
 	}
-	if tx.segOpened {
+	if tx.segOpened || tx.openUnchecked {
 		return ErrTransactionLost
 	}
 	return errStatementCut
@@ -244,6 +254,13 @@ func (tx *Tx) takeSegment() (*auditSegment, error) {
 	}
 	tx.segTaken = true
 	if seg == nil {
+		// Opening writes rows: make sure first that they go into the
+		// transaction.
+		if tx.openUnchecked {
+			if err := tx.checkStillOpen(); err != nil {
+				return nil, err
+			}
+		}
 		tx.segOpened = true
 		seg, err = tx.openSegment()
 		if err != nil {
@@ -321,6 +338,6 @@ func (tx *Tx) releaseSegment(committed bool) {
 	case !committed:
 		seg.stale = true
 	}
-	tx.segWrote, tx.segOpened = false, false
+	tx.segWrote, tx.segOpened, tx.openUnchecked = false, false, false
 	tx.store.segs.give(seg)
 }

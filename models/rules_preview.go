@@ -192,7 +192,7 @@ func (tx *Tx) previewMonth(m scoring.Month, draft scoring.RuleSet, opts PreviewO
 		if rules, out.RuleVersion, err = tx.effectiveRules(m); err != nil {
 			return out, err
 		}
-		in, err := tx.liveInputs(m, scoreScope{}, nil)
+		in, err := tx.liveInputs(m, scoreScope{}, nil, false)
 		if err != nil {
 			return out, err
 		}

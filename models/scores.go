@@ -183,7 +183,7 @@ func (tx *Tx) monthScores(m scoring.Month, scope scoreScope, page *Page) (MonthS
 // a transaction the people and bases are read on a second connection while
 // the records are read.
 func (tx *Tx) liveScores(m scoring.Month, rules scoring.RuleSet, scope scoreScope, page *Page) ([]StaffScore, []CountedRecord, int64, error) {
-	in, err := tx.liveInputs(m, scope, page)
+	in, err := tx.liveInputs(m, scope, page, true)
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -205,8 +205,10 @@ type liveData struct {
 	refs   *refTable
 }
 
-// liveInputs reads what liveScores scores.
-func (tx *Tx) liveInputs(m scoring.Month, scope scoreScope, page *Page) (liveData, error) {
+// liveInputs reads what liveScores scores, and the refs of the inquiries
+// the records name when withRefs (an export leaves them to the notes read,
+// Store.RecordNotes, off its single transaction's critical path).
+func (tx *Tx) liveInputs(m scoring.Month, scope scoreScope, page *Page, withRefs bool) (liveData, error) {
 	var (
 		people []staffRow
 		total  int64
@@ -228,7 +230,7 @@ func (tx *Tx) liveInputs(m scoring.Month, scope scoreScope, page *Page) (liveDat
 			}
 			scope = scoreScope{staffIDs: ids}
 		}
-		if bases, err = tx.basesOf(m, scope, page == nil); err != nil || page != nil {
+		if bases, err = tx.basesOf(m, scope, page == nil); err != nil || page != nil || !withRefs {
 			return err
 		}
 		refs, err = tx.inquiryRefs(m, scope)

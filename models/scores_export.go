@@ -26,7 +26,9 @@ func (e *ExportScores) RecordCount() int { return e.count }
 // Records yields the counted records in the order MonthScores lists them
 // (by person in employee-number order, then as each result applied them).
 // It can be ranged over once: what it has handed over is released. The
-// record it yields is valid only until the next one.
+// record it yields is valid only until the next one. An open month's
+// records come without their inquiry's ref (InquiryRef): RecordNotes
+// returns it with the record's note, a batch at a time.
 func (e *ExportScores) Records() iter.Seq[*CountedRecord] {
 	if e.records == nil {
 		return func(func(*CountedRecord) bool) {}
@@ -80,7 +82,7 @@ func (tx *Tx) exportScores(m scoring.Month, scope scoreScope) (ExportScores, err
 	if out.Rules, out.RuleVersion, err = tx.effectiveRules(m); err != nil {
 		return out, err
 	}
-	in, err := tx.liveInputs(m, scope, nil)
+	in, err := tx.liveInputs(m, scope, nil, false)
 	if err != nil {
 		return out, err
 	}
@@ -114,7 +116,7 @@ func (tx *Tx) exportScores(m scoring.Month, scope scoreScope) (ExportScores, err
 			}
 		}
 	}
-	refs, names := in.refs, enums.values
+	names := enums.values
 	in = liveData{}
 	out.Results = scores
 	out.records = func(yield func(*CountedRecord) bool) {
@@ -129,10 +131,9 @@ func (tx *Tx) exportScores(m scoring.Month, scope scoreScope) (ExportScores, err
 					Points: it.points, RawPoints: it.raw, Capped: it.capped, State: names[it.state],
 					CarriedOverFrom: months.at(it.carried), Reason: reasons.values[it.reason],
 				}
-				if it.inquiry != 0 {
+				if it.inquiry != 0 { // its ref comes with the notes (RecordNotes)
 					id := it.inquiry
 					rec.InquiryID = &id
-					rec.InquiryRef = refs.get(id)
 				}
 				if !yield(&rec) {
 					return

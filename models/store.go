@@ -216,6 +216,9 @@ type Tx struct {
 	segWrote            bool
 	segSeq              int64
 	segHash             string
+	// openUnchecked: flushAudit left the check that the transaction is
+	// still open to the audit head's UPDATE (guardedHead).
+	openUnchecked bool
 	// cfg is the configuration read in one statement by a registration
 	// (loadConfig); nil elsewhere.
 	cfg *txConfig

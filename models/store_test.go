@@ -190,45 +190,65 @@ func TestEnsureAdmin(t *testing.T) {
 // ROLLBACK sent inside fn): the write must fail rather than answer saved,
 // and the trail must still verify. On MariaDB the write stops before its
 // audit entries are chained (ErrTransactionLost), so nothing is audited
-// for the change.
+// for the change: on a fresh store, where the write asks @@in_transaction
+// before it opens its audit segment ("Cold"), and once the process holds
+// an open segment and the server is known to answer the variable, where
+// the audit head's UPDATE checks it ("Warm").
 func TestWriteStopsWhenTransactionEndedSilently(t *testing.T) {
-	s := openStore(t)
-	ctx := context.Background()
-	var id int64
-	err := s.write(ctx, System("t"), func(tx *Tx) error {
-		if err := tx.db.Exec("ROLLBACK").Error; err != nil {
-			return err
-		}
-		d := Department{Code: "LOST", Name: "lost", Active: true, CreatedAt: tx.now, UpdatedAt: tx.now}
-		if err := tx.db.Create(&d).Error; err != nil {
-			return err
-		}
-		id = d.ID
-		tx.audit("department.create", "department", d.ID, nil, d)
-		return nil
-	})
-	if err == nil {
-		t.Fatal("a write whose transaction ended under it answered saved")
-	}
-	var entries int64
-	if err := s.db.Model(&AuditEntry{}).Where("entity = 'department' AND entity_id = ?", id).Count(&entries).Error; err != nil {
-		t.Fatal(err)
-	}
-	if s.Dialect() == "mysql" {
-		if !errors.Is(err, ErrTransactionLost) {
-			t.Fatalf("error %v, want ErrTransactionLost", err)
-		}
-		if entries != 0 {
-			t.Errorf("%d audit entries written for a change whose transaction was lost", entries)
-		}
-	}
-	t.Logf("%s: %v; %d audit entries for the department", s.Dialect(), err, entries)
-	// The store goes on writing, and the trail verifies.
-	if _, err := s.CreateDepartment(ctx, System("t"), DepartmentInput{Code: ptr("NEXT"), Name: ptr("next")}); err != nil {
-		t.Fatal(err)
-	}
-	v, err := s.VerifyAudit(ctx, System("t"))
-	if err != nil || !v.OK {
-		t.Fatalf("verify after a lost transaction: %+v %v", v, err)
+	for _, warm := range []bool{false, true} {
+		name := map[bool]string{false: "Cold", true: "Warm"}[warm]
+		t.Run(name, func(t *testing.T) {
+			s := openStore(t)
+			ctx := context.Background()
+			if warm {
+				if _, err := s.CreateDepartment(ctx, System("t"), DepartmentInput{Code: ptr("WARM"), Name: ptr("warm")}); err != nil {
+					t.Fatal(err)
+				}
+				if s.Dialect() == "mysql" && s.inTxVar.Load() == inTxKnown && !(&Tx{store: s}).guardedHead() {
+					t.Fatal("a warm MariaDB store does not guard the audit head's UPDATE")
+				}
+			}
+			var id int64
+			err := s.write(ctx, System("t"), func(tx *Tx) error {
+				if err := tx.db.Exec("ROLLBACK").Error; err != nil {
+					return err
+				}
+				d := Department{Code: "LOST", Name: "lost", Active: true, CreatedAt: tx.now, UpdatedAt: tx.now}
+				if err := tx.db.Create(&d).Error; err != nil {
+					return err
+				}
+				id = d.ID
+				tx.audit("department.create", "department", d.ID, nil, d)
+				return nil
+			})
+			if err == nil {
+				t.Fatal("a write whose transaction ended under it answered saved")
+			}
+			var entries int64
+			if err := s.db.Model(&AuditEntry{}).Where("entity = 'department' AND entity_id = ?", id).Count(&entries).Error; err != nil {
+				t.Fatal(err)
+			}
+			if s.Dialect() == "mysql" {
+				if !errors.Is(err, ErrTransactionLost) {
+					t.Fatalf("error %v, want ErrTransactionLost", err)
+				}
+				if entries != 0 {
+					t.Errorf("%d audit entries written for a change whose transaction was lost", entries)
+				}
+				var lost int64
+				if err := s.db.Model(&Department{}).Where("code = 'LOST'").Count(&lost).Error; err != nil || lost != 1 {
+					t.Errorf("%d departments LOST (%v): want the one saved outside the transaction, once (no rerun)", lost, err)
+				}
+			}
+			t.Logf("%s: %v; %d audit entries for the department", s.Dialect(), err, entries)
+			// The store goes on writing, and the trail verifies.
+			if _, err := s.CreateDepartment(ctx, System("t"), DepartmentInput{Code: ptr("NEXT"), Name: ptr("next")}); err != nil {
+				t.Fatal(err)
+			}
+			v, err := s.VerifyAudit(ctx, System("t"))
+			if err != nil || !v.OK {
+				t.Fatalf("verify after a lost transaction: %+v %v", v, err)
+			}
+		})
 	}
 }

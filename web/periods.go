@@ -287,7 +287,7 @@ func (h *Handler) appraisal(w http.ResponseWriter, r *http.Request, rq *request)
 		return err
 	}
 	lang := workbookLang(rq)
-	records := books.WithNotes(ex.Records(), func(keys []models.RecordKey) (map[models.RecordKey]string, error) {
+	records := books.WithNotes(ex.Records(), func(keys []models.RecordKey) (map[models.RecordKey]models.RecordNote, error) {
 		return h.store.RecordNotes(r.Context(), rq.Actor, keys)
 	})
 	wb := books.Appraisal(ex.MonthScores, records, ex.Departments, ex.DepartmentID, lang)
