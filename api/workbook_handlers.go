@@ -142,6 +142,10 @@ func (s *Server) countUpload(c *gin.Context, kind string) {
 	}
 }
 
+// uploadBatchRows is how many parsed rows of a results upload go to the
+// store at a time.
+const uploadBatchRows = 500
+
 func (s *Server) uploadResults(c *gin.Context) {
 	defer s.countUpload(c, metrics.UploadResults)
 	month, err := workbookMonth(c)
@@ -164,22 +168,48 @@ func (s *Server) uploadResults(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	parsed, err := parseWorkbook(func() ([]reports.ResultRow, error) {
-		return reports.ReadResults(bytes.NewReader(data), limits)
-	})
+	// The rows are checked and inserted as they are read: the parsing runs
+	// here on a second goroutine while the store's transaction takes its
+	// batches (Store.ReplaceBaseResultsAsRead). What the reading found
+	// wrong is answered first, as if it had run alone.
+	var (
+		parsed  []reports.ResultRow
+		readErr error
+	)
+	batches := make(chan []models.BaseResultInput, 4)
+	go func() {
+		defer close(batches)
+		var batch []models.BaseResultInput
+		_, readErr = parseWorkbook(func() ([]struct{}, error) {
+			return nil, reports.ScanResults(bytes.NewReader(data), limits, func(r reports.ResultRow) {
+				parsed = append(parsed, r)
+				batch = append(batch, models.BaseResultInput{Row: r.Row, EmployeeNo: r.EmployeeNo, Name: r.Name, Score: r.Score, Note: r.Note})
+				if len(batch) == uploadBatchRows {
+					batches <- batch
+					batch = nil
+				}
+			})
+		})
+		if len(batch) > 0 {
+			batches <- batch
+		}
+	}()
+	ctx, a := c.Request.Context(), actor(c)
+	sum, err := s.store.ReplaceBaseResultsAsRead(ctx, a, month, filename, batches, func() error { return readErr })
+	for range batches { // the store stopped early: let the reading end
+	}
 	var perr *reports.ParseError
-	if err != nil && !errors.As(err, &perr) {
-		s.fail(c, s.unreadableWorkbook(c, data, err))
+	if readErr != nil && !errors.As(readErr, &perr) {
+		s.fail(c, s.unreadableWorkbook(c, data, readErr))
 		return
 	}
-	rows := make([]models.BaseResultInput, len(parsed))
-	for i, r := range parsed {
-		rows[i] = models.BaseResultInput{Row: r.Row, EmployeeNo: r.EmployeeNo, Name: r.Name, Score: r.Score, Note: r.Note}
-	}
-	ctx, a := c.Request.Context(), actor(c)
 	if perr != nil {
 		// The parser refused some rows: check the others too, so that
 		// the answer lists every problem of the file at once.
+		rows := make([]models.BaseResultInput, len(parsed))
+		for i, r := range parsed {
+			rows[i] = models.BaseResultInput{Row: r.Row, EmployeeNo: r.EmployeeNo, Name: r.Name, Score: r.Score, Note: r.Note}
+		}
 		checked, err := s.store.CheckBaseResults(ctx, a, month, rows)
 		if err != nil {
 			s.fail(c, err)
@@ -188,7 +218,6 @@ func (s *Server) uploadResults(c *gin.Context) {
 		s.fail(c, books.UploadProblems(perr.Problems, checked, lang))
 		return
 	}
-	sum, err := s.store.ReplaceBaseResults(ctx, a, month, filename, rows)
 	if err != nil {
 		s.fail(c, books.StoreProblems(err, lang))
 		return

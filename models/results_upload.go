@@ -111,16 +111,37 @@ func (d *staffDirectory) lookup(employeeNo string) (staffKey, bool) {
 // superseded and stays in history. Problems come back together as an
 // EInvalid error whose details are Problems; a closed month is a conflict.
 func (s *Store) ReplaceBaseResults(ctx context.Context, a Actor, month scoring.Month, filename string, rows []BaseResultInput) (UploadSummary, error) {
+	batches := make(chan []BaseResultInput, 1)
+	batches <- rows
+	close(batches)
+	return s.ReplaceBaseResultsAsRead(ctx, a, month, filename, batches, func() error { return nil })
+}
+
+// afterResultsBatch, when set (tests), runs after each batch an upload's
+// transaction took, with the number of rows received so far; an error
+// from it fails the attempt (a conflict: rerun).
+var afterResultsBatch func(received int) error
+
+// ReplaceBaseResultsAsRead is ReplaceBaseResults for a file still being
+// read: its rows come in batches on batches, which the reader closes when
+// it is done, and are checked and inserted as they come, in the one
+// transaction, while the rest is read; readErr, asked once batches is
+// closed, says whether the reading failed, and an error from it undoes
+// everything and is returned. So the database's work overlaps the
+// parsing instead of following it (docs/decisions.md). The transaction is
+// open while the file is read: on SQLite other writers wait for it (a
+// 10,000-row upload holds it about a third of a second). Batches are kept
+// as they come, so that a rerun after a conflict takes them again.
+func (s *Store) ReplaceBaseResultsAsRead(ctx context.Context, a Actor, month scoring.Month, filename string, batches <-chan []BaseResultInput, readErr func() error) (UploadSummary, error) {
 	filename = cleanFilename(filename)
-	var sum UploadSummary
+	var (
+		sum  UploadSummary
+		got  []BaseResultInput // every row received, for a rerun
+		open = true
+	)
 	err := s.write(ctx, a, func(tx *Tx) error {
 		if err := checkResultsUploader(a, month); err != nil {
 			return err
-		}
-		if len(rows) == 0 {
-			var pl problemList
-			pl.add(0, "", "", ReasonNoRows)
-			return pl.err()
 		}
 		// The month's lock first (see lockPeriod): two uploads, or an
 		// upload and the closing of the month, happen one after the other.
@@ -135,15 +156,11 @@ func (s *Store) ReplaceBaseResults(ctx context.Context, a Actor, month scoring.M
 		if err != nil {
 			return err
 		}
-		taken, pl := checkBaseResults(dir, rows)
-		if err := pl.err(); err != nil {
-			return err
-		}
 		prev, err := tx.currentUpload(month)
 		if err != nil {
 			return err
 		}
-		up := ResultUpload{Month: month.String(), Filename: filename, RowCount: len(taken), UploadedBy: a.StaffID, UploadedAt: tx.now}
+		up := ResultUpload{Month: month.String(), Filename: filename, UploadedBy: a.StaffID, UploadedAt: tx.now}
 		if prev != nil {
 			id := prev.ID
 			up.ReplacedUploadID = &id
@@ -157,37 +174,82 @@ func (s *Store) ReplaceBaseResults(ctx context.Context, a Actor, month scoring.M
 		if err := tx.db.Create(&up).Error; err != nil {
 			return err
 		}
-		for i := range taken {
-			taken[i].UploadID = up.ID
-			taken[i].Month = up.Month
+		check := newBaseResultsCheck(dir)
+		insert := tx.baseResultsInsert()
+		// next gives the rows of an earlier attempt first (a rerun), then
+		// each batch as it comes; false once the reader has closed batches.
+		replayed := 0
+		next := func() ([]BaseResultInput, bool) {
+			if replayed < len(got) {
+				batch := got[replayed:]
+				replayed = len(got)
+				return batch, true
+			}
+			if !open {
+				return nil, false
+			}
+			batch, ok := <-batches
+			if !ok {
+				open = false
+				return nil, false
+			}
+			got = append(got, batch...)
+			replayed = len(got)
+			return batch, true
 		}
-		if err := tx.insertBaseResults(taken); err != nil {
+		for batch, ok := next(); ok; batch, ok = next() {
+			taken := check.add(batch)
+			if len(check.problems) > 0 {
+				continue // nothing will be taken; the rest is still checked
+			}
+			for _, r := range taken {
+				if err := insert.add(up.ID, up.Month, r.StaffID, r.Score, r.Note, r.RowNo); err != nil {
+					return err
+				}
+			}
+			if afterResultsBatch != nil {
+				if err := afterResultsBatch(len(got)); err != nil {
+					return err
+				}
+			}
+		}
+		if err := readErr(); err != nil {
 			return err
 		}
-		sum = UploadSummary{UploadID: up.ID, Month: up.Month, Rows: len(taken), ReplacedUploadID: up.ReplacedUploadID}
+		if len(got) == 0 {
+			var pl problemList
+			pl.add(0, "", "", ReasonNoRows)
+			return pl.err()
+		}
+		if err := check.problems.err(); err != nil {
+			return err
+		}
+		if err := insert.flush(); err != nil {
+			return err
+		}
+		up.RowCount = len(check.taken)
+		if err := tx.db.Model(&ResultUpload{}).Where("id = ?", up.ID).Update("row_count", up.RowCount).Error; err != nil {
+			return err
+		}
+		sum = UploadSummary{UploadID: up.ID, Month: up.Month, Rows: up.RowCount, ReplacedUploadID: up.ReplacedUploadID}
 		if prev != nil {
 			sum.ReplacedRows = prev.RowCount
 		}
 		tx.audit("result_upload.create", "result_upload", up.ID, nil, map[string]any{
 			"month": up.Month, "filename": up.Filename, "rows": up.RowCount,
-			"replaced_upload_id": up.ReplacedUploadID, "content_sha256": baseResultsDigest(taken),
+			"replaced_upload_id": up.ReplacedUploadID, "content_sha256": baseResultsDigest(check.taken),
 		})
 		return nil
 	})
 	return sum, err
 }
 
-// insertBaseResults writes the rows with multi-row INSERTs (see
+// baseResultsInsert writes base results with multi-row INSERTs (see
 // bulkInsert): their ids are never needed, and gorm's reflection and
 // RETURNING scan would cost more than the database does at 10,000 rows.
-func (tx *Tx) insertBaseResults(rows []BaseResult) error {
-	b := newBulkInsert(tx, "base_results", "upload_id", "month", "staff_id", "score", "note", "row_no")
-	for _, r := range rows {
-		if err := b.add(r.UploadID, r.Month, r.StaffID, r.Score, r.Note, r.RowNo); err != nil {
-			return err
-		}
-	}
-	return b.flush()
+// Values: upload_id, month, staff_id, score, note, row_no.
+func (tx *Tx) baseResultsInsert() *bulkInsert {
+	return newBulkInsert(tx, "base_results", "upload_id", "month", "staff_id", "score", "note", "row_no")
 }
 
 func rfc3339ms(tx *Tx) string { return tx.now.UTC().Format("2006-01-02T15:04:05.000Z07:00") }
@@ -196,46 +258,66 @@ func rfc3339ms(tx *Tx) string { return tx.now.UTC().Format("2006-01-02T15:04:05.
 // rows to insert, or every problem found. An empty name is not compared:
 // the name column is optional.
 func checkBaseResults(dir *staffDirectory, rows []BaseResultInput) ([]BaseResult, problemList) {
-	var pl problemList
-	out := make([]BaseResult, 0, len(rows))
-	firstRow := make(map[int64]int, len(rows))
+	c := newBaseResultsCheck(dir)
+	c.add(rows)
+	return c.taken, c.problems
+}
+
+// baseResultsCheck checks rows against the directory a batch at a time,
+// remembering across batches whom it has seen (a person twice is a
+// problem) and what it has taken.
+type baseResultsCheck struct {
+	dir      *staffDirectory
+	firstRow map[int64]int
+	taken    []BaseResult
+	problems problemList
+}
+
+func newBaseResultsCheck(dir *staffDirectory) *baseResultsCheck {
+	return &baseResultsCheck{dir: dir, firstRow: map[int64]int{}}
+}
+
+// add checks rows and returns those of them taken (UploadID and Month
+// left to the caller).
+func (c *baseResultsCheck) add(rows []BaseResultInput) []BaseResult {
+	from := len(c.taken)
 	for _, r := range rows {
-		before := len(pl)
+		before := len(c.problems)
 		no := NormalizeCell(r.EmployeeNo)
 		var k staffKey
 		if no == "" {
-			pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, ReasonMissing, "employee number")
-		} else if found, ok := dir.lookup(no); !ok {
-			pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, ReasonUnknownEmployee, no)
+			c.problems.add(r.Row, ColEmployeeNo, r.EmployeeNo, ReasonMissing, "employee number")
+		} else if found, ok := c.dir.lookup(no); !ok {
+			c.problems.add(r.Row, ColEmployeeNo, r.EmployeeNo, ReasonUnknownEmployee, no)
 		} else if !found.Active {
-			pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, ReasonInactiveStaff, found.EmployeeNo, found.Name)
+			c.problems.add(r.Row, ColEmployeeNo, r.EmployeeNo, ReasonInactiveStaff, found.EmployeeNo, found.Name)
 		} else if !found.Appraised {
-			pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, ReasonNotAppraised, found.EmployeeNo, found.Name)
+			c.problems.add(r.Row, ColEmployeeNo, r.EmployeeNo, ReasonNotAppraised, found.EmployeeNo, found.Name)
 		} else {
 			k = found
 			if strings.TrimSpace(r.Name) != "" && !sameName(r.Name, k.Name) {
-				pl.add(r.Row, ColName, r.Name, ReasonNameMismatch, k.EmployeeNo, k.Name, NormalizeCell(r.Name))
+				c.problems.add(r.Row, ColName, r.Name, ReasonNameMismatch, k.EmployeeNo, k.Name, NormalizeCell(r.Name))
 			}
-			if first, dup := firstRow[k.ID]; dup {
-				pl.add(r.Row, ColEmployeeNo, r.EmployeeNo, ReasonDuplicate, k.EmployeeNo, first)
+			if first, dup := c.firstRow[k.ID]; dup {
+				c.problems.add(r.Row, ColEmployeeNo, r.EmployeeNo, ReasonDuplicate, k.EmployeeNo, first)
 			} else {
-				firstRow[k.ID] = r.Row
+				c.firstRow[k.ID] = r.Row
 			}
 		}
 		if math.IsNaN(r.Score) || r.Score < MinBaseScore || r.Score > MaxBaseScore {
-			pl.add(r.Row, ColScore, strconv.FormatFloat(r.Score, 'f', -1, 64), ReasonScoreRange, MinBaseScore, MaxBaseScore)
+			c.problems.add(r.Row, ColScore, strconv.FormatFloat(r.Score, 'f', -1, 64), ReasonScoreRange, MinBaseScore, MaxBaseScore)
 		}
 		note := strings.TrimSpace(r.Note)
 		if utf8.RuneCountInString(note) > MaxResultNoteLen {
-			pl.add(r.Row, ColNote, clipRunes(note, 40), ReasonTooLong, "note", MaxResultNoteLen)
+			c.problems.add(r.Row, ColNote, clipRunes(note, 40), ReasonTooLong, "note", MaxResultNoteLen)
 		}
-		if len(pl) == before {
+		if len(c.problems) == before {
 			// Two decimals: what MySQL's DECIMAL(6,2) keeps, so both
 			// databases hold the same figure.
-			out = append(out, BaseResult{StaffID: k.ID, RowNo: r.Row, Score: math.Round(r.Score*100) / 100, Note: note})
+			c.taken = append(c.taken, BaseResult{StaffID: k.ID, RowNo: r.Row, Score: math.Round(r.Score*100) / 100, Note: note})
 		}
 	}
-	return out, pl
+	return c.taken[from:]
 }
 
 // CheckBaseResults runs the checks of ReplaceBaseResults without writing

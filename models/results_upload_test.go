@@ -306,3 +306,80 @@ func TestNormalizeCell(t *testing.T) {
 		}
 	}
 }
+
+// streamRows sends rows in batches of size on a channel from another
+// goroutine, as the upload handler's reader does, and closes it.
+func streamRows(rows []BaseResultInput, size int) <-chan []BaseResultInput {
+	ch := make(chan []BaseResultInput)
+	go func() {
+		defer close(ch)
+		for len(rows) > 0 {
+			n := min(size, len(rows))
+			ch <- rows[:n]
+			rows = rows[n:]
+		}
+	}()
+	return ch
+}
+
+// TestReplaceBaseResultsAsRead takes rows in batches while they are
+// "read": a rerun after a conflict in the middle takes them all again,
+// once; a person twice in different batches is refused; a reader that
+// fails at the end undoes everything.
+func TestReplaceBaseResultsAsRead(t *testing.T) {
+	f := newUploadFixture(t)
+	ctx := context.Background()
+	rows := []BaseResultInput{
+		{Row: 2, EmployeeNo: "1001", Name: "张三", Score: 90},
+		{Row: 3, EmployeeNo: "1002", Score: 85.5},
+		{Row: 4, EmployeeNo: "S01", Score: 77},
+		{Row: 5, EmployeeNo: "H01", Score: 66},
+	}
+
+	t.Run("RerunMidway", func(t *testing.T) {
+		defer func() { afterResultsBatch = nil }()
+		conflicts := 0
+		afterResultsBatch = func(received int) error {
+			if received == 2 && conflicts == 0 {
+				conflicts++
+				return errRerun // as a statement cut short by the cluster would
+			}
+			return nil
+		}
+		sum, err := f.s.ReplaceBaseResultsAsRead(ctx, f.hr, oct2026, "a.xlsx", streamRows(rows, 1), func() error { return nil })
+		if err != nil || sum.Rows != 4 || conflicts != 1 {
+			t.Fatalf("summary %+v, err %v, conflicts %d; want 4 rows after one rerun", sum, err, conflicts)
+		}
+		uploads, results, audits := f.counts(t)
+		if uploads != 1 || results != 4 || audits != 1 {
+			t.Fatalf("uploads %d, results %d, audit entries %d; want 1, 4, 1", uploads, results, audits)
+		}
+		var up ResultUpload
+		if err := f.s.db.First(&up, sum.UploadID).Error; err != nil || up.RowCount != 4 {
+			t.Fatalf("upload row %+v (%v), want row_count 4", up, err)
+		}
+	})
+
+	t.Run("DuplicateAcrossBatches", func(t *testing.T) {
+		dup := append(rows[:2:2], BaseResultInput{Row: 9, EmployeeNo: "1001", Score: 50})
+		_, err := f.s.ReplaceBaseResultsAsRead(ctx, f.hr, oct2026, "b.xlsx", streamRows(dup, 2), func() error { return nil })
+		ps := problemsOf(t, err)
+		if len(ps) != 1 || ps[0].Row != 9 || ps[0].Reason != ReasonDuplicate {
+			t.Fatalf("problems %+v, want the duplicate on row 9", ps)
+		}
+		if uploads, results, _ := f.counts(t); uploads != 1 || results != 4 {
+			t.Fatalf("uploads %d, results %d after a refused file; want 1 and 4 (unchanged)", uploads, results)
+		}
+	})
+
+	t.Run("ReaderFails", func(t *testing.T) {
+		bad := errors.New("the file broke off")
+		_, err := f.s.ReplaceBaseResultsAsRead(ctx, f.hr, oct2026, "c.xlsx", streamRows(rows, 3), func() error { return bad })
+		if !errors.Is(err, bad) {
+			t.Fatalf("err %v, want the reader's", err)
+		}
+		if uploads, results, audits := f.counts(t); uploads != 1 || results != 4 || audits != 1 {
+			t.Fatalf("uploads %d, results %d, audits %d after a failed read; want 1, 4, 1 (unchanged)", uploads, results, audits)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -186,9 +187,23 @@ func writeHeader(f *excelize.File, sheet string, row int, cols []column, st *sty
 // import them. ErrNotXLSX, ErrTooLarge and ErrTooManyRows (wrapped) come back
 // with no rows.
 func ReadResults(r io.Reader, limits UploadLimits) ([]ResultRow, error) {
+	var out []ResultRow
+	err := ScanResults(r, limits, func(row ResultRow) { out = append(out, row) })
+	var pe *ParseError
+	if err != nil && !errors.As(err, &pe) {
+		return nil, err
+	}
+	return out, err
+}
+
+// ScanResults is ReadResults handing each row that passes to each as soon
+// as it is read, so that a caller can check and store rows while the rest
+// of the file is read; its answer comes at the end, and a *ParseError then
+// means that some rows (not handed over) or the file failed: what each was
+// given must not be kept.
+func ScanResults(r io.Reader, limits UploadLimits, each func(ResultRow)) error {
 	msg := &messages{lang: limits.Lang}
 	var (
-		out      []ResultRow
 		problems []Problem
 		seen     = map[string]int{}
 	)
@@ -211,7 +226,7 @@ func ReadResults(r io.Reader, limits UploadLimits) ([]ResultRow, error) {
 		if !ok || !scoreOK {
 			return
 		}
-		out = append(out, ResultRow{
+		each(ResultRow{
 			Row:        row,
 			EmployeeNo: no,
 			Name:       clean(h.raw(cells, keyName)),
@@ -220,12 +235,12 @@ func ReadResults(r io.Reader, limits UploadLimits) ([]ResultRow, error) {
 		})
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if len(problems) > 0 {
-		return out, &ParseError{Problems: problems}
+		return &ParseError{Problems: problems}
 	}
-	return out, nil
+	return nil
 }
 
 // readScore checks the score cell of a row.
