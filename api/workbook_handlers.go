@@ -146,6 +146,11 @@ func (s *Server) countUpload(c *gin.Context, kind string) {
 // store at a time.
 const uploadBatchRows = 500
 
+// baseInput is a parsed results row as the store takes it.
+func baseInput(r reports.ResultRow) models.BaseResultInput {
+	return models.BaseResultInput{Row: r.Row, EmployeeNo: r.EmployeeNo, Name: r.Name, Score: r.Score, Note: r.Note}
+}
+
 func (s *Server) uploadResults(c *gin.Context) {
 	defer s.countUpload(c, metrics.UploadResults)
 	month, err := workbookMonth(c)
@@ -183,7 +188,7 @@ func (s *Server) uploadResults(c *gin.Context) {
 		_, readErr = parseWorkbook(func() ([]struct{}, error) {
 			return nil, reports.ScanResults(bytes.NewReader(data), limits, func(r reports.ResultRow) {
 				parsed = append(parsed, r)
-				batch = append(batch, models.BaseResultInput{Row: r.Row, EmployeeNo: r.EmployeeNo, Name: r.Name, Score: r.Score, Note: r.Note})
+				batch = append(batch, baseInput(r))
 				if len(batch) == uploadBatchRows {
 					batches <- batch
 					batch = nil
@@ -208,7 +213,7 @@ func (s *Server) uploadResults(c *gin.Context) {
 		// the answer lists every problem of the file at once.
 		rows := make([]models.BaseResultInput, len(parsed))
 		for i, r := range parsed {
-			rows[i] = models.BaseResultInput{Row: r.Row, EmployeeNo: r.EmployeeNo, Name: r.Name, Score: r.Score, Note: r.Note}
+			rows[i] = baseInput(r)
 		}
 		checked, err := s.store.CheckBaseResults(ctx, a, month, rows)
 		if err != nil {

@@ -103,3 +103,11 @@ func (s *Store) ScopeIDs(ctx context.Context, a Actor, table string, set bool) (
 	})
 	return ids, err
 }
+
+// SplitRecordsFrom sets the size of a month from which a plain read reads
+// its violations in two halves at once, until the test ends.
+func SplitRecordsFrom(t testing.TB, n int) {
+	old := splitRecords
+	splitRecords = n
+	t.Cleanup(func() { splitRecords = old })
+}

@@ -605,11 +605,11 @@ func (tx *Tx) countedRecords(m scoring.Month, scope scoreScope) (*countedSet, er
 	vq, va := where("counted_month = ? AND state IN ?", month, countingStates)
 	pq, pa := where("counted_month = ?", month)
 	cq, ca := where(correctionsCond, month, ViolationOverturned)
+	var nv, np, nc int64
 	if len(scope.staffIDs) == 1 {
 		// One person's month: a few dozen records, not worth a count.
 		set.reserve(64)
 	} else {
-		var nv, np, nc int64
 		countArgs := append(append(append([]any{}, va...), pa...), ca...)
 		err := tx.db.Raw("SELECT (SELECT COUNT(*) FROM violations WHERE "+vq+"), (SELECT COUNT(*) FROM praises WHERE "+pq+
 			"), (SELECT COUNT(*) FROM violations WHERE "+cq+")", countArgs...).Row().Scan(&nv, &np, &nc)
@@ -628,6 +628,39 @@ func (tx *Tx) countedRecords(m scoring.Month, scope scoreScope) (*countedSet, er
 		vcols, vscan = packedViolations, set.scanPackedViolations
 		pcols, pscan = packedPraise, set.scanPackedPraise
 	}
+	if tx.parallel && nv+np >= int64(splitRecords) {
+		// A big month outside a transaction: the violations in two halves
+		// (odd and even ids) and the praise, each on its own connection,
+		// then put together. The order of the records does not matter:
+		// scoring sorts each person's by time, kind and id.
+		vpscan, ppscan := (*countedSet).scanViolations, (*countedSet).scanPraise
+		if packed {
+			vpscan, ppscan = (*countedSet).scanPackedViolations, (*countedSet).scanPackedPraise
+		}
+		var parts [3]countedSet
+		read := func(part *countedSet, table, cols, q string, qa []any, scan func(*countedSet, *sql.Rows) error) func(*Tx) error {
+			return func(tx *Tx) error {
+				rows, err := tx.db.Table(table).Select(cols).Where(q, qa...).Rows()
+				if err != nil {
+					return err
+				}
+				return scan(part, rows)
+			}
+		}
+		if err := tx.together(
+			read(&parts[0], "violations", vcols, vq+" AND id % 2 = 0", va, vpscan),
+			read(&parts[1], "violations", vcols, vq+" AND id % 2 = 1", va, vpscan),
+			read(&parts[2], "praises", pcols, pq, pa, ppscan),
+		); err != nil {
+			return set, err
+		}
+		set.absorb(&parts[0])
+		set.absorb(&parts[1])
+		set.endRun(scoring.RecordViolation)
+		set.absorb(&parts[2])
+		set.endRun(scoring.RecordPraise)
+		return set, tx.countedCorrections(set, month, where)
+	}
 	rows, err := tx.db.Table("violations").Select(vcols).Where(vq, va...).Rows()
 	if err == nil {
 		err = vscan(rows)
@@ -645,6 +678,17 @@ func (tx *Tx) countedRecords(m scoring.Month, scope scoreScope) (*countedSet, er
 	}
 	set.endRun(scoring.RecordPraise)
 	return set, tx.countedCorrections(set, month, where)
+}
+
+// splitRecords is the size of a month from which a read outside a
+// transaction reads its violations in two halves at once (countedRecords).
+var splitRecords = 20000
+
+// absorb appends the records another set read.
+func (set *countedSet) absorb(part *countedSet) {
+	set.records = append(set.records, part.records...)
+	set.info = append(set.info, part.info...)
+	set.n += part.n
 }
 
 // correctionsCond selects the corrections counted in a month.

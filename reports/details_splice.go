@@ -33,8 +33,8 @@ import (
 // an <f> element, so nothing else in a sheet can match the row.
 const detailsMarker = "FIRSTASK.DETAILS.ROWS"
 
-// detailsChunkRows is how many rows a worker writes at once (about 3 MB
-// of XML); a variable so that tests can cross chunk boundaries cheaply.
+// detailsChunkRows is how many rows a worker writes at once (2–3 MB of
+// XML); a variable so that tests can cross chunk boundaries cheaply.
 var detailsChunkRows = 4096
 
 // rowSplice writes the rows that replace a marker row as a worksheet is
@@ -77,10 +77,10 @@ type chunkXML struct {
 
 // writeDetailChunks ranges over wb.Details on the calling goroutine,
 // hands the rows to one worker per core in chunks of detailsChunkRows and
-// writes the chunks' XML to w in order, holding at most two chunks per
-// worker. The rows are numbered from first; the source must yield exactly
-// want rows.
-func writeDetailChunks(w io.Writer, wb *AppraisalWorkbook, cols []column, first, want int) (err error) {
+// writes the chunks' XML to w in order, holding at most one chunk per
+// worker besides the one being gathered. The rows are numbered from
+// first; the source must yield exactly want rows.
+func writeDetailChunks(w io.Writer, wb *AppraisalWorkbook, cols []column, first, want int) error {
 	workers := max(1, runtime.GOMAXPROCS(0))
 	jobs := make(chan detailChunk)
 	var wg sync.WaitGroup
