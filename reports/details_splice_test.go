@@ -71,7 +71,7 @@ func TestDetailsSpliceSameSheet(t *testing.T) {
 				}
 			}
 			// The rows are really there, the marker is gone.
-			f := openXLSX(t, []byte(mustWrite(t, wb)))
+			f := openXLSX(t, appraisalBytes(t, wb))
 			sheet := lang.sheetDetails()
 			last := streamHeaderRow + n
 			if got := cellValue(t, f, sheet, fmt.Sprintf("J%d", last)); got != rows[n-1].InquiryRef {
@@ -89,15 +89,6 @@ func sortedElements(xml string) string {
 	parts := strings.Split(xml, "><")
 	slices.Sort(parts)
 	return strings.Join(parts, "><")
-}
-
-func mustWrite(t *testing.T, wb AppraisalWorkbook) string {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := WriteAppraisal(&buf, wb); err != nil {
-		t.Fatal(err)
-	}
-	return buf.String()
 }
 
 // TestDetailsSpliceWrongCount fails the write when the details yield more
@@ -148,7 +139,7 @@ func TestDetailsSpliceWriterFails(t *testing.T) {
 		}
 	}
 	wb.DetailCount = len(rows)
-	full := len(mustWrite(t, wb))
+	full := len(appraisalBytes(t, wb))
 	read = 0
 	before := runtime.NumGoroutine()
 	err := WriteAppraisal(&failingWriter{limit: full / 3}, wb)
@@ -180,7 +171,7 @@ func TestLongTextRowHeightCapped(t *testing.T) {
 		rows[1].Reason = long
 		rows[2].Reason = "短"
 		wb.Details, wb.DetailCount = slices.Values(rows), count
-		f := openXLSX(t, []byte(mustWrite(t, wb)))
+		f := openXLSX(t, appraisalBytes(t, wb))
 		for row, want := range map[int]float64{5: 409, 6: 15} {
 			h, err := f.GetRowHeight(LangZH.sheetDetails(), row)
 			if err != nil || h != want {
