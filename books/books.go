@@ -108,6 +108,9 @@ func Appraisal(ms models.MonthScores, records iter.Seq[*models.CountedRecord], d
 			case rec.ViolationType != "":
 				row.Type = rec.ViolationType.Label(l)
 			}
+			if rec.Capped { // as the personal sheet says it (ItemDescription)
+				row.Type += " · " + pick(lang, "超出月度加分上限", "over the monthly praise cap")
+			}
 			if rec.Severity != "" {
 				row.Severity = rec.Severity.Label(l)
 			}

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"strings"
 	"testing"
 
 	"firstask/models"
+	"firstask/reports"
 	"firstask/scoring"
 )
 
@@ -87,5 +89,32 @@ func TestWithNotesStopsEarly(t *testing.T) {
 	// pulled is written by the reader, which has ended: no race.
 	if seen != 1 || pulled > 3*notesBatch {
 		t.Fatalf("saw %d, the reader pulled %d records of %d; want 1 and at most %d", seen, pulled, 100*notesBatch, 3*notesBatch)
+	}
+}
+
+// TestAppraisalDetailsMarkCappedPraise: in 明细 a praise that the monthly
+// cap cut down says so after its type, as the personal sheet does; one
+// that counted in full does not.
+func TestAppraisalDetailsMarkCappedPraise(t *testing.T) {
+	recs := []models.CountedRecord{
+		{Kind: scoring.RecordPraise, ID: 1, StaffID: 7, PraiseKind: scoring.PraiseVisitorCommendation, Points: 0, RawPoints: 3, Capped: true},
+		{Kind: scoring.RecordPraise, ID: 2, StaffID: 7, PraiseKind: scoring.PraiseVisitorCommendation, Points: 3, RawPoints: 3},
+	}
+	seq := func(yield func(*models.CountedRecord) bool) {
+		for i := range recs {
+			if !yield(&recs[i]) {
+				return
+			}
+		}
+	}
+	for lang, mark := range map[reports.Lang]string{reports.LangZH: "超出月度加分上限", reports.LangEN: "over the monthly praise cap"} {
+		wb := Appraisal(models.MonthScores{Month: scoring.Month{Year: 2026, Mon: 10}}, seq, nil, 0, lang)
+		var types []string
+		for d := range wb.Details {
+			types = append(types, d.Type)
+		}
+		if len(types) != 2 || !strings.HasSuffix(types[0], " · "+mark) || strings.Contains(types[1], mark) {
+			t.Errorf("%s: types %q, want the first marked %q and the second not", lang, types, mark)
+		}
 	}
 }
