@@ -2,8 +2,13 @@ package api
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"sync"
@@ -22,9 +27,9 @@ import (
 // imports answer at once, as before; ?async=true makes any import a job.
 const asyncImportRows = 200
 
-// importJobTTL is how long a finished job (and its passwords, if nobody
-// downloaded them) is kept.
-const importJobTTL = 24 * time.Hour
+// importJobStale is how long a running job may go without a sign of
+// progress before its status says the instance running it stopped.
+const importJobStale = 5 * time.Minute
 
 // ImportJob is the status of a staff import running in the background.
 type ImportJob struct {
@@ -44,64 +49,41 @@ type ImportJob struct {
 	PasswordsURL *string    `json:"passwords_url"`
 	CreatedAt    time.Time  `json:"created_at"`
 	FinishedAt   *time.Time `json:"finished_at"`
-
-	owner     int64
-	lang      reports.Lang
-	passwords []models.InitialPassword
 }
 
-// importJobs holds the jobs in memory: a restart forgets them (the
-// accounts an interrupted job wrote stay; its passwords are lost and are
-// reset with PATCH /staff/{id}).
-type importJobs struct {
-	mu   sync.Mutex
-	jobs map[string]*ImportJob
-}
+// Jobs live in the database (models.ImportJobRecord), so that any
+// instance answers the status URL and hands the passwords over; the
+// passwords are sealed with a key derived from the sign-in token that
+// started the import (passwordsKey), which the database does not hold.
 
-func (j *importJobs) add(job *ImportJob) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.jobs == nil {
-		j.jobs = map[string]*ImportJob{}
-	}
-	for id, old := range j.jobs {
-		if old.FinishedAt != nil && time.Since(*old.FinishedAt) > importJobTTL {
-			delete(j.jobs, id)
+// jobView is the status resource of a job's record; a job still running
+// that has shown no progress for importJobStale is reported failed (the
+// instance running it stopped: its one transaction committed all or none).
+func (s *Server) jobView(r models.ImportJobRecord) ImportJob {
+	v := ImportJob{ID: r.ID, State: r.State, Rows: r.RowsTotal, Hashed: r.Hashed, ToHash: r.ToHash,
+		CreatedAt: r.CreatedAt, FinishedAt: r.FinishedAt}
+	if r.Result != nil {
+		var sum models.StaffImportSummary
+		if json.Unmarshal([]byte(*r.Result), &sum) == nil {
+			v.Result = &sum
 		}
 	}
-	j.jobs[job.ID] = job
-}
-
-// view returns a copy of the job if the actor started it.
-func (j *importJobs) view(id string, a models.Actor) (ImportJob, bool) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	job, ok := j.jobs[id]
-	if !ok || job.owner != a.StaffID {
-		return ImportJob{}, false
+	if r.Error != nil {
+		var d ErrorDetail
+		if json.Unmarshal([]byte(*r.Error), &d) == nil {
+			v.Error = &d
+		}
 	}
-	return *job, true
-}
-
-func (j *importJobs) update(id string, fn func(*ImportJob)) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if job, ok := j.jobs[id]; ok {
-		fn(job)
+	if r.Passwords != nil {
+		u := "/api/v1/staff/import/jobs/" + r.ID + "/passwords.xlsx"
+		v.PasswordsURL = &u
 	}
-}
-
-// takePasswords hands the job's passwords over once.
-func (j *importJobs) takePasswords(id string, a models.Actor) ([]models.InitialPassword, reports.Lang, bool) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	job, ok := j.jobs[id]
-	if !ok || job.owner != a.StaffID || job.passwords == nil {
-		return nil, "", false
+	if v.State == "running" && s.opts.Now().Sub(r.UpdatedAt) > importJobStale {
+		v.State = "failed"
+		v.Error = &ErrorDetail{Code: models.EInternal, Message: "the instance running the import stopped before it reported an end: " +
+			"the import is one transaction, so either every account of the file was written or none; check the staff list and import again if needed"}
 	}
-	pw := job.passwords
-	job.passwords, job.PasswordsURL = nil, nil
-	return pw, job.lang, true
+	return v
 }
 
 func newJobID() string {
@@ -110,58 +92,153 @@ func newJobID() string {
 	return hex.EncodeToString(b)
 }
 
+// passwordsKey is the key that seals a job's passwords: derived from the
+// sign-in token that started it (the database keeps only its hash) and
+// the job's id. Only a request bearing that token opens them.
+func passwordsKey(token, jobID string) []byte {
+	m := hmac.New(sha256.New, []byte(token))
+	m.Write([]byte("firstask import passwords " + jobID))
+	return m.Sum(nil)
+}
+
+// sealPasswords encrypts the generated passwords (AES-256-GCM).
+func sealPasswords(key []byte, pw []models.InitialPassword) ([]byte, error) {
+	plain, err := json.Marshal(pw)
+	if err != nil {
+		return nil, err
+	}
+	gcm, err := newGCM(key)
+	if err != nil {
+		return nil, err
+	}
+	nonce := make([]byte, gcm.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, err
+	}
+	return gcm.Seal(nonce, nonce, plain, nil), nil
+}
+
+// errWrongSeal is the answer to a download with another sign-in than
+// the import's.
+var errWrongSeal = models.Errorf(models.ENotFound, "no passwords to download with this sign-in: they are sealed to the sign-in that started the import "+
+	"(signed out or signed in again since, they cannot be opened: reset those accounts' passwords with PATCH /staff/{id})")
+
+// openPasswords decrypts what sealPasswords sealed.
+func openPasswords(key, sealed []byte) ([]models.InitialPassword, error) {
+	gcm, err := newGCM(key)
+	if err != nil {
+		return nil, err
+	}
+	if len(sealed) < gcm.NonceSize() {
+		return nil, errWrongSeal
+	}
+	plain, err := gcm.Open(nil, sealed[:gcm.NonceSize()], sealed[gcm.NonceSize():], nil)
+	if err != nil {
+		return nil, errWrongSeal
+	}
+	var pw []models.InitialPassword
+	if err := json.Unmarshal(plain, &pw); err != nil {
+		return nil, err
+	}
+	return pw, nil
+}
+
+func newGCM(key []byte) (cipher.AEAD, error) {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
+}
+
 // startImportJob runs a checked import in the background and answers 202
 // with its status resource.
 func (s *Server) startImportJob(c *gin.Context, a models.Actor, rows []models.StaffImportRow, lang reports.Lang) {
-	job := &ImportJob{ID: newJobID(), State: "running", Rows: len(rows), CreatedAt: s.opts.Now(), owner: a.StaffID, lang: lang}
-	s.importJobs.add(job)
-	id := job.ID
-	ctx := models.WithImportProgress(context.WithoutCancel(c.Request.Context()), func(done, total int) {
-		s.importJobs.update(id, func(j *ImportJob) { j.Hashed, j.ToHash = done, total })
+	id := newJobID()
+	key := passwordsKey(c.GetString(ctxToken), id)
+	rec := models.ImportJobRecord{ID: id, OwnerID: a.StaffID, Lang: string(lang), State: "running", RowsTotal: len(rows)}
+	if err := s.store.CreateImportJob(c.Request.Context(), a, rec); err != nil {
+		s.fail(c, err)
+		return
+	}
+	ctx := context.WithoutCancel(c.Request.Context())
+	var (
+		mu   sync.Mutex // the hashing reports from every core
+		last time.Time
+	)
+	ctx = models.WithImportProgress(ctx, func(done, total int) {
+		// A row of the database, not a counter in memory: at most a few
+		// updates a second.
+		mu.Lock()
+		defer mu.Unlock()
+		if now := time.Now(); done == total || now.Sub(last) >= 500*time.Millisecond {
+			last = now
+			if err := s.store.ImportJobProgress(ctx, id, done, total); err != nil {
+				s.log.Warn("import job progress", "job", id, "error", err)
+			}
+		}
 	})
 	go func() {
 		sum, err := s.store.ImportStaff(ctx, a, rows)
-		now := s.opts.Now()
-		s.importJobs.update(id, func(j *ImportJob) {
-			j.FinishedAt = &now
-			if err != nil {
-				j.State = "failed"
-				d := jobError(books.StoreProblems(err, lang))
-				j.Error = &d
-				return
+		state, result, refusal := "done", (*string)(nil), (*string)(nil)
+		var sealed []byte
+		if err != nil {
+			state = "failed"
+			d, _ := json.Marshal(jobError(books.StoreProblems(err, lang)))
+			refusal = ptrString(string(d))
+		} else {
+			if len(sum.InitialPasswords) > 0 {
+				if sealed, err = sealPasswords(key, sum.InitialPasswords); err != nil {
+					s.log.Error("import job: sealing the passwords", "job", id, "error", err)
+				}
 			}
-			j.State = "done"
-			j.passwords = sum.InitialPasswords
 			sum.InitialPasswords = []models.InitialPassword{}
-			j.Result = &sum
-			if len(j.passwords) > 0 {
-				u := "/api/v1/staff/import/jobs/" + id + "/passwords.xlsx"
-				j.PasswordsURL = &u
-			}
-		})
+			r, _ := json.Marshal(sum)
+			result = ptrString(string(r))
+		}
+		if err := s.store.FinishImportJob(ctx, a, id, state, result, refusal, sealed); err != nil {
+			s.log.Error("import job: recording its end", "job", id, "error", err)
+		}
 	}()
-	view, _ := s.importJobs.view(id, a)
+	job, err := s.store.ImportJob(c.Request.Context(), a, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	c.Header("Location", "/api/v1/staff/import/jobs/"+id)
-	c.JSON(http.StatusAccepted, view)
+	c.JSON(http.StatusAccepted, s.jobView(job))
 }
+
+func ptrString(v string) *string { return &v }
 
 // getImportJob answers a job's status (only to the person who started it).
 func (s *Server) getImportJob(c *gin.Context) {
-	job, ok := s.importJobs.view(c.Param("id"), actor(c))
-	if !ok {
-		s.failCode(c, models.ENotFound, "no such import job")
+	job, err := s.store.ImportJob(c.Request.Context(), actor(c), c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, job)
+	c.JSON(http.StatusOK, s.jobView(job))
 }
 
-// importJobPasswords downloads a finished job's generated passwords once;
-// afterwards (or when there were none) it is a 404.
+// importJobPasswords downloads a finished job's generated passwords once,
+// with the sign-in that started the import; afterwards (or when there
+// were none) it is a 404.
 func (s *Server) importJobPasswords(c *gin.Context) {
-	pw, lang, ok := s.importJobs.takePasswords(c.Param("id"), actor(c))
-	if !ok {
-		s.failCode(c, models.ENotFound, "no passwords to download: the job is unknown, still running, created no account or its passwords were downloaded already")
+	id := c.Param("id")
+	var pw []models.InitialPassword
+	var lang reports.Lang
+	err := s.store.TakeImportJobPasswords(c.Request.Context(), actor(c), id, func(sealed []byte) error {
+		var err error
+		pw, err = openPasswords(passwordsKey(c.GetString(ctxToken), id), sealed)
+		return err
+	})
+	if err != nil {
+		s.fail(c, err)
 		return
+	}
+	if job, err := s.store.ImportJob(c.Request.Context(), actor(c), id); err == nil {
+		lang = reports.Lang(job.Lang)
 	}
 	rows := make([]reports.InitialPassword, len(pw))
 	for i, p := range pw {

@@ -1,10 +1,13 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"firstask/models"
 )
 
 // importJob starts a staff import as a job (async=true) as user, waits
@@ -71,4 +74,54 @@ func TestStaffImportJob(t *testing.T) {
 	e.upload("hr", "/api/v1/staff/import?async=true", "bad.xlsx",
 		xlsxOf(t, []any{"工号", "姓名", "部门编码"}, []any{"J-9", "丁", "NOPE"})).wantError(http.StatusUnprocessableEntity, "invalid")
 	e.as("hr", "GET", "/api/v1/staff/import/jobs/nope", nil).wantError(http.StatusNotFound, "not_found")
+}
+
+// TestStaffImportJobOnAnyInstance: behind a load balancer without sticky
+// sessions the status and the passwords of a job started on one instance
+// are answered by another (the job lives in the database); the passwords
+// open only with the sign-in that started the import, and a failed try
+// with another sign-in leaves them for it; a job whose instance stopped
+// reporting is shown failed.
+func TestStaffImportJobOnAnyInstance(t *testing.T) {
+	e := newTestEnv(t)
+	file := xlsxOf(t, []any{"工号", "姓名", "部门编码"}, []any{"K-1", "甲", "A"}, []any{"K-2", "乙", "A"})
+	id := e.importJob("hr", file) // on the first instance
+	other, err := New(e.store, Options{TokenTTL: time.Hour, Now: e.clock.Now, MaxBodyBytes: 64 << 10, MaxUploadBytes: 2 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv = other // every request from here on reaches the second instance
+	var job ImportJob
+	e.as("hr", "GET", "/api/v1/staff/import/jobs/"+id, nil).want(http.StatusOK).decode(&job)
+	if job.State != "done" || job.Result == nil || job.Result.Created != 2 || job.PasswordsURL == nil {
+		t.Fatalf("job seen on the other instance: %+v", job)
+	}
+	// The same person signed in a second time: the passwords stay sealed.
+	second := e.login("hr")
+	e.do("GET", *job.PasswordsURL, second, nil).wantError(http.StatusNotFound, "not_found")
+	body := e.as("hr", "GET", *job.PasswordsURL, nil).want(http.StatusOK).Body
+	rows, err := openBook(t, body).GetRows("初始密码")
+	if err != nil || len(rows) != 3 || rows[1][0] != "K-1" || len(rows[1]) < 3 || len(rows[1][2]) != 16 {
+		t.Fatalf("passwords sheet %q (%v)", rows, err)
+	}
+	e.do("POST", "/api/v1/auth/login", "", map[string]any{"employee_no": "K-2", "password": rows[2][2]}).want(http.StatusOK)
+	e.as("hr", "GET", *job.PasswordsURL, nil).wantError(http.StatusNotFound, "not_found")
+	if n := e.auditCount("import_job", 0); n < 3 {
+		t.Errorf("%d audit entries for import jobs, want the start, the end and the download", n)
+	}
+
+	// A job left running by an instance that stopped.
+	stale := models.ImportJobRecord{ID: "0123456789abcdef0123456789abcdef", OwnerID: e.users["hr"].ID, Lang: "zh", State: "running", RowsTotal: 5}
+	if err := e.store.CreateImportJob(context.Background(), models.System("t"), stale); err != nil {
+		t.Fatal(err)
+	}
+	e.as("hr", "GET", "/api/v1/staff/import/jobs/"+stale.ID, nil).want(http.StatusOK).decode(&job)
+	if job.State != "running" {
+		t.Fatalf("a fresh running job shows %q", job.State)
+	}
+	e.clock.Advance(importJobStale + time.Minute)
+	e.as("hr", "GET", "/api/v1/staff/import/jobs/"+stale.ID, nil).want(http.StatusOK).decode(&job)
+	if job.State != "failed" || job.Error == nil || !strings.Contains(job.Error.Message, "stopped") {
+		t.Fatalf("a job silent for %v shows %+v", importJobStale+time.Minute, job)
+	}
 }

@@ -56,8 +56,6 @@ type Server struct {
 	// queries holds each documented operation's query parameters
 	// (refuseUnknownQuery).
 	queries map[string]map[string]bool
-	// importJobs are the staff imports running or finished in the background.
-	importJobs importJobs
 }
 
 // New builds the server and its router.
