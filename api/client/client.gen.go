@@ -4653,9 +4653,11 @@ type ClientInterface interface {
 	// GetImportJob The status of a staff import job (the HR or admin who started it)
 	//
 	// Progress (`hashed` of `to_hash` new accounts' passwords, the long
-	// part), then the result or the refusal. Jobs live in the server's
-	// memory for 24 hours after they finish; another person's job, or an
-	// unknown one, is 404.
+	// part), then the result or the refusal. Jobs are kept in the
+	// database for 24 hours after they finish, so any instance answers;
+	// a job that has shown no progress for 5 minutes (its instance
+	// stopped) is reported `failed`. Another person's job, or an unknown
+	// one, is 404.
 	//
 	// Corresponds with GET /staff/import/jobs/{id} (the `GetImportJob` operationId).
 	GetImportJob(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4663,8 +4665,11 @@ type ClientInterface interface {
 	// ImportJobPasswords Download a finished import job's generated initial passwords, once
 	//
 	// A sheet 工号, 姓名, 初始密码 of the accounts the job created without a
-	// password. It can be downloaded once: afterwards, before the job is
-	// done, or when it created no such account, it is 404.
+	// password. It can be downloaded once, and only with the sign-in
+	// (bearer token) that started the import: the passwords are stored
+	// sealed with a key derived from it. Afterwards, before the job is
+	// done, when it created no such account, or with another sign-in, it
+	// is 404.
 	//
 	// Corresponds with GET /staff/import/jobs/{id}/passwords.xlsx (the `ImportJobPasswords` operationId).
 	ImportJobPasswords(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -6662,9 +6667,11 @@ func (c *Client) StaffImportTemplate(ctx context.Context, params *StaffImportTem
 // GetImportJob The status of a staff import job (the HR or admin who started it)
 //
 // Progress (`hashed` of `to_hash` new accounts' passwords, the long
-// part), then the result or the refusal. Jobs live in the server's
-// memory for 24 hours after they finish; another person's job, or an
-// unknown one, is 404.
+// part), then the result or the refusal. Jobs are kept in the
+// database for 24 hours after they finish, so any instance answers;
+// a job that has shown no progress for 5 minutes (its instance
+// stopped) is reported `failed`. Another person's job, or an unknown
+// one, is 404.
 //
 // Corresponds with GET /staff/import/jobs/{id} (the `GetImportJob` operationId).
 func (c *Client) GetImportJob(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6682,8 +6689,11 @@ func (c *Client) GetImportJob(ctx context.Context, id string, reqEditors ...Requ
 // ImportJobPasswords Download a finished import job's generated initial passwords, once
 //
 // A sheet 工号, 姓名, 初始密码 of the accounts the job created without a
-// password. It can be downloaded once: afterwards, before the job is
-// done, or when it created no such account, it is 404.
+// password. It can be downloaded once, and only with the sign-in
+// (bearer token) that started the import: the passwords are stored
+// sealed with a key derived from it. Afterwards, before the job is
+// done, when it created no such account, or with another sign-in, it
+// is 404.
 //
 // Corresponds with GET /staff/import/jobs/{id}/passwords.xlsx (the `ImportJobPasswords` operationId).
 func (c *Client) ImportJobPasswords(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -12943,9 +12953,11 @@ type ClientWithResponsesInterface interface {
 	// GetImportJobWithResponse The status of a staff import job (the HR or admin who started it)
 	//
 	// Progress (`hashed` of `to_hash` new accounts' passwords, the long
-	// part), then the result or the refusal. Jobs live in the server's
-	// memory for 24 hours after they finish; another person's job, or an
-	// unknown one, is 404.
+	// part), then the result or the refusal. Jobs are kept in the
+	// database for 24 hours after they finish, so any instance answers;
+	// a job that has shown no progress for 5 minutes (its instance
+	// stopped) is reported `failed`. Another person's job, or an unknown
+	// one, is 404.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -12955,8 +12967,11 @@ type ClientWithResponsesInterface interface {
 	// ImportJobPasswordsWithResponse Download a finished import job's generated initial passwords, once
 	//
 	// A sheet 工号, 姓名, 初始密码 of the accounts the job created without a
-	// password. It can be downloaded once: afterwards, before the job is
-	// done, or when it created no such account, it is 404.
+	// password. It can be downloaded once, and only with the sign-in
+	// (bearer token) that started the import: the passwords are stored
+	// sealed with a key derived from it. Afterwards, before the job is
+	// done, when it created no such account, or with another sign-in, it
+	// is 404.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -25784,9 +25799,11 @@ func (c *ClientWithResponses) StaffImportTemplateWithResponse(ctx context.Contex
 // GetImportJobWithResponse The status of a staff import job (the HR or admin who started it)
 //
 // Progress (`hashed` of `to_hash` new accounts' passwords, the long
-// part), then the result or the refusal. Jobs live in the server's
-// memory for 24 hours after they finish; another person's job, or an
-// unknown one, is 404.
+// part), then the result or the refusal. Jobs are kept in the
+// database for 24 hours after they finish, so any instance answers;
+// a job that has shown no progress for 5 minutes (its instance
+// stopped) is reported `failed`. Another person's job, or an unknown
+// one, is 404.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -25802,8 +25819,11 @@ func (c *ClientWithResponses) GetImportJobWithResponse(ctx context.Context, id s
 // ImportJobPasswordsWithResponse Download a finished import job's generated initial passwords, once
 //
 // A sheet 工号, 姓名, 初始密码 of the accounts the job created without a
-// password. It can be downloaded once: afterwards, before the job is
-// done, or when it created no such account, it is 404.
+// password. It can be downloaded once, and only with the sign-in
+// (bearer token) that started the import: the passwords are stored
+// sealed with a key derived from it. Afterwards, before the job is
+// done, when it created no such account, or with another sign-in, it
+// is 404.
 //
 // Returns a wrapper object for the known response body format(s).
 //
