@@ -24,7 +24,8 @@ func TestDeptPage(t *testing.T) {
 	if strings.Contains(body, ">"+e.staff["D011"].Name+"（") {
 		t.Fatal("the picker offers someone of another department")
 	}
-	when := e.store.Now().In(e.store.Location()).Add(-time.Hour).Format("2006-01-02T15:04")
+	at := e.store.Now().In(e.store.Location()).Add(-time.Hour)
+	when := at.Format("2006-01-02T15:04")
 	resp, body = sup.post("/dept/violations", url.Values{"staff_id": {itoa(e.staff["D003"].ID)}, "type": {"other"}, "severity": {"minor"}, "occurred_at": {when}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "field-error") {
 		t.Fatalf("type other without description: %d", resp.StatusCode)
@@ -44,7 +45,7 @@ func TestDeptPage(t *testing.T) {
 	if err != nil || len(vs) == 0 || vs[0].Evidence != "回访记录缺失" {
 		t.Fatalf("the report was not stored: %v %+v", err, vs)
 	}
-	month := time.Now().In(e.store.Location()).Format("2006-01")
+	month := at.Format("2006-01") // the month the praise counts in, also in the first hour of a month
 	if resp, body := sup.get("/periods/" + month + "/staff/" + itoa(e.staff["D003"].ID)); resp.StatusCode != http.StatusOK || !strings.Contains(body, "主管表扬") {
 		t.Fatalf("drill-down: %d", resp.StatusCode)
 	}
