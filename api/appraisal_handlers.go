@@ -33,15 +33,9 @@ func (s *Server) appraisalWorkbook(c *gin.Context) {
 		return
 	}
 	depts, deptID := ex.Departments, ex.DepartmentID
-	records := books.WithNotes(ex.Records(), func(keys []models.RecordKey) (map[models.RecordKey]models.RecordNote, error) {
+	wb := books.AppraisalOf(ex, func(keys []models.RecordKey) (map[models.RecordKey]models.RecordNote, error) {
 		return s.store.RecordNotes(c.Request.Context(), actor(c), keys)
-	})
-	wb := books.Appraisal(ex.MonthScores, records, depts, deptID, lang)
-	wb.DetailCount = ex.RecordCount()
-	wb.Service = books.ServiceRows(ex.Service)
-	wb.Organisation = s.opts.Organisation
-	wb.GeneratedAt = s.opts.Now().In(s.store.Location())
-	wb.Location = s.store.Location()
+	}, lang, s.opts.Organisation, s.opts.Now(), s.store.Location())
 	ascii := "appraisal-" + month.String()
 	name := pick(lang, "月度考核表-", "appraisal-") + month.String()
 	if wb.Department != "" {

@@ -156,8 +156,9 @@ func newGCM(key []byte) (cipher.AEAD, error) {
 func (s *Server) startImportJob(c *gin.Context, a models.Actor, rows []models.StaffImportRow, lang reports.Lang) {
 	id := newJobID()
 	key := passwordsKey(c.GetString(ctxToken), id)
-	rec := models.ImportJobRecord{ID: id, OwnerID: a.StaffID, Lang: string(lang), State: "running", RowsTotal: len(rows)}
-	if err := s.store.CreateImportJob(c.Request.Context(), a, rec); err != nil {
+	job, err := s.store.CreateImportJob(c.Request.Context(), a,
+		models.ImportJobRecord{ID: id, OwnerID: a.StaffID, Lang: string(lang), State: "running", RowsTotal: len(rows)})
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -200,11 +201,6 @@ func (s *Server) startImportJob(c *gin.Context, a models.Actor, rows []models.St
 			s.log.Error("import job: recording its end", "job", id, "error", err)
 		}
 	}()
-	job, err := s.store.ImportJob(c.Request.Context(), a, id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
 	c.Header("Location", "/api/v1/staff/import/jobs/"+id)
 	c.JSON(http.StatusAccepted, s.jobView(job))
 }
@@ -227,8 +223,7 @@ func (s *Server) getImportJob(c *gin.Context) {
 func (s *Server) importJobPasswords(c *gin.Context) {
 	id := c.Param("id")
 	var pw []models.InitialPassword
-	var lang reports.Lang
-	err := s.store.TakeImportJobPasswords(c.Request.Context(), actor(c), id, func(sealed []byte) error {
+	jobLang, err := s.store.TakeImportJobPasswords(c.Request.Context(), actor(c), id, func(sealed []byte) error {
 		var err error
 		pw, err = openPasswords(passwordsKey(c.GetString(ctxToken), id), sealed)
 		return err
@@ -237,9 +232,7 @@ func (s *Server) importJobPasswords(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if job, err := s.store.ImportJob(c.Request.Context(), actor(c), id); err == nil {
-		lang = reports.Lang(job.Lang)
-	}
+	lang := reports.Lang(jobLang)
 	rows := make([]reports.InitialPassword, len(pw))
 	for i, p := range pw {
 		rows[i] = reports.InitialPassword{EmployeeNo: p.EmployeeNo, Name: p.Name, Password: p.Password}

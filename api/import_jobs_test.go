@@ -112,7 +112,7 @@ func TestStaffImportJobOnAnyInstance(t *testing.T) {
 
 	// A job left running by an instance that stopped.
 	stale := models.ImportJobRecord{ID: "0123456789abcdef0123456789abcdef", OwnerID: e.users["hr"].ID, Lang: "zh", State: "running", RowsTotal: 5}
-	if err := e.store.CreateImportJob(context.Background(), models.System("t"), stale); err != nil {
+	if _, err := e.store.CreateImportJob(context.Background(), models.System("t"), stale); err != nil {
 		t.Fatal(err)
 	}
 	e.as("hr", "GET", "/api/v1/staff/import/jobs/"+stale.ID, nil).want(http.StatusOK).decode(&job)

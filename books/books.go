@@ -126,6 +126,22 @@ func Appraisal(ms models.MonthScores, records iter.Seq[*models.CountedRecord], d
 	return wb
 }
 
+// AppraisalOf is the appraisal workbook of one export: its scores, its
+// records with their notes and refs (read a batch at a time through notes,
+// see WithNotes), its departments and service figures, titled for the
+// organisation and generated at now, dates in loc. The API and the pages
+// export through it, so both doors write the same workbook the same way.
+func AppraisalOf(ex models.AppraisalExport, notes func([]models.RecordKey) (map[models.RecordKey]models.RecordNote, error),
+	lang reports.Lang, organisation string, now time.Time, loc *time.Location) reports.AppraisalWorkbook {
+	wb := Appraisal(ex.MonthScores, WithNotes(ex.Records(), notes), ex.Departments, ex.DepartmentID, lang)
+	wb.DetailCount = ex.RecordCount()
+	wb.Service = ServiceRows(ex.Service)
+	wb.Organisation = organisation
+	wb.GeneratedAt = now.In(loc)
+	wb.Location = loc
+	return wb
+}
+
 // ServiceRows lays out the service bulletin: departments, then people.
 func ServiceRows(m models.ServiceMetrics) []reports.ServiceRow {
 	out := make([]reports.ServiceRow, 0, len(m.Departments)+len(m.People))

@@ -37,9 +37,9 @@ func (ImportJobRecord) TableName() string { return "import_jobs" }
 const importJobTTL = 24 * time.Hour
 
 // CreateImportJob records a job as it starts, and forgets the jobs that
-// finished more than a day ago.
-func (s *Store) CreateImportJob(ctx context.Context, a Actor, job ImportJobRecord) error {
-	return s.write(ctx, a, func(tx *Tx) error {
+// finished more than a day ago; it returns the job as recorded.
+func (s *Store) CreateImportJob(ctx context.Context, a Actor, job ImportJobRecord) (ImportJobRecord, error) {
+	err := s.write(ctx, a, func(tx *Tx) error {
 		if err := tx.db.Where("finished_at < ?", tx.now.Add(-importJobTTL)).Delete(&ImportJobRecord{}).Error; err != nil {
 			return err
 		}
@@ -50,6 +50,7 @@ func (s *Store) CreateImportJob(ctx context.Context, a Actor, job ImportJobRecor
 		tx.audit("import_job.start", "import_job", 0, nil, map[string]any{"id": job.ID, "rows": job.RowsTotal})
 		return nil
 	})
+	return job, err
 }
 
 // ImportJobProgress records how many new accounts' passwords are hashed,
@@ -92,9 +93,11 @@ func (s *Store) ImportJob(ctx context.Context, a Actor, id string) (ImportJobRec
 // TakeImportJobPasswords hands a finished job's sealed passwords over to
 // the actor who started it, once: open reports whether the caller could
 // unseal them; only then are they dropped (and the download audited), so
-// that a caller holding the wrong key leaves them for the right one.
-func (s *Store) TakeImportJobPasswords(ctx context.Context, a Actor, id string, open func(sealed []byte) error) error {
-	return s.write(ctx, a, func(tx *Tx) error {
+// that a caller holding the wrong key leaves them for the right one. It
+// returns the job's language.
+func (s *Store) TakeImportJobPasswords(ctx context.Context, a Actor, id string, open func(sealed []byte) error) (string, error) {
+	var lang string
+	err := s.write(ctx, a, func(tx *Tx) error {
 		var job ImportJobRecord
 		err := tx.db.Where("id = ? AND owner_id = ? AND passwords IS NOT NULL", id, a.StaffID).Take(&job).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -106,6 +109,7 @@ func (s *Store) TakeImportJobPasswords(ctx context.Context, a Actor, id string, 
 		if err := open(job.Passwords); err != nil {
 			return err
 		}
+		lang = job.Lang
 		res := tx.db.Model(&ImportJobRecord{}).Where("id = ? AND passwords IS NOT NULL", id).Updates(map[string]any{"passwords": nil, "updated_at": tx.now})
 		if res.Error != nil {
 			return res.Error
@@ -116,4 +120,5 @@ func (s *Store) TakeImportJobPasswords(ctx context.Context, a Actor, id string, 
 		tx.audit("import_job.passwords_download", "import_job", 0, nil, map[string]any{"id": id})
 		return nil
 	})
+	return lang, err
 }

@@ -622,35 +622,32 @@ func (tx *Tx) countedRecords(m scoring.Month, scope scoreScope) (*countedSet, er
 	// See scores_sqlite.go for why SQLite reads one packed value per record.
 	packed := tx.store.dialect.packedScores()
 
-	vcols, vscan := "id, staff_id, type, severity, sanction, occurred_at, inquiry_id, carried_over_from, state", set.scanViolations
-	pcols, pscan := "id, staff_id, kind, occurred_at, inquiry_id, carried_over_from", set.scanPraise
+	vcols, vscan := "id, staff_id, type, severity, sanction, occurred_at, inquiry_id, carried_over_from, state", (*countedSet).scanViolations
+	pcols, pscan := "id, staff_id, kind, occurred_at, inquiry_id, carried_over_from", (*countedSet).scanPraise
 	if packed {
-		vcols, vscan = packedViolations, set.scanPackedViolations
-		pcols, pscan = packedPraise, set.scanPackedPraise
+		vcols, vscan = packedViolations, (*countedSet).scanPackedViolations
+		pcols, pscan = packedPraise, (*countedSet).scanPackedPraise
+	}
+	// read is one query whose rows go to part.
+	read := func(part *countedSet, table, cols, q string, qa []any, scan func(*countedSet, *sql.Rows) error) func(*Tx) error {
+		return func(tx *Tx) error {
+			rows, err := tx.db.Table(table).Select(cols).Where(q, qa...).Rows()
+			if err != nil {
+				return err
+			}
+			return scan(part, rows)
+		}
 	}
 	if tx.parallel && nv+np >= int64(splitRecords) {
 		// A big month outside a transaction: the violations in two halves
 		// (odd and even ids) and the praise, each on its own connection,
 		// then put together. The order of the records does not matter:
 		// scoring sorts each person's by time, kind and id.
-		vpscan, ppscan := (*countedSet).scanViolations, (*countedSet).scanPraise
-		if packed {
-			vpscan, ppscan = (*countedSet).scanPackedViolations, (*countedSet).scanPackedPraise
-		}
 		var parts [3]countedSet
-		read := func(part *countedSet, table, cols, q string, qa []any, scan func(*countedSet, *sql.Rows) error) func(*Tx) error {
-			return func(tx *Tx) error {
-				rows, err := tx.db.Table(table).Select(cols).Where(q, qa...).Rows()
-				if err != nil {
-					return err
-				}
-				return scan(part, rows)
-			}
-		}
 		if err := tx.together(
-			read(&parts[0], "violations", vcols, vq+" AND id % 2 = 0", va, vpscan),
-			read(&parts[1], "violations", vcols, vq+" AND id % 2 = 1", va, vpscan),
-			read(&parts[2], "praises", pcols, pq, pa, ppscan),
+			read(&parts[0], "violations", vcols, vq+" AND id % 2 = 0", va, vscan),
+			read(&parts[1], "violations", vcols, vq+" AND id % 2 = 1", va, vscan),
+			read(&parts[2], "praises", pcols, pq, pa, pscan),
 		); err != nil {
 			return set, err
 		}
@@ -661,19 +658,11 @@ func (tx *Tx) countedRecords(m scoring.Month, scope scoreScope) (*countedSet, er
 		set.endRun(scoring.RecordPraise)
 		return set, tx.countedCorrections(set, month, where)
 	}
-	rows, err := tx.db.Table("violations").Select(vcols).Where(vq, va...).Rows()
-	if err == nil {
-		err = vscan(rows)
-	}
-	if err != nil {
+	if err := read(set, "violations", vcols, vq, va, vscan)(tx); err != nil {
 		return set, err
 	}
 	set.endRun(scoring.RecordViolation)
-	rows, err = tx.db.Table("praises").Select(pcols).Where(pq, pa...).Rows()
-	if err == nil {
-		err = pscan(rows)
-	}
-	if err != nil {
+	if err := read(set, "praises", pcols, pq, pa, pscan)(tx); err != nil {
 		return set, err
 	}
 	set.endRun(scoring.RecordPraise)

@@ -287,15 +287,9 @@ func (h *Handler) appraisal(w http.ResponseWriter, r *http.Request, rq *request)
 		return err
 	}
 	lang := workbookLang(rq)
-	records := books.WithNotes(ex.Records(), func(keys []models.RecordKey) (map[models.RecordKey]models.RecordNote, error) {
+	wb := books.AppraisalOf(ex, func(keys []models.RecordKey) (map[models.RecordKey]models.RecordNote, error) {
 		return h.store.RecordNotes(r.Context(), rq.Actor, keys)
-	})
-	wb := books.Appraisal(ex.MonthScores, records, ex.Departments, ex.DepartmentID, lang)
-	wb.DetailCount = ex.RecordCount()
-	wb.Service = books.ServiceRows(ex.Service)
-	wb.Organisation = h.opts.Organisation
-	wb.GeneratedAt = h.store.Now().In(h.store.Location())
-	wb.Location = h.store.Location()
+	}, lang, h.opts.Organisation, h.store.Now(), h.store.Location())
 	name := "appraisal-" + m.String()
 	if ex.DepartmentID != 0 {
 		name += "-" + books.DepartmentCode(ex.Departments, ex.DepartmentID)
