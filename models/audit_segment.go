@@ -271,8 +271,14 @@ func (tx *Tx) takeSegment() (*auditSegment, error) {
 	}
 	tx.seg = seg
 	if seg.stale {
+		// A locking read: it sees the row as last committed. A plain read
+		// sees this transaction's snapshot, which on MySQL may predate the
+		// segment (opened by another transaction of this process since)
+		// or its latest head: on the Galera cluster that answered "no such
+		// segment" and stopped a write (TestGaleraCluster, session 5).
+		// The head's UPDATE below locks the row anyway.
 		var row auditSegmentRow
-		err := tx.db.Where("id = ?", seg.id).Take(&row).Error
+		err := tx.db.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", seg.id).Take(&row).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			if err := tx.cutShort(); err != nil {
 				return nil, err
