@@ -257,38 +257,43 @@ func (tx *Tx) liveInputs(m scoring.Month, scope scoreScope, page *Page, withRefs
 }
 
 // inquiryRefs returns the human-readable refs of the inquiries that the
-// month's counted records (in scope) name, in one query.
+// month's counted records (in scope) name: the violations, the praise and
+// the corrections each joined to their inquiries, without removing
+// duplicates in the database (a UNION's temporary table cost more than the
+// rows it saved); the table keeps each id once.
 func (tx *Tx) inquiryRefs(m scoring.Month, scope scoreScope) (*refTable, error) {
 	month := m.String()
-	cond, args := scope.clause("staff_id")
+	cond, args := scope.clause("r.staff_id")
 	and := ""
 	if cond != "" {
 		and = " AND " + cond
 	}
-	var qargs []any
-	qargs = append(append(qargs, month, countingStates), args...)
-	qargs = append(append(qargs, month), args...)
-	qargs = append(append(qargs, month, ViolationOverturned), args...)
-	rows, err := tx.db.Raw(`SELECT i.id, i.ref FROM inquiries i JOIN (
-  SELECT inquiry_id FROM violations WHERE counted_month = ? AND state IN ? AND inquiry_id IS NOT NULL`+and+`
-  UNION SELECT inquiry_id FROM praises WHERE counted_month = ? AND inquiry_id IS NOT NULL`+and+`
-  UNION SELECT inquiry_id FROM violations WHERE correction_month = ? AND state = ? AND inquiry_id IS NOT NULL`+and+`
-) named ON named.inquiry_id = i.id`, qargs...).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var b refTableBuilder
-	for rows.Next() {
-		var id int64
-		var ref sql.RawBytes
-		if err := rows.Scan(&id, &ref); err != nil {
+	for _, named := range []struct {
+		table, where string
+		args         []any
+	}{
+		{"violations", "r.counted_month = ? AND r.state IN ?", []any{month, countingStates}},
+		{"praises", "r.counted_month = ?", []any{month}},
+		{"violations", "r.correction_month = ? AND r.state = ?", []any{month, ViolationOverturned}},
+	} {
+		rows, err := tx.db.Raw("SELECT i.id, i.ref FROM "+named.table+" r JOIN inquiries i ON i.id = r.inquiry_id WHERE "+
+			named.where+" AND r.inquiry_id IS NOT NULL"+and, append(named.args, args...)...).Rows()
+		if err != nil {
 			return nil, err
 		}
-		b.add(id, ref)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+		for rows.Next() {
+			var id int64
+			var ref sql.RawBytes
+			if err := rows.Scan(&id, &ref); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			b.add(id, ref)
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, err
+		}
 	}
 	return b.table(), nil
 }
@@ -589,8 +594,16 @@ func (set *countedSet) find(kind scoring.RecordKind, id int64) int {
 
 // countedRecords loads the records that count in month m for the scope:
 // violations counted there (verified, appealed, upheld), praise counted
-// there, and corrections of violations overturned after their month closed:
-// three queries, the first two answered from covering indexes.
+// there, and corrections of violations overturned after their month closed.
+//
+// The records are counted first, in one statement answered from the
+// indexes, and each part is read straight into its own window of one slice
+// of that size, so that the parts need no copying afterwards. A whole
+// month's violations are read in two halves by id parity: on SQLite each
+// half is one seek in idx_violations_counted_packed (migration 00210),
+// whose entries hold the packed rows ready made; outside a transaction the
+// halves and the praise are read on three connections at once when the
+// month is big (splitRecords).
 func (tx *Tx) countedRecords(m scoring.Month, scope scoreScope) (*countedSet, error) {
 	set := &countedSet{}
 	month := m.String()
@@ -601,27 +614,11 @@ func (tx *Tx) countedRecords(m scoring.Month, scope scoreScope) (*countedSet, er
 		}
 		return base + " AND " + cond, append(baseArgs, args...)
 	}
-
 	vq, va := where("counted_month = ? AND state IN ?", month, countingStates)
 	pq, pa := where("counted_month = ?", month)
-	cq, ca := where(correctionsCond, month, ViolationOverturned)
-	var nv, np, nc int64
-	if len(scope.staffIDs) == 1 {
-		// One person's month: a few dozen records, not worth a count.
-		set.reserve(64)
-	} else {
-		countArgs := append(append(append([]any{}, va...), pa...), ca...)
-		err := tx.db.Raw("SELECT (SELECT COUNT(*) FROM violations WHERE "+vq+"), (SELECT COUNT(*) FROM praises WHERE "+pq+
-			"), (SELECT COUNT(*) FROM violations WHERE "+cq+")", countArgs...).Row().Scan(&nv, &np, &nc)
-		if err != nil {
-			return set, err
-		}
-		set.reserve(int(nv + np + nc))
-	}
 
 	// See scores_sqlite.go for why SQLite reads one packed value per record.
 	packed := tx.store.dialect.packedScores()
-
 	vcols, vscan := "id, staff_id, type, severity, sanction, occurred_at, inquiry_id, carried_over_from, state", (*countedSet).scanViolations
 	pcols, pscan := "id, staff_id, kind, occurred_at, inquiry_id, carried_over_from", (*countedSet).scanPraise
 	if packed {
@@ -638,46 +635,135 @@ func (tx *Tx) countedRecords(m scoring.Month, scope scoreScope) (*countedSet, er
 			return scan(part, rows)
 		}
 	}
-	if tx.parallel && nv+np >= int64(splitRecords) {
-		// A big month outside a transaction: the violations in two halves
-		// (odd and even ids) and the praise, each on its own connection,
-		// then put together. The order of the records does not matter:
-		// scoring sorts each person's by time, kind and id.
-		var parts [3]countedSet
-		if err := tx.together(
-			read(&parts[0], "violations", vcols, vq+" AND id % 2 = 0", va, vscan),
-			read(&parts[1], "violations", vcols, vq+" AND id % 2 = 1", va, vscan),
-			read(&parts[2], "praises", pcols, pq, pa, pscan),
-		); err != nil {
+
+	if len(scope.staffIDs) == 1 {
+		// One person's month: a few dozen records, not worth a count.
+		set.reserve(64)
+		if err := read(set, "violations", vcols, vq, va, vscan)(tx); err != nil {
 			return set, err
 		}
-		set.absorb(&parts[0])
-		set.absorb(&parts[1])
 		set.endRun(scoring.RecordViolation)
-		set.absorb(&parts[2])
+		if err := read(set, "praises", pcols, pq, pa, pscan)(tx); err != nil {
+			return set, err
+		}
 		set.endRun(scoring.RecordPraise)
 		return set, tx.countedCorrections(set, month, where)
 	}
-	if err := read(set, "violations", vcols, vq, va, vscan)(tx); err != nil {
+
+	cq, ca := where(correctionsCond, month, ViolationOverturned)
+	var nv, nodd, np, nc int64
+	countArgs := append(append(append([]any{}, pa...), ca...), va...)
+	err := tx.db.Raw("SELECT COUNT(*), COALESCE(SUM(id % 2), 0), (SELECT COUNT(*) FROM praises WHERE "+pq+
+		"), (SELECT COUNT(*) FROM violations WHERE "+cq+") FROM violations WHERE "+vq, countArgs...).Row().Scan(&nv, &nodd, &np, &nc)
+	if err != nil {
 		return set, err
 	}
-	set.endRun(scoring.RecordViolation)
-	if err := read(set, "praises", pcols, pq, pa, pscan)(tx); err != nil {
+	big := nv+np >= int64(splitRecords)
+	var parts []countedPart
+	violations, praises := "violations", "praises"
+	if packed && cond == "" {
+		// Named, so that no planner statistics can steer SQLite back to
+		// building the packed rows from idx_violations_month_cover.
+		violations, praises = "violations INDEXED BY idx_violations_counted_packed", "praises INDEXED BY idx_praises_counted_packed"
+	}
+	if cond == "" && (packed || tx.parallel && big) {
+		parts = []countedPart{
+			{table: violations, cols: vcols, q: vq + " AND id % 2 = 0", args: va, scan: vscan, want: nv - nodd},
+			{table: violations, cols: vcols, q: vq + " AND id % 2 = 1", args: va, scan: vscan, want: nodd},
+		}
+	} else {
+		parts = []countedPart{{table: violations, cols: vcols, q: vq, args: va, scan: vscan, want: nv}}
+	}
+	parts = append(parts, countedPart{table: praises, cols: pcols, q: pq, args: pa, scan: pscan, want: np})
+	set.reserve(int(nv + np + nc))
+	reads := make([]func(*Tx) error, len(parts))
+	off := 0
+	for i := range parts {
+		p := &parts[i]
+		p.window(set, off)
+		off += int(p.want)
+		reads[i] = read(&p.set, p.table, p.cols, p.q, p.args, p.scan)
+	}
+	if tx.parallel && big {
+		err = tx.together(reads...)
+	} else {
+		for _, r := range reads {
+			if err = r(tx); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
 		return set, err
 	}
-	set.endRun(scoring.RecordPraise)
+	set.join(parts, int(nc))
 	return set, tx.countedCorrections(set, month, where)
 }
 
 // splitRecords is the size of a month from which a read outside a
-// transaction reads its violations in two halves at once (countedRecords).
+// transaction reads its parts at once (countedRecords).
 var splitRecords = 20000
 
-// absorb appends the records another set read.
-func (set *countedSet) absorb(part *countedSet) {
-	set.records = append(set.records, part.records...)
-	set.info = append(set.info, part.info...)
-	set.n += part.n
+// countedPart is one query of countedRecords, read into its own window of
+// the set's slices: want records from the count.
+type countedPart struct {
+	set                countedSet
+	table, cols, q     string
+	args               []any
+	scan               func(*countedSet, *sql.Rows) error
+	want               int64
+	windowOff, windowN int
+}
+
+// window points the part's slices at set's from off on, with room for
+// exactly the records counted for it.
+func (p *countedPart) window(set *countedSet, off int) {
+	end := off + int(p.want)
+	p.windowOff, p.windowN = off, int(p.want)
+	p.set.records = set.records[off:off:end]
+	p.set.info = set.info[off:off:end]
+}
+
+// inWindow reports whether the part read exactly what was counted into
+// its window (appending past it would have moved it elsewhere).
+func (p *countedPart) inWindow(set *countedSet) bool {
+	return len(p.set.records) == p.windowN && (p.windowN == 0 ||
+		&p.set.records[0] == &set.records[:p.windowOff+1][p.windowOff] && &p.set.info[0] == &set.info[:p.windowOff+1][p.windowOff])
+}
+
+// join makes the parts' records the set's (the violations' parts, then the
+// praise), closes the runs of violations and praise, and leaves room for
+// spare more records. When every part read exactly what was
+// counted (always in a transaction) they already lie in place; otherwise
+// rows came or went between the count and a read on another connection,
+// and the parts are copied together.
+func (set *countedSet) join(parts []countedPart, spare int) {
+	exact := true
+	for i := range parts {
+		exact = exact && parts[i].inWindow(set)
+	}
+	if !exact {
+		n := 0
+		for i := range parts {
+			n += len(parts[i].set.records)
+		}
+		set.reserve(n + spare)
+	}
+	for i := range parts {
+		if i == len(parts)-1 {
+			set.endRun(scoring.RecordViolation)
+		}
+		p := &parts[i].set
+		if exact {
+			set.records = set.records[:len(set.records)+p.n]
+			set.info = set.info[:len(set.info)+p.n]
+		} else {
+			set.records = append(set.records, p.records...)
+			set.info = append(set.info, p.info...)
+		}
+		set.n += p.n
+	}
+	set.endRun(scoring.RecordPraise)
 }
 
 // correctionsCond selects the corrections counted in a month.
@@ -830,10 +916,19 @@ func scoreLive(rules scoring.RuleSet, people []staffRow, bases map[int64]float64
 		scores[i] = StaffScore{ID: p.ID, EmployeeNo: p.EmployeeNo, Name: p.Name, DepartmentID: p.DepartmentID,
 			DepartmentName: p.DepartmentName, Result: results[i]}
 	}
-	var records []CountedRecord
-	if withRecords {
-		records = make([]CountedRecord, 0, len(set.records))
-		for i := range scores {
+	if !withRecords {
+		return scores, nil
+	}
+	// The records list, person by person: each person's records start
+	// where the people before them end, so that two halves of the people
+	// can be listed at once.
+	starts := make([]int, len(scores)+1)
+	for i := range scores {
+		starts[i+1] = starts[i] + len(scores[i].Items)
+	}
+	records := make([]CountedRecord, starts[len(scores)])
+	list := func(from, to int) {
+		for i := from; i < to; i++ {
 			for j := range scores[i].Items {
 				it := &scores[i].Items[j]
 				var inquiry *int64
@@ -845,10 +940,19 @@ func scoreLive(rules scoring.RuleSet, people []staffRow, bases map[int64]float64
 						inquiry = &info.inquiryID
 					}
 				}
-				records = append(records, countedRecord(scores[i].ID, it, inquiry, string(state)))
+				records[starts[i]+j] = countedRecord(scores[i].ID, it, inquiry, string(state))
 			}
 		}
 	}
+	if len(records) < splitRecords {
+		list(0, len(scores))
+		return scores, records
+	}
+	var wg sync.WaitGroup
+	half := len(scores) / 2
+	wg.Go(func() { list(0, half) })
+	list(half, len(scores))
+	wg.Wait()
 	return scores, records
 }
 

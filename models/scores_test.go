@@ -32,7 +32,9 @@ func countQueries(t testing.TB, s *Store) *atomic.Int64 {
 }
 
 // TestMonthScoresQueriesDoNotGrowWithPeople scores a month for 4 and then
-// for 40 people with records: the number of statements stays the same.
+// for 40 people with records: the number of statements stays the same
+// (13 on SQLite: among them two halves of the violations and one refs
+// query per kind of record).
 func TestMonthScoresQueriesDoNotGrowWithPeople(t *testing.T) {
 	ctx := context.Background()
 	queries := func(people int) int64 {
@@ -63,7 +65,7 @@ func TestMonthScoresQueriesDoNotGrowWithPeople(t *testing.T) {
 		return n.Load()
 	}
 	small, large := queries(4), queries(40)
-	if small != large || large > 10 {
+	if small != large || large > 14 {
 		t.Fatalf("statements for 4 people %d, for 40 people %d; want equal and few", small, large)
 	}
 	t.Logf("MonthScores ran %d statements", large)

@@ -3,7 +3,9 @@ package scoring
 import (
 	"cmp"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -120,7 +122,8 @@ type Result struct {
 // person's few records by occurred_at, and the allocations are a fixed
 // handful of slices however many people there are: all Items share one
 // backing array (each Result's slice is capped, so appending to one cannot
-// overwrite another).
+// overwrite another). A month of parallelRecords records or more is scored
+// on up to maxComputeWorkers cores, each taking a range of people.
 func ComputeMonth(r RuleSet, people []Person, records []Record) []Result {
 	results := make([]Result, len(people))
 	if len(people) == 0 {
@@ -159,17 +162,46 @@ func ComputeMonth(r RuleSet, people []Person, records []Record) []Result {
 	}
 
 	items := make([]Item, total)
-	env := newComputeEnv(r)
-	begin := 0
-	for i := range people {
-		end := next[i]
-		idx := order[begin:end]
-		sortRecords(records, idx)
-		results[i] = env.computeOne(&people[i], records, idx, items[begin:end:end])
-		begin = end
+	// Each worker scores a contiguous range of people with its own
+	// environment; their records, items and results do not overlap.
+	workers := 1
+	if total >= parallelRecords {
+		workers = min(runtime.GOMAXPROCS(0), maxComputeWorkers)
 	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		from, to := len(people)*w/workers, len(people)*(w+1)/workers
+		score := func() {
+			env := newComputeEnv(r)
+			begin := 0
+			if from > 0 {
+				begin = next[from-1]
+			}
+			for i := from; i < to; i++ {
+				end := next[i]
+				idx := order[begin:end]
+				sortRecords(records, idx)
+				results[i] = env.computeOne(&people[i], records, idx, items[begin:end:end])
+				begin = end
+			}
+		}
+		if w == workers-1 {
+			score()
+		} else {
+			wg.Go(score)
+		}
+	}
+	wg.Wait()
 	return results
 }
+
+// parallelRecords is the number of records from which ComputeMonth scores
+// on several cores (up to maxComputeWorkers): below it, starting the
+// goroutines costs more than it saves.
+const (
+	parallelRecords   = 20000
+	maxComputeWorkers = 4
+)
 
 // ComputePerson scores one person for one month; records of other staff and of unknown kinds are ignored.
 func ComputePerson(r RuleSet, p Person, records []Record) Result {

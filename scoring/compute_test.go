@@ -1,6 +1,8 @@
 package scoring
 
 import (
+	"reflect"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -259,6 +261,50 @@ func TestGradeIndex(t *testing.T) {
 	}{{GradeA, 0}, {GradeB, 1}, {GradeC, 2}, {GradeD, 3}, {"", -1}, {"E", -1}} {
 		if got := c.g.Index(); got != c.want {
 			t.Errorf("Grade(%q).Index() = %d, want %d", c.g, got, c.want)
+		}
+	}
+}
+
+// TestComputeMonthOnSeveralCores: a month big enough to be scored by
+// several workers at once gives every person what ComputePerson gives them
+// alone, for any number of workers, people with no records and unknown
+// people's records included.
+func TestComputeMonthOnSeveralCores(t *testing.T) {
+	r := DefaultRuleSet()
+	const staff = 701 // not a multiple of any number of workers
+	people := make([]Person, staff)
+	for i := range people {
+		people[i] = Person{StaffID: int64(i + 1), Name: "p"}
+		if i%5 == 0 {
+			people[i].UploadedBase = scoreOf(float64(80 + i%20))
+		}
+	}
+	var records []Record
+	for j := range parallelRecords + 3001 {
+		rec := Record{ID: int64(j + 1), StaffID: int64((j*7)%(staff+40) + 1), OccurredAt: october(1 + j%28).Add(time.Duration(j%13) * time.Minute)}
+		switch j % 5 {
+		case 0, 1, 2:
+			rec.Kind, rec.ViolationType, rec.Severity = RecordViolation, AllViolationTypes[j%len(AllViolationTypes)], AllSeverities[j%len(AllSeverities)]
+			rec.Sanction = AllSanctions[j%len(AllSanctions)]
+		case 3:
+			rec.Kind, rec.PraiseKind = RecordPraise, AllPraiseKinds[j%len(AllPraiseKinds)]
+		default:
+			rec.Kind, rec.Points = RecordCorrection, float64(j%4+1)
+		}
+		records = append(records, rec)
+	}
+	want := make([]Result, len(people))
+	for i, p := range people {
+		want[i] = ComputePerson(r, p, records)
+	}
+	for _, procs := range []int{1, 2, 3, 8} {
+		old := runtime.GOMAXPROCS(procs)
+		got := ComputeMonth(r, people, records)
+		runtime.GOMAXPROCS(old)
+		for i, p := range people {
+			if !reflect.DeepEqual(got[i], want[i]) {
+				t.Fatalf("%d cores, staff %d: %+v\nalone: %+v", procs, p.StaffID, got[i], want[i])
+			}
 		}
 	}
 }
