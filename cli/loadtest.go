@@ -43,6 +43,11 @@ type loadOptions struct {
 // first working morning of a month instead: every client signs in at once
 // and opens its score, then keeps reopening it; writes only registers
 // inquiries and reads only lists inquiries and opens the month's scores.
+// mixed-writes sends writes of every kind a front desk makes, each client
+// passing work to the others: registrations closed on the spot, inquiries
+// referred to another client's account, that account accepting,
+// contacting and resolving them, the first responder recording the
+// visitor's feedback, and inboxes marked read.
 // --url may name several servers (replicas), comma-separated: client i
 // drives server i mod n. It prints throughput, p50/p99 per operation and
 // the failures, and exits 1 if any request failed.
@@ -59,7 +64,7 @@ func loadtest(args []string, getenv func(string) string, stdout, stderr io.Write
 	fs.StringVar(&o.password, "password", seed.Password, "password of the seeded accounts")
 	fs.Uint64Var(&o.seed, "seed", 1, "random seed of the clients' choices")
 	fs.StringVar(&o.month, "month", "", "month whose scores GET /me/scores reads, YYYY-MM (the seeded month; default the current one)")
-	fs.StringVar(&o.profile, "profile", "mix", "mix (registrations, lists, profile, notifications, scores), first-of-month (everyone signs in at once and opens their score, then reopens it), writes (registrations only) or reads (lists and scores only)")
+	fs.StringVar(&o.profile, "profile", "mix", "mix (registrations, lists, profile, notifications, scores), first-of-month (everyone signs in at once and opens their score, then reopens it), writes (registrations only), mixed-writes (registrations, referrals worked to resolution by other clients, feedback, inboxes marked read) or reads (lists and scores only)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -79,8 +84,8 @@ func loadtest(args []string, getenv func(string) string, stdout, stderr io.Write
 		o.urls = append(o.urls, strings.TrimRight(u.String(), "/"))
 	}
 	switch {
-	case !slices.Contains([]string{"mix", "first-of-month", "writes", "reads"}, o.profile):
-		fmt.Fprintln(stderr, "firstask loadtest: --profile must be mix, first-of-month, writes or reads")
+	case !slices.Contains([]string{"mix", "first-of-month", "writes", "mixed-writes", "reads"}, o.profile):
+		fmt.Fprintln(stderr, "firstask loadtest: --profile must be mix, first-of-month, writes, mixed-writes or reads")
 		return 2
 	case o.month != "" && !validMonth(o.month):
 		fmt.Fprintln(stderr, "firstask loadtest: --month must be YYYY-MM")
@@ -161,12 +166,26 @@ func (r *loadReport) print(w io.Writer) {
 		fmt.Fprintf(w, "%-18s %8d %8d %9.1f %9.1f %9.1f\n", k, len(s.lat), s.failed, float64(n)/r.elapsed.Seconds(), q(0.50), q(0.99))
 	}
 	fmt.Fprintf(w, "%-18s %8d %8d %9.1f\n", "all", total-r.failed(), r.failed(), float64(total)/r.elapsed.Seconds())
+	writes, failedWrites := 0, 0
+	for k, s := range r.ops {
+		if writeOps[k] {
+			writes += len(s.lat) + s.failed
+			failedWrites += s.failed
+		}
+	}
+	if writes > 0 {
+		fmt.Fprintf(w, "%-18s %8d %8d %9.1f\n", "writes", writes-failedWrites, failedWrites, float64(writes)/r.elapsed.Seconds())
+	}
 	for _, k := range names {
 		if s := r.ops[k]; s.sample != "" {
 			fmt.Fprintf(w, "first failure of %s: %s\n", k, s.sample)
 		}
 	}
 }
+
+// writeOps are the operations that change data; the report sums them.
+var writeOps = map[string]bool{"create_inquiry": true, "refer_inquiry": true, "accept": true, "contact": true,
+	"resolve": true, "feedback": true, "mark_read": true}
 
 // runLoad runs the clients until the duration or the request budget ends.
 func runLoad(o loadOptions) *loadReport {
@@ -194,6 +213,7 @@ func runLoad(o loadOptions) *loadReport {
 	if o.month != "" {
 		scoresPath += "?month=" + o.month
 	}
+	desk := newFrontDesk(o.users)
 	start := time.Now()
 	var wg sync.WaitGroup
 	for i := range o.users {
@@ -203,6 +223,9 @@ func runLoad(o loadOptions) *loadReport {
 			c := &loadClient{base: o.urls[i%len(o.urls)], http: client, rng: rand.New(rand.NewPCG(o.seed, uint64(i))), rep: rep, ctx: ctx}
 			no := fmt.Sprintf("S%06d", o.first+i%max(1, o.staff-o.first))
 			if i >= signIns || !c.login(no, o.password) {
+				return
+			}
+			if o.profile == "mixed-writes" && !desk.join(c, i) {
 				return
 			}
 			left := shares[i]
@@ -225,6 +248,9 @@ func runLoad(o loadOptions) *loadReport {
 				switch o.profile {
 				case "writes":
 					c.createInquiry()
+					continue
+				case "mixed-writes":
+					desk.write(c, i)
 					continue
 				case "reads":
 					if c.rng.IntN(2) == 0 {
@@ -262,8 +288,12 @@ type loadClient struct {
 	rep   *loadReport
 	ctx   context.Context
 	token string
+	// working holds the referrals handed to this client (mixed-writes).
+	working []deskWork
 }
 
+// call sends one request and records it; it returns the body of a
+// response with the status wanted, nil for anything else.
 func (c *loadClient) call(op, method, path string, body any, want int) []byte {
 	var rd io.Reader
 	if body != nil {
@@ -296,6 +326,9 @@ func (c *loadClient) call(op, method, path string, body any, want int) []byte {
 		err = fmt.Errorf("%s %s: status %d: %.200s", method, path, res.StatusCode, out)
 	}
 	c.rep.record(op, d, err)
+	if err != nil {
+		return nil
+	}
 	return out
 }
 
@@ -327,4 +360,144 @@ func (c *loadClient) createInquiry() {
 func validMonth(s string) bool {
 	_, err := scoring.ParseMonth(s)
 	return err == nil
+}
+
+// frontDesk lets the clients of the mixed-writes profile pass work to each
+// other as colleagues do: a referral to the client whose account it names,
+// and a resolved inquiry back to the client who registered it, for the
+// visitor's feedback. Work still queued when the run ends is left undone.
+type frontDesk struct {
+	mu     sync.Mutex
+	people []deskPerson // the clients signed in so far
+	inbox  []chan handedOver
+}
+
+// deskPerson is a signed-in client's account.
+type deskPerson struct {
+	client                int
+	staffID, departmentID int64
+}
+
+// handedOver is a piece of work passed to another client: a referral to
+// work (ref set) or an inquiry to feed back on (ref 0).
+type handedOver struct {
+	ref, inquiry int64
+	from         int
+}
+
+func newFrontDesk(clients int) *frontDesk {
+	d := &frontDesk{inbox: make([]chan handedOver, clients)}
+	for i := range d.inbox {
+		d.inbox[i] = make(chan handedOver, 4096)
+	}
+	return d
+}
+
+// join reads the client's own account (GET /me) so that others can refer
+// to it.
+func (d *frontDesk) join(c *loadClient, client int) bool {
+	var me struct {
+		ID           int64 `json:"id"`
+		DepartmentID int64 `json:"department_id"`
+	}
+	if json.Unmarshal(c.call("me", http.MethodGet, "/api/v1/me", nil, http.StatusOK), &me) != nil || me.ID == 0 {
+		return false
+	}
+	d.mu.Lock()
+	d.people = append(d.people, deskPerson{client: client, staffID: me.ID, departmentID: me.DepartmentID})
+	d.mu.Unlock()
+	return true
+}
+
+// colleague picks another signed-in client at random, if there is one.
+func (d *frontDesk) colleague(c *loadClient, client int) (deskPerson, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.people) < 2 {
+		return deskPerson{}, false
+	}
+	for {
+		if p := d.people[c.rng.IntN(len(d.people))]; p.client != client {
+			return p, true
+		}
+	}
+}
+
+// pass queues work for a client; a full queue drops it (not a failure).
+func (d *frontDesk) pass(to int, w handedOver) {
+	select {
+	case d.inbox[to] <- w:
+	default:
+	}
+}
+
+// write makes one write: work handed over first (a referral moved on by
+// one step, or feedback on a resolved inquiry), else a new registration,
+// closed on the spot or referred to a colleague, or the inbox marked read.
+func (d *frontDesk) write(c *loadClient, client int) {
+	if len(c.working) == 0 {
+		select {
+		case w := <-d.inbox[client]:
+			if w.ref == 0 {
+				c.call("feedback", http.MethodPost, fmt.Sprintf("/api/v1/inquiries/%d/feedback", w.inquiry),
+					map[string]string{"satisfaction": "satisfied", "note": "来电回访，群众表示满意"}, http.StatusOK)
+				return
+			}
+			c.working = append(c.working, deskWork{handedOver: w})
+		default:
+		}
+	}
+	if len(c.working) > 0 {
+		w := &c.working[0]
+		path := fmt.Sprintf("/api/v1/referrals/%d/", w.ref)
+		var ok bool
+		switch w.step {
+		case 0:
+			ok = c.call("accept", http.MethodPost, path+"accept", nil, http.StatusOK) != nil
+		case 1:
+			ok = c.call("contact", http.MethodPost, path+"contact", map[string]string{"note": "已电话联系来访人"}, http.StatusOK) != nil
+		default:
+			ok = c.call("resolve", http.MethodPost, path+"resolve", map[string]string{"resolution": "已按规定办结并答复"}, http.StatusOK) != nil
+			if ok {
+				d.pass(w.from, handedOver{inquiry: w.inquiry, from: client})
+			}
+		}
+		w.step++
+		if !ok || w.step == 3 {
+			c.working = c.working[1:]
+		}
+		return
+	}
+	switch c.rng.IntN(10) {
+	case 0, 1, 2, 3:
+		c.createInquiry()
+	case 4, 5, 6, 7, 8:
+		to, ok := d.colleague(c, client)
+		if !ok {
+			c.createInquiry()
+			return
+		}
+		body := map[string]any{"channel": "phone", "category": "consultation", "summary": "负载测试转办", "visitor_name": "李娜",
+			"visitor_phone": fmt.Sprintf("138%08d", c.rng.IntN(100000000)), "disposition": "referred",
+			"referral": map[string]any{"to_department_id": to.departmentID, "to_staff_id": to.staffID, "note": "请联系来访人"}}
+		var created struct {
+			ID        int64 `json:"id"`
+			Referrals []struct {
+				ID int64 `json:"id"`
+			} `json:"referrals"`
+		}
+		out := c.call("refer_inquiry", http.MethodPost, "/api/v1/inquiries", body, http.StatusCreated)
+		if json.Unmarshal(out, &created) == nil && len(created.Referrals) > 0 {
+			d.pass(to.client, handedOver{ref: created.Referrals[len(created.Referrals)-1].ID, inquiry: created.ID, from: client})
+		}
+	default:
+		c.call("mark_read", http.MethodPost, "/api/v1/me/notifications/read", map[string]any{}, http.StatusOK)
+	}
+}
+
+// deskWork is a referral a client is working through: accept, contact,
+// resolve.
+type deskWork struct {
+	handedOver
+	step int
 }

@@ -2,12 +2,20 @@ package cli
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"firstask/api"
+	"firstask/models"
+	"firstask/models/storetest"
+	"firstask/seed"
 )
 
 // TestLoadtestFirstOfMonth drives a stand-in server (the load driver is
@@ -118,5 +126,68 @@ func TestLoadtestSpreadsOverURLs(t *testing.T) {
 		if !strings.Contains(out.String(), "on 2 server(s)") {
 			t.Errorf("%s: the report does not say two servers:\n%s", c.profile, out.String())
 		}
+	}
+}
+
+// TestLoadtestMixedWrites drives a real server on a seeded organisation
+// with the mixed-writes profile: every kind of write is sent and none
+// fails, and what the report counts is what the database holds afterwards
+// (each resolve a resolved referral, each feedback an inquiry fed back on).
+func TestLoadtestMixedWrites(t *testing.T) {
+	ctx := context.Background()
+	store := storetest.Open(t, models.Options{})
+	const departments, staff = 3, 40
+	if _, err := seed.Fill(ctx, store, seed.Options{Departments: departments, Staff: staff, Inquiries: 20, Month: time.Now().Format("2006-01"), Seed: 3}, nil); err != nil {
+		t.Fatal(err)
+	}
+	a, err := api.New(store, api.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a.Handler())
+	defer srv.Close()
+
+	var out, errb bytes.Buffer
+	// The first accounts are the supervisors and HR; the clients sign in
+	// as staff after them.
+	args := []string{"--url", srv.URL, "--profile", "mixed-writes", "--users", "6", "--first-staff", fmt.Sprint(departments + 2),
+		"--staff", fmt.Sprint(staff), "--duration", "2m", "--requests", "600"}
+	if code := loadtest(args, func(string) string { return "" }, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s %s", code, out.String(), errb.String())
+	}
+	t.Logf("report:\n%s", out.String())
+	report := map[string][2]int{} // op → ok, failed
+	for _, line := range strings.Split(out.String(), "\n") {
+		var op string
+		var ok, failed int
+		if n, _ := fmt.Sscanf(line, "%s %d %d", &op, &ok, &failed); n == 3 {
+			report[op] = [2]int{ok, failed}
+		}
+	}
+	for _, op := range []string{"create_inquiry", "refer_inquiry", "accept", "contact", "resolve", "feedback", "mark_read"} {
+		if report[op][0] == 0 || report[op][1] != 0 {
+			t.Errorf("%s: %d ok, %d failed; want some and no failure\n%s", op, report[op][0], report[op][1], out.String())
+		}
+	}
+	if w := report["writes"]; w[0] < 500 || w[1] != 0 {
+		t.Errorf("writes: %d ok, %d failed; want at least 500 of the 600 requests, none failed\n%s", w[0], w[1], out.String())
+	}
+	count := func(q string) int {
+		db, err := store.SQLDB()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := db.QueryRow(q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	// The seed's own inquiries are older than the run; count what it made.
+	if n := count("SELECT COUNT(*) FROM referrals WHERE status = 'resolved' AND resolution = '已按规定办结并答复'"); n != report["resolve"][0] {
+		t.Errorf("%d referrals resolved by the run, the report says %d", n, report["resolve"][0])
+	}
+	if n := count("SELECT COUNT(*) FROM inquiries WHERE feedback_note = '来电回访，群众表示满意'"); n != report["feedback"][0] {
+		t.Errorf("%d inquiries fed back on by the run, the report says %d", n, report["feedback"][0])
 	}
 }
