@@ -28,8 +28,8 @@ func TestCountedRecordsReadPackedIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, q := range []struct{ query, index string }{
-		{"SELECT " + packedViolations + " FROM violations INDEXED BY idx_violations_counted_packed WHERE counted_month = ? AND state IN ? AND id % 2 = 0", "idx_violations_counted_packed"},
-		{"SELECT " + packedViolations + " FROM violations INDEXED BY idx_violations_counted_packed WHERE counted_month = ? AND state IN ? AND id % 2 = 1", "idx_violations_counted_packed"},
+		{"SELECT " + packedViolations + " FROM violations INDEXED BY idx_violations_counted_packed WHERE counted_month = ? AND state IN ? AND staff_id % 2 = 0", "idx_violations_counted_packed"},
+		{"SELECT " + packedViolations + " FROM violations INDEXED BY idx_violations_counted_packed WHERE counted_month = ? AND state IN ? AND staff_id % 2 = 1", "idx_violations_counted_packed"},
 		{"SELECT " + packedPraise + " FROM praises INDEXED BY idx_praises_counted_packed WHERE counted_month = ?", "idx_praises_counted_packed"},
 	} {
 		args := []any{"2026-10"}

@@ -111,3 +111,7 @@ func SplitRecordsFrom(t testing.TB, n int) {
 	splitRecords = n
 	t.Cleanup(func() { splitRecords = old })
 }
+
+// JoinCopies returns how many reads of counted records so far found the
+// month's counts out of step with the rows and copied them together.
+func JoinCopies() int64 { return joinCopies.Load() }

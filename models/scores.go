@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
@@ -596,14 +597,16 @@ func (set *countedSet) find(kind scoring.RecordKind, id int64) int {
 // violations counted there (verified, appealed, upheld), praise counted
 // there, and corrections of violations overturned after their month closed.
 //
-// The records are counted first, in one statement answered from the
-// indexes, and each part is read straight into its own window of one slice
-// of that size, so that the parts need no copying afterwards. A whole
-// month's violations are read in two halves by id parity: on SQLite each
-// half is one seek in idx_violations_counted_packed (migration 00210),
-// whose entries hold the packed rows ready made; outside a transaction the
-// halves and the praise are read on three connections at once when the
-// month is big (splitRecords).
+// The records are counted first, from the month's per-person counts, and
+// each part is read straight into its own window of one slice of that
+// size, so that the parts need no copying afterwards. On SQLite a whole
+// month's violations are read in two halves by the parity of the person's
+// id, each half one seek in idx_violations_counted_packed (migration
+// 00210), whose entries hold the packed rows ready made. MySQL reads them
+// in one part: without such an index each half walked the whole month's
+// index entries on the server (1.5–1.6× the SQL aggregate with halves,
+// 1.3–1.4× without). Outside a transaction the parts of a big month
+// (splitRecords) are read on their own connections at once.
 func (tx *Tx) countedRecords(m scoring.Month, scope scoreScope) (*countedSet, error) {
 	set := &countedSet{}
 	month := m.String()
@@ -650,11 +653,14 @@ func (tx *Tx) countedRecords(m scoring.Month, scope scoreScope) (*countedSet, er
 		return set, tx.countedCorrections(set, month, where)
 	}
 
-	cq, ca := where(correctionsCond, month, ViolationOverturned)
+	// The counts come from staff_month_counts (one row per person, kept
+	// with the records): summing 10,000 rows instead of walking 200,000
+	// index entries. Should they ever disagree with the records, join
+	// copies the parts together instead (see countedSet.join).
 	var nv, nodd, np, nc int64
-	countArgs := append(append(append([]any{}, pa...), ca...), va...)
-	err := tx.db.Raw("SELECT COUNT(*), COALESCE(SUM(id % 2), 0), (SELECT COUNT(*) FROM praises WHERE "+pq+
-		"), (SELECT COUNT(*) FROM violations WHERE "+cq+") FROM violations WHERE "+vq, countArgs...).Row().Scan(&nv, &nodd, &np, &nc)
+	cc, cca := where("month = ?", month)
+	err := tx.db.Raw("SELECT COALESCE(SUM(counted_violations), 0), COALESCE(SUM(CASE WHEN staff_id % 2 = 1 THEN counted_violations END), 0), "+
+		"COALESCE(SUM(counted_praise), 0), COALESCE(SUM(corrections), 0) FROM staff_month_counts WHERE "+cc, cca...).Row().Scan(&nv, &nodd, &np, &nc)
 	if err != nil {
 		return set, err
 	}
@@ -666,10 +672,10 @@ func (tx *Tx) countedRecords(m scoring.Month, scope scoreScope) (*countedSet, er
 		// building the packed rows from idx_violations_month_cover.
 		violations, praises = "violations INDEXED BY idx_violations_counted_packed", "praises INDEXED BY idx_praises_counted_packed"
 	}
-	if cond == "" && (packed || tx.parallel && big) {
+	if cond == "" && packed {
 		parts = []countedPart{
-			{table: violations, cols: vcols, q: vq + " AND id % 2 = 0", args: va, scan: vscan, want: nv - nodd},
-			{table: violations, cols: vcols, q: vq + " AND id % 2 = 1", args: va, scan: vscan, want: nodd},
+			{table: violations, cols: vcols, q: vq + " AND staff_id % 2 = 0", args: va, scan: vscan, want: nv - nodd},
+			{table: violations, cols: vcols, q: vq + " AND staff_id % 2 = 1", args: va, scan: vscan, want: nodd},
 		}
 	} else {
 		parts = []countedPart{{table: violations, cols: vcols, q: vq, args: va, scan: vscan, want: nv}}
@@ -703,6 +709,10 @@ func (tx *Tx) countedRecords(m scoring.Month, scope scoreScope) (*countedSet, er
 // splitRecords is the size of a month from which a read outside a
 // transaction reads its parts at once (countedRecords).
 var splitRecords = 20000
+
+// joinCopies counts the joins that had to copy (the counts disagreed with
+// the rows read); tests check it stays 0 where the counts are kept.
+var joinCopies atomic.Int64
 
 // countedPart is one query of countedRecords, read into its own window of
 // the set's slices: want records from the count.
@@ -743,6 +753,7 @@ func (set *countedSet) join(parts []countedPart, spare int) {
 		exact = exact && parts[i].inWindow(set)
 	}
 	if !exact {
+		joinCopies.Add(1)
 		n := 0
 		for i := range parts {
 			n += len(parts[i].set.records)
