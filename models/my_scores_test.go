@@ -119,7 +119,7 @@ func TestMonthScoresOfInTwoStatements(t *testing.T) {
 			var want MonthScores
 			werr := s.read(ctx, hr, func(tx *Tx) error {
 				var err error
-				if want, _, err = tx.monthScores(m, scoreScope{staffIDs: []int64{id}}, nil); err != nil {
+				if want, _, err = tx.monthScores(m, scoreScope{staffIDs: []int64{id}}, nil, true); err != nil {
 					return err
 				}
 				return tx.fillNotes(&want)

@@ -399,7 +399,7 @@ func (s *Store) ClosePeriod(ctx context.Context, a Actor, m scoring.Month) (Peri
 		if err != nil {
 			return err
 		}
-		scores, records, _, err := tx.liveScores(m, rules, scoreScope{}, nil)
+		scores, records, _, err := tx.liveScores(m, rules, scoreScope{}, nil, true)
 		if err != nil {
 			return err
 		}

@@ -96,7 +96,23 @@ func (s *Store) MonthScores(ctx context.Context, a Actor, month scoring.Month, d
 		if err != nil {
 			return err
 		}
-		out, _, err = tx.monthScores(month, scope, nil)
+		out, _, err = tx.monthScores(month, scope, nil, true)
+		return err
+	})
+	return out, err
+}
+
+// MonthResults is MonthScores without the records list (Records is nil):
+// what a page of the month's results shows, for a fraction of the work
+// (no list of every record, no inquiry refs).
+func (s *Store) MonthResults(ctx context.Context, a Actor, month scoring.Month, departmentID int64) (MonthScores, error) {
+	var out MonthScores
+	err := s.read(ctx, a, func(tx *Tx) error {
+		scope, err := tx.resolveScoreScope(a, departmentID)
+		if err != nil {
+			return err
+		}
+		out, _, err = tx.monthScores(month, scope, nil, false)
 		return err
 	})
 	return out, err
@@ -121,7 +137,7 @@ func (s *Store) MonthScoresOf(ctx context.Context, a Actor, month scoring.Month,
 		var closed bool
 		var err error
 		if out, closed, err = tx.personMonthScores(month, staffID); err == nil && closed {
-			out, _, err = tx.monthScores(month, scoreScope{staffIDs: []int64{staffID}}, nil)
+			out, _, err = tx.monthScores(month, scoreScope{staffIDs: []int64{staffID}}, nil, true)
 			if err == nil {
 				err = tx.fillNotes(&out)
 			}
@@ -151,7 +167,7 @@ func (s *Store) ListMonthScores(ctx context.Context, a Actor, month scoring.Mont
 		if err != nil {
 			return err
 		}
-		out, total, err = tx.monthScores(month, scope, &f.Page)
+		out, total, err = tx.monthScores(month, scope, &f.Page, false)
 		out.Records = nil
 		return err
 	})
@@ -159,36 +175,42 @@ func (s *Store) ListMonthScores(ctx context.Context, a Actor, month scoring.Mont
 }
 
 // monthScores is the heart of MonthScores: from the snapshot or live, all
-// the scope's people or one page of them.
-func (tx *Tx) monthScores(m scoring.Month, scope scoreScope, page *Page) (MonthScores, int64, error) {
+// the scope's people or one page of them, with the records list when
+// withRecords is set.
+func (tx *Tx) monthScores(m scoring.Month, scope scoreScope, page *Page, withRecords bool) (MonthScores, int64, error) {
 	p, _, err := tx.periodOf(m)
 	if err != nil {
 		return MonthScores{}, 0, err
 	}
 	if p.State == PeriodClosed {
-		return tx.snapshotScores(m, p, scope, page)
+		out, total, err := tx.snapshotScores(m, p, scope, page)
+		if !withRecords {
+			out.Records = nil
+		}
+		return out, total, err
 	}
 	out := MonthScores{Month: m}
 	if out.Rules, out.RuleVersion, err = tx.effectiveRules(m); err != nil {
 		return out, 0, err
 	}
 	var total int64
-	out.Results, out.Records, total, err = tx.liveScores(m, out.Rules, scope, page)
+	out.Results, out.Records, total, err = tx.liveScores(m, out.Rules, scope, page, withRecords)
 	return out, total, err
 }
 
-// liveScores scores an open month: every person in scope (with the records
-// list), or only one page of them (without it). Whatever the number of
+// liveScores scores an open month: every person in scope, or only one page
+// of them, with the records list (and their refs) when withRecords is set. Whatever the number of
 // people and records it runs the same few queries: the people, their
 // uploaded bases, and the counted violations, praise and corrections. Outside
 // a transaction the people and bases are read on a second connection while
 // the records are read.
-func (tx *Tx) liveScores(m scoring.Month, rules scoring.RuleSet, scope scoreScope, page *Page) ([]StaffScore, []CountedRecord, int64, error) {
-	in, err := tx.liveInputs(m, scope, page, true)
+func (tx *Tx) liveScores(m scoring.Month, rules scoring.RuleSet, scope scoreScope, page *Page, withRecords bool) ([]StaffScore, []CountedRecord, int64, error) {
+	withRecords = withRecords && page == nil
+	in, err := tx.liveInputs(m, scope, page, withRecords)
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	scores, records := scoreLive(rules, in.people, in.bases, in.set, page == nil)
+	scores, records := scoreLive(rules, in.people, in.bases, in.set, withRecords)
 	for i := range records {
 		if records[i].InquiryID != nil {
 			records[i].InquiryRef = in.refs.get(*records[i].InquiryID)

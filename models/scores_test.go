@@ -269,3 +269,53 @@ func TestParseStoredTime(t *testing.T) {
 		t.Fatal("month 13 accepted")
 	}
 }
+
+// TestMonthResultsWithoutRecords: MonthResults gives the same results as
+// MonthScores and no records list, for an open month and once it is
+// closed, and keeps to the caller's scope (a staff member: only
+// themselves).
+func TestMonthResultsWithoutRecords(t *testing.T) {
+	s := openStoreAt(t, time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC))
+	ctx := context.Background()
+	hr, staff := scoringOrg(t, s, 6)
+	reporter := Actor{StaffID: staff[0], Role: RoleHR, RequestID: "t"}
+	for i, st := range staff[1:] {
+		at := time.Date(2026, 10, 3+i, 3, 0, 0, 0, time.UTC)
+		v, err := s.ReportViolation(ctx, reporter, ViolationInput{StaffID: st, Type: scoring.ViolationNoFeedback, Severity: scoring.SeverityMinor, OccurredAt: &at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.VerifyViolation(ctx, hr, v.ID, DecisionInput{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.RecordPraise(ctx, hr, PraiseInput{StaffID: st, Kind: scoring.PraiseSupervisor, OccurredAt: &at, Reason: "r"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, state := range []string{"open", "closed"} {
+		if state == "closed" {
+			if _, err := s.ClosePeriod(ctx, hr, october); err != nil {
+				t.Fatal(err)
+			}
+		}
+		full, err := s.MonthScores(ctx, hr, october, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		results, err := s.MonthResults(ctx, hr, october, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(full.Records) != 2*(len(staff)-1) || results.Records != nil {
+			t.Fatalf("%s: %d records in MonthScores, %d in MonthResults; want %d and none", state, len(full.Records), len(results.Records), 2*(len(staff)-1))
+		}
+		if len(results.Results) != len(staff)+1 || !reflect.DeepEqual(full.Results, results.Results) || results.Closed != (state == "closed") {
+			t.Fatalf("%s: MonthResults differs from MonthScores: %d against %d results", state, len(results.Results), len(full.Results))
+		}
+		me := Actor{StaffID: staff[2], Role: RoleStaff, RequestID: "t"}
+		own, err := s.MonthResults(ctx, me, october, 0)
+		if err != nil || len(own.Results) != 1 || own.Results[0].ID != staff[2] {
+			t.Fatalf("%s: a staff member's own results: %+v, %v", state, own.Results, err)
+		}
+	}
+}

@@ -67,7 +67,7 @@ func (h *Handler) renderDept(w http.ResponseWriter, r *http.Request, rq *request
 	if m, err := scoring.ParseMonth(r.URL.Query().Get("month")); err == nil {
 		v.Month = m
 	}
-	ms, err := h.store.MonthScores(ctx, a, v.Month, 0)
+	ms, err := h.store.MonthResults(ctx, a, v.Month, 0)
 	if err != nil {
 		return err
 	}
