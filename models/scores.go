@@ -90,29 +90,25 @@ func (tx *Tx) periodOf(m scoring.Month) (Period, bool, error) {
 // one is computed live with a fixed number of queries however many people and
 // records there are.
 func (s *Store) MonthScores(ctx context.Context, a Actor, month scoring.Month, departmentID int64) (MonthScores, error) {
-	var out MonthScores
-	err := s.read(ctx, a, func(tx *Tx) error {
-		scope, err := tx.resolveScoreScope(a, departmentID)
-		if err != nil {
-			return err
-		}
-		out, _, err = tx.monthScores(month, scope, nil, true)
-		return err
-	})
-	return out, err
+	return s.wholeMonth(ctx, a, month, departmentID, true)
 }
 
 // MonthResults is MonthScores without the records list (Records is nil):
 // what a page of the month's results shows, for a fraction of the work
 // (no list of every record, no inquiry refs).
 func (s *Store) MonthResults(ctx context.Context, a Actor, month scoring.Month, departmentID int64) (MonthScores, error) {
+	return s.wholeMonth(ctx, a, month, departmentID, false)
+}
+
+// wholeMonth is MonthScores, with the records list when withRecords is set.
+func (s *Store) wholeMonth(ctx context.Context, a Actor, month scoring.Month, departmentID int64, withRecords bool) (MonthScores, error) {
 	var out MonthScores
 	err := s.read(ctx, a, func(tx *Tx) error {
 		scope, err := tx.resolveScoreScope(a, departmentID)
 		if err != nil {
 			return err
 		}
-		out, _, err = tx.monthScores(month, scope, nil, false)
+		out, _, err = tx.monthScores(month, scope, nil, withRecords)
 		return err
 	})
 	return out, err
