@@ -164,7 +164,6 @@ func (s *Store) ListMonthScores(ctx context.Context, a Actor, month scoring.Mont
 			return err
 		}
 		out, total, err = tx.monthScores(month, scope, &f.Page, false)
-		out.Records = nil
 		return err
 	})
 	return out, total, err
@@ -195,13 +194,13 @@ func (tx *Tx) monthScores(m scoring.Month, scope scoreScope, page *Page, withRec
 }
 
 // liveScores scores an open month: every person in scope, or only one page
-// of them, with the records list (and their refs) when withRecords is set. Whatever the number of
-// people and records it runs the same few queries: the people, their
-// uploaded bases, and the counted violations, praise and corrections. Outside
-// a transaction the people and bases are read on a second connection while
-// the records are read.
+// of them, with the records list (and their refs) when withRecords is set
+// (never asked for a page). Whatever the number of people and records it
+// runs the same few queries: the people, their uploaded bases, and the
+// counted violations, praise and corrections. Outside a transaction the
+// people and bases are read on a second connection while the records are
+// read.
 func (tx *Tx) liveScores(m scoring.Month, rules scoring.RuleSet, scope scoreScope, page *Page, withRecords bool) ([]StaffScore, []CountedRecord, int64, error) {
-	withRecords = withRecords && page == nil
 	in, err := tx.liveInputs(m, scope, page, withRecords)
 	if err != nil {
 		return nil, nil, 0, err
@@ -684,21 +683,22 @@ func (tx *Tx) countedRecords(m scoring.Month, scope scoreScope) (*countedSet, er
 	}
 	big := nv+np >= int64(splitRecords)
 	var parts []countedPart
-	violations, praises := "violations", "praises"
 	if packed && cond == "" {
-		// Named, so that no planner statistics can steer SQLite back to
-		// building the packed rows from idx_violations_month_cover.
-		violations, praises = "violations INDEXED BY idx_violations_counted_packed", "praises INDEXED BY idx_praises_counted_packed"
-	}
-	if cond == "" && packed {
+		// The indexes are named, so that no planner statistics can steer
+		// SQLite back to building the packed rows from
+		// idx_violations_month_cover.
+		const violations = "violations INDEXED BY idx_violations_counted_packed"
 		parts = []countedPart{
 			{table: violations, cols: vcols, q: vq + " AND staff_id % 2 = 0", args: va, scan: vscan, want: nv - nodd},
 			{table: violations, cols: vcols, q: vq + " AND staff_id % 2 = 1", args: va, scan: vscan, want: nodd},
+			{table: "praises INDEXED BY idx_praises_counted_packed", cols: pcols, q: pq, args: pa, scan: pscan, want: np},
 		}
 	} else {
-		parts = []countedPart{{table: violations, cols: vcols, q: vq, args: va, scan: vscan, want: nv}}
+		parts = []countedPart{
+			{table: "violations", cols: vcols, q: vq, args: va, scan: vscan, want: nv},
+			{table: "praises", cols: pcols, q: pq, args: pa, scan: pscan, want: np},
+		}
 	}
-	parts = append(parts, countedPart{table: praises, cols: pcols, q: pq, args: pa, scan: pscan, want: np})
 	set.reserve(int(nv + np + nc))
 	reads := make([]func(*Tx) error, len(parts))
 	off := 0
@@ -735,28 +735,21 @@ var joinCopies atomic.Int64
 // countedPart is one query of countedRecords, read into its own window of
 // the set's slices: want records from the count.
 type countedPart struct {
-	set                countedSet
-	table, cols, q     string
-	args               []any
-	scan               func(*countedSet, *sql.Rows) error
-	want               int64
-	windowOff, windowN int
+	set            countedSet
+	table, cols, q string
+	args           []any
+	scan           func(*countedSet, *sql.Rows) error
+	want           int64
 }
 
 // window points the part's slices at set's from off on, with room for
-// exactly the records counted for it.
+// exactly the records counted for it: reading more than that moves them
+// elsewhere (append past the capacity), so a part holding exactly want
+// records holds them in place.
 func (p *countedPart) window(set *countedSet, off int) {
 	end := off + int(p.want)
-	p.windowOff, p.windowN = off, int(p.want)
 	p.set.records = set.records[off:off:end]
 	p.set.info = set.info[off:off:end]
-}
-
-// inWindow reports whether the part read exactly what was counted into
-// its window (appending past it would have moved it elsewhere).
-func (p *countedPart) inWindow(set *countedSet) bool {
-	return len(p.set.records) == p.windowN && (p.windowN == 0 ||
-		&p.set.records[0] == &set.records[:p.windowOff+1][p.windowOff] && &p.set.info[0] == &set.info[:p.windowOff+1][p.windowOff])
 }
 
 // join makes the parts' records the set's (the violations' parts, then the
@@ -768,7 +761,7 @@ func (p *countedPart) inWindow(set *countedSet) bool {
 func (set *countedSet) join(parts []countedPart, spare int) {
 	exact := true
 	for i := range parts {
-		exact = exact && parts[i].inWindow(set)
+		exact = exact && parts[i].set.n == int(parts[i].want)
 	}
 	if !exact {
 		joinCopies.Add(1)

@@ -31,6 +31,27 @@ func countQueries(t testing.TB, s *Store) *atomic.Int64 {
 	return &n
 }
 
+// violationAndPraiseEach gives every person of staff but the first (who
+// reports, as HR) one verified violation and one praise in October.
+func violationAndPraiseEach(t *testing.T, s *Store, hr Actor, staff []int64) {
+	t.Helper()
+	ctx := context.Background()
+	reporter := Actor{StaffID: staff[0], Role: RoleHR, RequestID: "t"}
+	for i, st := range staff[1:] {
+		at := time.Date(2026, 10, 1+i%15, 3, 0, 0, 0, time.UTC)
+		v, err := s.ReportViolation(ctx, reporter, ViolationInput{StaffID: st, Type: scoring.ViolationNoFeedback, Severity: scoring.SeverityMinor, OccurredAt: &at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.VerifyViolation(ctx, hr, v.ID, DecisionInput{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.RecordPraise(ctx, hr, PraiseInput{StaffID: st, Kind: scoring.PraiseSupervisor, OccurredAt: &at, Reason: "r"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestMonthScoresQueriesDoNotGrowWithPeople scores a month for 4 and then
 // for 40 people with records: the number of statements stays the same
 // (13 on SQLite, 12 on MariaDB: among them two halves of the violations
@@ -40,20 +61,7 @@ func TestMonthScoresQueriesDoNotGrowWithPeople(t *testing.T) {
 	queries := func(people int) int64 {
 		s := openStoreAt(t, time.Date(2026, 10, 20, 2, 0, 0, 0, time.UTC))
 		hr, staff := scoringOrg(t, s, people)
-		reporter := Actor{StaffID: staff[0], Role: RoleHR, RequestID: "t"}
-		for i, st := range staff[1:] {
-			at := time.Date(2026, 10, 1+i%15, 3, 0, 0, 0, time.UTC)
-			v, err := s.ReportViolation(ctx, reporter, ViolationInput{StaffID: st, Type: scoring.ViolationNoFeedback, Severity: scoring.SeverityMinor, OccurredAt: &at})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := s.VerifyViolation(ctx, hr, v.ID, DecisionInput{}); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := s.RecordPraise(ctx, hr, PraiseInput{StaffID: st, Kind: scoring.PraiseSupervisor, OccurredAt: &at, Reason: "r"}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		violationAndPraiseEach(t, s, hr, staff)
 		n := countQueries(t, s)
 		ms, err := s.MonthScores(ctx, hr, october, 0)
 		if err != nil {
@@ -278,20 +286,7 @@ func TestMonthResultsWithoutRecords(t *testing.T) {
 	s := openStoreAt(t, time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC))
 	ctx := context.Background()
 	hr, staff := scoringOrg(t, s, 6)
-	reporter := Actor{StaffID: staff[0], Role: RoleHR, RequestID: "t"}
-	for i, st := range staff[1:] {
-		at := time.Date(2026, 10, 3+i, 3, 0, 0, 0, time.UTC)
-		v, err := s.ReportViolation(ctx, reporter, ViolationInput{StaffID: st, Type: scoring.ViolationNoFeedback, Severity: scoring.SeverityMinor, OccurredAt: &at})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.VerifyViolation(ctx, hr, v.ID, DecisionInput{}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.RecordPraise(ctx, hr, PraiseInput{StaffID: st, Kind: scoring.PraiseSupervisor, OccurredAt: &at, Reason: "r"}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	violationAndPraiseEach(t, s, hr, staff)
 	for _, state := range []string{"open", "closed"} {
 		if state == "closed" {
 			if _, err := s.ClosePeriod(ctx, hr, october); err != nil {
